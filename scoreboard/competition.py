@@ -1,0 +1,234 @@
+"""A competition file → domain objects (pure: no database, no web).
+
+Words: a *competition* (竞赛) has *events* (赛项, each with one rubric), *teams* (参赛单位),
+*contestants* (选手), *entries* (参赛作品: what is judged, with a blind code where the event is
+judged blind) and *judges* (评委) assigned to events, some as *chief judge* (裁判长).
+
+The file format is in ``docs/competition.md``. An event's rubric is a preset name
+(``rubric = "cooking_hot"``), a path relative to the file, or an inline table; the event keeps
+the rubric's table as a snapshot (``rubric_data``), so later edits of a preset never change a
+running competition.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scoreboard.errors import N_, UserError
+from scoreboard.rubric.load import preset_names, preset_text, read_rubric
+from scoreboard.rubric.model import Rubric, Text
+from scoreboard.rubric.reader import Reader, Table, read_toml
+
+VISIBILITY = ("live", "progress", "frozen", "hidden")
+TEAM_METHODS = ("sum", "mean", "best_n")
+
+
+@dataclass(frozen=True)
+class Team:
+    key: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Contestant:
+    key: str
+    name: str
+    team: str = ""
+    age: int | None = None
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    event: str
+    title: str = ""
+    team: str = ""
+    code: str = ""  # the blind code judges see
+    contestants: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)  # e.g. track = "innovative"
+    attrs: Mapping[str, object] = field(default_factory=dict)  # e.g. difficulty = 3.2, time_used = 140
+
+
+@dataclass(frozen=True)
+class Judge:
+    key: str
+    name: str
+    events: tuple[str, ...]
+    chief_of: tuple[str, ...] = ()
+    team: str = ""  # a judge never scores entries of their own team
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    name: Text
+    rubric: Rubric
+    rubric_data: Mapping[str, Any]
+    blind: bool = False
+    visibility: str = "live"
+
+
+@dataclass(frozen=True)
+class TeamRule:
+    """How a team's entries across events make its standing: ``sum``, ``mean`` or ``best_n``
+    (the mean of its best ``n`` totals; ``n = 0`` means the fewest entries any team has)."""
+
+    method: str = "mean"
+    n: int = 0
+    events: tuple[str, ...] = ()  # empty: every event
+    count_award: str = ""  # an award tier counted as the second key (e.g. gold)
+
+
+@dataclass(frozen=True)
+class Competition:
+    key: str
+    name: Text
+    events: tuple[Event, ...]
+    teams: tuple[Team, ...] = ()
+    contestants: tuple[Contestant, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    judges: tuple[Judge, ...] = ()
+    team_rule: TeamRule | None = None
+    date: str = ""
+    venue: str = ""
+
+    def event(self, key: str) -> Event | None:
+        return next((e for e in self.events if e.key == key), None)
+
+    def entries_of(self, event: str) -> list[Entry]:
+        return [e for e in self.entries if e.event == event]
+
+
+def load_competition(path: Path | str) -> Competition:
+    path = Path(path)
+    return parse_competition(read_toml(path), str(path), path.parent)
+
+
+def parse_competition(data: Table, source: str, base: Path | None = None) -> Competition:
+    r = Reader(source)
+    t = r.fields(data, "", {"competition", "events", "teams", "contestants", "entries", "judges", "team_standings"},
+                 {"competition", "events"})
+    head = r.fields(t.get("competition", {}), "competition", {"key", "name", "date", "venue"}, {"key", "name"})
+    events = tuple(_event(r, e, where, base) for where, e in r.tables(t, "", "events"))
+    r.unique([("events", e.key) for e in events], "event")
+    teams = tuple(Team(r.key(x, where), r.text(x, where, "name") or Text("?", "?"))
+                  for where, x in r.tables(t, "", "teams") if r.fields(x, where, {"key", "name"}, {"key", "name"}))
+    r.unique([("teams", x.key) for x in teams], "team")
+    team_keys = {x.key for x in teams}
+    contestants = tuple(_contestant(r, x, where, team_keys) for where, x in r.tables(t, "", "contestants"))
+    r.unique([("contestants", x.key) for x in contestants], "contestant")
+    entries = tuple(_entry(r, x, where, {e.key: e for e in events}, team_keys, {c.key for c in contestants})
+                    for where, x in r.tables(t, "", "entries"))
+    r.unique([("entries", x.key) for x in entries], "entry")
+    for ev in events:
+        codes = [(f"entries ({ev.key})", x.code) for x in entries if x.event == ev.key and x.code]
+        r.unique(codes, "blind code")
+    judges = tuple(_judge(r, x, where, {e.key for e in events}, team_keys) for where, x in r.tables(t, "", "judges"))
+    r.unique([("judges", x.key) for x in judges], "judge")
+    team_rule = _team_rule(r, t["team_standings"], {e.key for e in events}) if "team_standings" in t else None
+    competition = Competition(
+        key=r.key(head, "competition"), name=r.text(head, "competition", "name") or Text("?", "?"),
+        events=events, teams=teams, contestants=contestants, entries=entries, judges=judges, team_rule=team_rule,
+        date=str(head.get("date", "")), venue=r.string(head, "competition", "venue", ""),
+    )
+    r.done()
+    return competition
+
+
+def _event(r: Reader, t: Table, where: str, base: Path | None) -> Event:
+    r.fields(t, where, {"key", "name", "rubric", "blind", "visibility"}, {"key", "name", "rubric"})
+    raw = t.get("rubric")
+    data: Any = {}
+    source = r.source
+    rubric_where = f"{where}.rubric"
+    if isinstance(raw, str) and raw in preset_names():
+        source, data = f"preset:{raw}", read_toml(f"preset:{raw}", preset_text(raw))
+        rubric_where = ""
+    elif isinstance(raw, str) and base is not None and (base / raw).is_file():
+        source, data = str(base / raw), read_toml(base / raw)
+        rubric_where = ""
+    elif isinstance(raw, Mapping):
+        data = raw
+    else:
+        r.fail(rubric_where, N_("must be a preset name ({names}), a rubric file, or a table"),
+               code="rubric_unknown", names=", ".join(preset_names()))
+    inner = Reader(source)
+    rubric = read_rubric(inner, data, rubric_where)
+    r.problems.extend(inner.problems if data else [])
+    blind = t.get("blind", False)
+    if not isinstance(blind, bool):
+        r.fail(f"{where}.blind", N_("must be true or false"))
+    return Event(r.key(t, where), r.text(t, where, "name") or Text("?", "?"), rubric,
+                 json.loads(json.dumps(data, default=str)), bool(blind),
+                 r.choice(t, where, "visibility", VISIBILITY, "live"))
+
+
+def _contestant(r: Reader, t: Table, where: str, teams: set[str]) -> Contestant:
+    r.fields(t, where, {"key", "name", "team", "age", "gender"}, {"key", "name"})
+    team = r.string(t, where, "team", "")
+    if team and team not in teams:
+        r.fail(f"{where}.team", N_("no team {key}"), code="unknown_ref", key=team)
+    return Contestant(r.key(t, where), r.string(t, where, "name", limit=100), team,
+                      r.integer(t, where, "age", low=10, high=120) if "age" in t else None,
+                      r.choice(t, where, "gender", ("female", "male")) if "gender" in t else None)
+
+
+def _entry(r: Reader, t: Table, where: str, events: Mapping[str, Event], teams: set[str], people: set[str]) -> Entry:
+    r.fields(t, where, {"key", "event", "title", "team", "code", "contestants", "tags", "attrs"}, {"key", "event"})
+    event = r.string(t, where, "event")
+    if event not in events:
+        r.fail(f"{where}.event", N_("no event {key}"), code="unknown_ref", key=event)
+    team = r.string(t, where, "team", "")
+    if team and team not in teams:
+        r.fail(f"{where}.team", N_("no team {key}"), code="unknown_ref", key=team)
+    contestants = r.strings(t, where, "contestants")
+    for c in set(contestants) - people:
+        r.fail(f"{where}.contestants", N_("no contestant {key}"), code="unknown_ref", key=c)
+    tags, attrs = t.get("tags", {}), t.get("attrs", {})
+    if not isinstance(tags, Mapping) or not all(isinstance(v, str) for v in tags.values()):
+        r.fail(f"{where}.tags", N_("must be a table of texts"))
+        tags = {}
+    if not isinstance(attrs, Mapping) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in attrs.values()):
+        r.fail(f"{where}.attrs", N_("must be a table of numbers"))
+        attrs = {}
+    factor = events[event].rubric.factor if event in events else ""
+    if factor and factor not in attrs:
+        r.fail(f"{where}.attrs", N_("the rubric multiplies by {factor}; give it here"), code="missing", factor=factor)
+    code = r.string(t, where, "code", "", 32)
+    return Entry(r.key(t, where), event, r.string(t, where, "title", "", 200), team, code, contestants,
+                 dict(tags), dict(attrs))
+
+
+def _judge(r: Reader, t: Table, where: str, events: set[str], teams: set[str]) -> Judge:
+    r.fields(t, where, {"key", "name", "events", "chief_of", "team"}, {"key", "name", "events"})
+    judge = Judge(r.key(t, where), r.string(t, where, "name", limit=100), r.strings(t, where, "events"),
+                  r.strings(t, where, "chief_of"), r.string(t, where, "team", ""))
+    for e in set(judge.events + judge.chief_of) - events:
+        r.fail(f"{where}.events", N_("no event {key}"), code="unknown_ref", key=e)
+    if judge.team and judge.team not in teams:
+        r.fail(f"{where}.team", N_("no team {key}"), code="unknown_ref", key=judge.team)
+    return judge
+
+
+def _team_rule(r: Reader, raw: object, events: set[str]) -> TeamRule:
+    t = r.fields(raw, "team_standings", {"method", "n", "events", "count_award"}, {"method"})
+    rule = TeamRule(r.choice(t, "team_standings", "method", TEAM_METHODS, "mean"),
+                    r.integer(t, "team_standings", "n", 0, 0, 1000), r.strings(t, "team_standings", "events"),
+                    r.string(t, "team_standings", "count_award", ""))
+    for e in set(rule.events) - events:
+        r.fail("team_standings.events", N_("no event {key}"), code="unknown_ref", key=e)
+    return rule
+
+
+def rubric_of(event_data: Mapping[str, Any], source: str) -> Rubric:
+    """A rubric back from an event's snapshot (as stored in the database)."""
+    r = Reader(source)
+    rubric = read_rubric(r, event_data)
+    if r.problems:
+        raise UserError(r.problems)
+    return rubric

@@ -1,0 +1,51 @@
+"""Every setting in one place: its name, default and a line of help.
+
+Settings come from the environment (or a ``.env`` file in the working directory); the README's
+settings table is checked against ``SETTINGS`` by the test suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.config import Config
+from starlette.datastructures import Secret
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("DATABASE_URL", "sqlite:///scoreboard.db",
+            "Where scores are kept: an SQLite file (WAL, durable commits) or postgresql://user@host/db."),
+    Setting("BROADCAST_URL", "memory://", "The live bus across workers: memory:// for one process."),
+    Setting("SECRET_KEY", "", "Signs session cookies; a random one is made per run when empty."),
+    Setting("DEFAULT_LOCALE", "zh_CN", "The language for browsers that state no preference: zh_CN or en."),
+    Setting("SQLITE_SYNCHRONOUS", "FULL", "SQLite's synchronous pragma: FULL keeps every acknowledged commit."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    broadcast_url: str
+    secret_key: Secret
+    default_locale: str
+    sqlite_synchronous: str
+
+    @classmethod
+    def from_env(cls, env_file: str | Path | None = ".env", **overrides: str) -> Settings:
+        config = Config(env_file if env_file and Path(env_file).is_file() else None)
+        values = {s.name: config(s.name, default=s.default) for s in SETTINGS}
+        values.update({k.upper(): v for k, v in overrides.items()})
+        if not values["SECRET_KEY"]:
+            import secrets
+
+            values["SECRET_KEY"] = secrets.token_urlsafe(32)
+        return cls(values["DATABASE_URL"], values["BROADCAST_URL"], Secret(values["SECRET_KEY"]),
+                   values["DEFAULT_LOCALE"], values["SQLITE_SYNCHRONOUS"].upper())

@@ -1,0 +1,223 @@
+"""Standings: ranks, shared ranks, awards, honours and team standings (pure).
+
+Rules, stated once:
+- Entries are ordered by their total *rounded half up to the rubric's decimals* (what is
+  shown), then by the rubric's tie-break chain; entries equal on all of it share a rank
+  (1, 2, 2, 4). Entries without a total (no sheets yet, too few marks) and disqualified
+  entries have no rank and come last, by blind code.
+- Threshold awards: each ranked entry gets the highest tier whose minimum its rounded total
+  reaches. Quota awards: with ``n`` ranked entries (per pool), tier ``i`` goes to ranks up to
+  ``round(n × (share₁ + … + shareᵢ) / 100)`` — rounded half up unless the rule says floor or
+  ceil — or up to the cumulative ``places``. A tie at a cut-off is inclusive: an entry sharing
+  the last rank inside a tier gets it. ``min_total`` bars entries below it from any tier.
+- Honours are tags on top: a tier or a rank, optionally only for contestants of an age or gender.
+- ``Ranking`` keeps an event's order up to date one entry at a time (``bisect``), so a new
+  sheet does not re-rank the world; ``rank_event`` is the full computation and both agree.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from scoreboard.competition import Contestant, Entry, TeamRule
+from scoreboard.rubric import tiebreak
+from scoreboard.rubric.model import AwardRule, AwardTier, Rubric
+from scoreboard.rubric.score import Result
+
+SortKey = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Standing:
+    entry: Entry
+    result: Result
+    rank: int | None
+    shared: bool
+    awards: tuple[tuple[AwardRule, AwardTier], ...] = ()
+    honours: tuple[tuple[str, str], ...] = ()  # (honour key, contestant key or "")
+
+    def award(self, rule_key: str) -> AwardTier | None:
+        return next((t for r, t in self.awards if r.key == rule_key), None)
+
+
+def sort_key(rubric: Rubric, result: Result, entry: Entry) -> SortKey | None:
+    """Better first; None for an entry that cannot be ranked."""
+    shown = result.shown
+    if shown is None or result.disqualified:
+        return None
+    return (-shown, *(tiebreak.sort_value(rubric, link, result, entry.attrs) for link in rubric.tie_break))
+
+
+def _cut(count: Fraction, rounding: str) -> int:
+    if rounding == "floor":
+        return math.floor(count)
+    if rounding == "ceil":
+        return math.ceil(count)
+    return math.floor(count + Fraction(1, 2))
+
+
+def quota_limits(rule: AwardRule, n: int) -> list[int]:
+    """The last rank each tier reaches, cumulatively, for ``n`` ranked entries."""
+    limits, share, places = [], Fraction(0), 0
+    for tier in rule.tiers:
+        if tier.places is not None:
+            places += tier.places
+            limits.append(places)
+        else:
+            share += tier.share or 0
+            limits.append(_cut(n * share / 100, rule.rounding))
+    return limits
+
+
+def award_for(rule: AwardRule, shown: Fraction, rank: int, limits: Sequence[int]) -> AwardTier | None:
+    if rule.min_total is not None and shown < rule.min_total:
+        return None
+    if rule.kind == "threshold":
+        return next((t for t in rule.tiers if t.min is not None and shown >= t.min), None)
+    return next((t for t, limit in zip(rule.tiers, limits) if rank <= limit), None)
+
+
+def honours_for(rubric: Rubric, standing: Standing, people: Mapping[str, Contestant]) -> tuple[tuple[str, str], ...]:
+    if standing.rank is None:
+        return ()
+    tiers = {t.key for _, t in standing.awards}
+    out = []
+    for h in rubric.honours:
+        if h.rank_max is not None and standing.rank > h.rank_max:
+            continue
+        if h.awards and not tiers & set(h.awards):
+            continue
+        if h.age_max is None and h.gender is None:
+            out.append((h.key, ""))
+            continue
+        for key in standing.entry.contestants:
+            c = people.get(key)
+            if c and (h.age_max is None or (c.age is not None and c.age <= h.age_max)) and (
+                    h.gender is None or c.gender == h.gender):
+                out.append((h.key, key))
+    return tuple(out)
+
+
+def _ranked(keyed: list[tuple[SortKey, Entry, Result]]) -> list[tuple[int, bool, Entry, Result]]:
+    out, position = [], 1
+    for _, group in itertools.groupby(keyed, key=lambda x: x[0]):
+        members = list(group)
+        out.extend((position, len(members) > 1, e, r) for _, e, r in members)
+        position += len(members)
+    return out
+
+
+def rank_event(rubric: Rubric, entries: Iterable[Entry], results: Mapping[str, Result],
+               people: Mapping[str, Contestant] | None = None) -> list[Standing]:
+    """The full standings of one event."""
+    keyed, unranked = [], []
+    for e in entries:
+        k = sort_key(rubric, results[e.key], e)
+        if k is None:
+            unranked.append(e)
+        else:
+            keyed.append((k, e, results[e.key]))
+    keyed.sort(key=lambda x: (x[0], x[1].code, x[1].key))
+    ranked = _ranked(keyed)
+    awards: dict[str, list[tuple[AwardRule, AwardTier]]] = {e.key: [] for _, _, e, _ in ranked}
+    for rule in rubric.awards:
+        pools: dict[str, list[tuple[SortKey, Entry, Result]]] = {}
+        for item in keyed:
+            pools.setdefault(item[1].tags.get(rule.pool, "") if rule.pool else "", []).append(item)
+        for pool in pools.values():
+            limits = quota_limits(rule, len(pool))
+            for rank, _, e, r in _ranked(pool):
+                assert r.shown is not None
+                tier = award_for(rule, r.shown, rank, limits)
+                if tier is not None:
+                    awards[e.key].append((rule, tier))
+    standings = [Standing(e, r, rank, shared, tuple(awards[e.key])) for rank, shared, e, r in ranked]
+    standings += [Standing(e, results[e.key], None, False)
+                  for e in sorted(unranked, key=lambda e: (e.code, e.key))]
+    people = people or {}
+    return [Standing(s.entry, s.result, s.rank, s.shared, s.awards, honours_for(rubric, s, people))
+            for s in standings]
+
+
+class Ranking:
+    """An event's order kept up to date one entry at a time.
+
+    ``update`` re-sorts only the changed entry (O(log n) to find, a list insert to move);
+    ``rank_of`` answers an entry's shared rank by bisecting for the first equal key.
+    """
+
+    def __init__(self, rubric: Rubric, entries: Iterable[Entry]) -> None:
+        self.rubric = rubric
+        self.entries = {e.key: e for e in entries}
+        self.results: dict[str, Result] = {}
+        self._keys: list[SortKey] = []  # sort keys of ranked entries, ascending (best first)
+        self._order: list[tuple[SortKey, str, str]] = []  # (key, code, entry key)
+        self._of: dict[str, tuple[SortKey, str, str]] = {}
+
+    def update(self, result: Result) -> None:
+        entry = self.entries[result.entry]
+        old = self._of.pop(entry.key, None)
+        if old is not None:
+            i = bisect.bisect_left(self._order, old)
+            del self._order[i]
+            del self._keys[i]
+        self.results[entry.key] = result
+        key = sort_key(self.rubric, result, entry)
+        if key is not None:
+            item = (key, entry.code, entry.key)
+            i = bisect.bisect_left(self._order, item)
+            self._order.insert(i, item)
+            self._keys.insert(i, key)
+            self._of[entry.key] = item
+
+    def rank_of(self, entry: str) -> int | None:
+        item = self._of.get(entry)
+        return None if item is None else bisect.bisect_left(self._keys, item[0]) + 1
+
+    def ranked(self) -> int:
+        return len(self._order)
+
+    def standings(self, people: Mapping[str, Contestant] | None = None) -> list[Standing]:
+        return rank_event(self.rubric, self.entries.values(), self.results, people)
+
+
+@dataclass(frozen=True)
+class TeamStanding:
+    team: str
+    rank: int | None
+    shared: bool
+    score: Fraction | None
+    counted: tuple[str, ...]  # the entry keys that counted
+    entries: int
+    award_count: int
+
+
+def team_standings(rule: TeamRule, teams: Iterable[str], standings: Iterable[Standing]) -> list[TeamStanding]:
+    """Teams ranked by the rule over their entries' shown totals (what was published)."""
+    scored: dict[str, list[Standing]] = {t: [] for t in teams}
+    for s in standings:
+        if (not rule.events or s.entry.event in rule.events) and s.entry.team in scored and s.rank is not None:
+            scored[s.entry.team].append(s)
+    n = rule.n or min((len(v) for v in scored.values() if v), default=0)
+    rows = []
+    for team, items in scored.items():
+        items.sort(key=lambda s: (-(s.result.shown or 0), s.entry.key))
+        counted = items[:n] if rule.method == "best_n" else items
+        values = [s.result.shown or Fraction(0) for s in counted]
+        score = (sum(values, Fraction(0)) if rule.method == "sum" else sum(values, Fraction(0)) / len(values)) if values else None
+        awards = sum(1 for s in items for _, t in s.awards if t.key == rule.count_award) if rule.count_award else 0
+        rows.append((team, score, tuple(s.entry.key for s in counted), len(items), awards))
+    rows.sort(key=lambda x: (x[1] is None, -(x[1] or 0), -x[4], x[0]))
+    out, position = [], 1
+    for key, group in itertools.groupby(rows, key=lambda x: (x[1], x[4])):
+        members = list(group)
+        for team, score, counted, count, awards in members:
+            rank = position if score is not None else None
+            out.append(TeamStanding(team, rank, len(members) > 1 and score is not None, score, counted, count, awards))
+        position += len(members)
+    return out
