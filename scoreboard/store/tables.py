@@ -1,0 +1,180 @@
+"""The database tables (SQLModel), one class per table.
+
+Words: a *row* class here shares its name with the domain object it stores
+(``tables.Entry`` stores a ``competition.Entry``); modules that use both import this one as
+``db``. Keys (``key``) are the organizer's names, unique within a competition; ``id`` is the
+database's own number, used only for references between rows.
+
+- ``Sheet.id`` is the server's *sequence number* (``seq``) for a sheet: the order of arrival.
+  ``Sheet.uid`` is the id the tablet made, unique, so a resend is recognised.
+- Sheets and audit rows are *append-only*: nothing here or elsewhere updates or deletes them;
+  a correction is a new revision.
+- Numbers in ``Sheet.marks`` and ``Sheet.deductions`` are exact decimal strings ("8.5"),
+  never floats (see ``scoreboard.store.sheets``).
+- ``Entry.code`` is the blind code, unique per event; NULL where the entry has none.
+
+Every change to these classes needs a migration in ``migrations/versions``; a test checks the
+migrated schema against this metadata.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+EVENT_STATES = ("draft", "open", "closed", "locked", "published")
+ROLES = ("judge", "chief")
+
+KEY = 64  # the longest key, blind code or sheet uid
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json(factory: Callable[[], Any] | None = None) -> Any:
+    """A JSON column: NOT NULL with a default made by ``factory``, or nullable without one."""
+    if factory is None:
+        return Field(default=None, sa_type=JSON(none_as_null=True), nullable=True)
+    return Field(default_factory=factory, sa_type=JSON(none_as_null=True), nullable=False)
+
+
+class Competition(SQLModel, table=True):
+    __tablename__ = "competition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=KEY, unique=True)
+    name_zh: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    date: str = Field(default="", max_length=32)
+    venue: str = Field(default="", max_length=200)
+    team_rule: dict[str, Any] | None = _json()
+    created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("competition_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competition.id")
+    key: str = Field(max_length=KEY)
+    name_zh: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+    rubric: dict[str, Any] = _json(dict)
+    rubric_source: str = Field(default="", max_length=500)
+    blind: bool = False
+    visibility: str = Field(default="live", max_length=16)
+    state: str = Field(default="draft", max_length=16)
+    position: int = 0
+
+
+class Team(SQLModel, table=True):
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("competition_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competition.id")
+    key: str = Field(max_length=KEY)
+    name_zh: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+
+
+class Contestant(SQLModel, table=True):
+    __tablename__ = "contestant"
+    __table_args__ = (UniqueConstraint("competition_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competition.id")
+    key: str = Field(max_length=KEY)
+    name: str = Field(max_length=100)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    age: int | None = None
+    gender: str | None = Field(default=None, max_length=16)
+
+
+class Entry(SQLModel, table=True):
+    """``competition_id`` repeats the event's, so an entry key is unique in its competition."""
+
+    __tablename__ = "entry"
+    __table_args__ = (UniqueConstraint("competition_id", "key"), UniqueConstraint("event_id", "code"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competition.id")
+    event_id: int = Field(foreign_key="event.id", index=True)
+    key: str = Field(max_length=KEY)
+    code: str | None = Field(default=None, max_length=KEY)
+    title: str = Field(default="", max_length=200)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    contestants: list[str] = _json(list)
+    tags: dict[str, str] = _json(dict)
+    attrs: dict[str, Any] = _json(dict)
+    locked: bool = False
+
+
+class Judge(SQLModel, table=True):
+    __tablename__ = "judge"
+    __table_args__ = (UniqueConstraint("competition_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    competition_id: int = Field(foreign_key="competition.id")
+    key: str = Field(max_length=KEY)
+    name: str = Field(max_length=100)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    token_hash: str | None = Field(default=None, max_length=128, unique=True)
+    revoked: bool = False
+
+
+class Assignment(SQLModel, table=True):
+    """A judge marks an event (role ``judge``) or is its chief judge (role ``chief``)."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("judge_id", "event_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    judge_id: int = Field(foreign_key="judge.id")
+    event_id: int = Field(foreign_key="event.id", index=True)
+    role: str = Field(default="judge", max_length=16)
+
+
+class Sheet(SQLModel, table=True):
+    __tablename__ = "sheet"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "judge_id", "revision"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=KEY, unique=True)
+    entry_id: int = Field(foreign_key="entry.id")
+    judge_id: int = Field(foreign_key="judge.id", index=True)
+    revision: int
+    marks: dict[str, Any] = _json(dict)
+    deductions: list[dict[str, str]] = _json(list)
+    reason: str = Field(default="", max_length=500)
+    received_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when and why; ``subject`` names what changed (``entry:E1``, ``event:hot``)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=64)
+    subject: str = Field(default="", max_length=200, index=True)
+    detail: dict[str, Any] = _json(dict)
+    reason: str = Field(default="", max_length=500)
