@@ -190,14 +190,16 @@ def _entry(r: Reader, t: Table, where: str, events: Mapping[str, Event], teams: 
     for c in set(contestants) - people:
         r.fail(f"{where}.contestants", N_("no contestant {key}"), code="unknown_ref", key=c)
     tags, attrs = t.get("tags", {}), t.get("attrs", {})
+    given = attrs  # as written: a factor that is there but not a number is not also "missing"
     if not isinstance(tags, Mapping) or not all(isinstance(v, str) for v in tags.values()):
         r.fail(f"{where}.tags", N_("must be a table of texts"))
         tags = {}
-    if not isinstance(attrs, Mapping) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in attrs.values()):
+    if not isinstance(attrs, Mapping) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in attrs.values()):
         r.fail(f"{where}.attrs", N_("must be a table of numbers"))
         attrs = {}
     factor = events[event].rubric.factor if event in events else ""
-    if factor and factor not in attrs:
+    if factor and not (isinstance(given, Mapping) and factor in given):
         r.fail(f"{where}.attrs", N_("the rubric multiplies by {factor}; give it here"), code="missing", factor=factor)
     code = r.string(t, where, "code", "", 32)
     return Entry(r.key(t, where), event, r.string(t, where, "title", "", 200), team, code, contestants,

@@ -79,7 +79,7 @@ def award_for(rule: AwardRule, shown: Fraction, rank: int, limits: Sequence[int]
         return None
     if rule.kind == "threshold":
         return next((t for t in rule.tiers if t.min is not None and shown >= t.min), None)
-    return next((t for t, limit in zip(rule.tiers, limits) if rank <= limit), None)
+    return next((t for t, limit in zip(rule.tiers, limits, strict=True) if rank <= limit), None)
 
 
 def honours_for(rubric: Rubric, standing: Standing, people: Mapping[str, Contestant]) -> tuple[tuple[str, str], ...]:
@@ -104,7 +104,8 @@ def honours_for(rubric: Rubric, standing: Standing, people: Mapping[str, Contest
 
 
 def _ranked(keyed: list[tuple[SortKey, Entry, Result]]) -> list[tuple[int, bool, Entry, Result]]:
-    out, position = [], 1
+    out: list[tuple[int, bool, Entry, Result]] = []
+    position = 1
     for _, group in itertools.groupby(keyed, key=lambda x: x[0]):
         members = list(group)
         out.extend((position, len(members) > 1, e, r) for _, e, r in members)
@@ -198,23 +199,30 @@ class TeamStanding:
 
 
 def team_standings(rule: TeamRule, teams: Iterable[str], standings: Iterable[Standing]) -> list[TeamStanding]:
-    """Teams ranked by the rule over their entries' shown totals (what was published)."""
-    scored: dict[str, list[Standing]] = {t: [] for t in teams}
+    """Teams ranked by the rule over their entries' shown totals (what was published).
+
+    ``best_n`` with ``n = 0`` takes N as the fewest entries any team entered (scored or not), so
+    one unscored or disqualified dish does not change N for every team."""
+    entered: dict[str, int] = {t: 0 for t in teams}
+    scored: dict[str, list[Standing]] = {t: [] for t in entered}
     for s in standings:
-        if (not rule.events or s.entry.event in rule.events) and s.entry.team in scored and s.rank is not None:
-            scored[s.entry.team].append(s)
-    n = rule.n or min((len(v) for v in scored.values() if v), default=0)
+        if (not rule.events or s.entry.event in rule.events) and s.entry.team in scored:
+            entered[s.entry.team] += 1
+            if s.rank is not None:
+                scored[s.entry.team].append(s)
+    n = rule.n or min((v for v in entered.values() if v), default=0)
     rows = []
     for team, items in scored.items():
         items.sort(key=lambda s: (-(s.result.shown or 0), s.entry.key))
-        counted = items[:n] if rule.method == "best_n" else items
-        values = [s.result.shown or Fraction(0) for s in counted]
-        score = (sum(values, Fraction(0)) if rule.method == "sum" else sum(values, Fraction(0)) / len(values)) if values else None
+        kept = items[:n] if rule.method == "best_n" else items
+        values = [s.result.shown or Fraction(0) for s in kept]
+        total = sum(values, Fraction(0))
+        score = (total if rule.method == "sum" else total / len(values)) if values else None
         awards = sum(1 for s in items for _, t in s.awards if t.key == rule.count_award) if rule.count_award else 0
-        rows.append((team, score, tuple(s.entry.key for s in counted), len(items), awards))
+        rows.append((team, score, tuple(s.entry.key for s in kept), entered[team], awards))
     rows.sort(key=lambda x: (x[1] is None, -(x[1] or 0), -x[4], x[0]))
     out, position = [], 1
-    for key, group in itertools.groupby(rows, key=lambda x: (x[1], x[4])):
+    for _key, group in itertools.groupby(rows, key=lambda x: (x[1], x[4])):
         members = list(group)
         for team, score, counted, count, awards in members:
             rank = position if score is not None else None

@@ -7,7 +7,6 @@ cases of the rubric together, so a file can pin its tie-break chain with a few e
 
 from __future__ import annotations
 
-
 from scoreboard.competition import Entry
 from scoreboard.errors import N_, Problem, UserError
 from scoreboard.rubric.model import Rubric
@@ -21,8 +20,10 @@ def run_golden(rubric: Rubric, source: str = "") -> tuple[list[Problem], int]:
     """The problems found, and how many cases ran."""
     problems: list[Problem] = []
     entries, results = [], {}
+    places = [f"{source}: golden[{i}] ({c.name})" if source else f"golden[{i}] ({c.name})"
+              for i, c in enumerate(rubric.golden)]
     for i, case in enumerate(rubric.golden):
-        place = f"{source}: golden[{i}] ({case.name})" if source else f"golden[{i}] ({case.name})"
+        place = places[i]
         key = case.entry or f"case{i + 1}"
         try:
             sheets = [parse_sheet(rubric, {"id": f"{key}-{n}", "entry": key, "seq": n, **s}, place)
@@ -46,8 +47,7 @@ def run_golden(rubric: Rubric, source: str = "") -> tuple[list[Problem], int]:
             key = case.entry or f"case{i + 1}"
             if case.rank is not None and key in ranks and ranks[key] != case.rank:
                 problems.append(Problem("golden_rank", N_("expected rank {want}, got {got}"),
-                                        {"want": case.rank, "got": ranks[key] or "—"},
-                                        f"{source}: golden[{i}] ({case.name})"))
+                                        {"want": case.rank, "got": ranks[key] or "—"}, places[i]))
     return problems, len(rubric.golden)
 
 

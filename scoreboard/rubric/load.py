@@ -15,8 +15,21 @@ from typing import Any
 from scoreboard.errors import N_, UserError
 from scoreboard.rubric import aggregate, tiebreak
 from scoreboard.rubric.model import (
-    Aggregation, AwardRule, AwardTier, Band, Criterion, DeductionKind, DeductionRule, GoldenCase,
-    HonourRule, Kind, Measure, Part, Rubric, Target, Text,
+    Aggregation,
+    AwardRule,
+    AwardTier,
+    Band,
+    Criterion,
+    DeductionKind,
+    DeductionRule,
+    GoldenCase,
+    HonourRule,
+    Kind,
+    Measure,
+    Part,
+    Rubric,
+    Target,
+    Text,
 )
 from scoreboard.rubric.reader import Reader, Table, read_toml
 
@@ -92,7 +105,7 @@ def _criterion(r: Reader, t: Table, path: str, parts: set[str], on_total: bool) 
     step = r.number(t, path, "step", low=ZERO, required=False)
     if step is not None and (step == 0 or (high - low) % step):
         r.fail(f"{path}.step", N_("the range {low}–{high} must be whole steps"), low=str(low), high=str(high))
-    if kind is Kind.SCORE and step is None:
+    if kind is Kind.SCORE and "step" not in t:
         r.fail(f"{path}.step", N_("a score criterion needs a step (e.g. 0.5)"), code="missing")
     part = r.string(t, path, "part", "")
     if parts and part not in parts:
@@ -150,7 +163,8 @@ def _deduction(r: Reader, t: Table, path: str) -> DeductionRule:
 
 
 def _award(r: Reader, t: Table, path: str) -> AwardRule:
-    r.fields(t, path, {"key", "name", "kind", "tiers", "rounding", "min_total", "pool"}, {"key", "name", "kind", "tiers"})
+    r.fields(t, path, {"key", "name", "kind", "tiers", "rounding", "min_total", "pool"},
+             {"key", "name", "kind", "tiers"})
     kind = r.choice(t, path, "kind", ("threshold", "quota"), "threshold")
     tiers = []
     for where, tt in r.tables(t, path, "tiers"):
@@ -159,12 +173,13 @@ def _award(r: Reader, t: Table, path: str) -> AwardRule:
                          min=r.number(tt, where, "min", required=kind == "threshold"),
                          share=r.number(tt, where, "share", low=ZERO, high=HUNDRED, required=False),
                          places=r.integer(tt, where, "places", low=1) if "places" in tt else None)
-        if kind == "quota" and (tier.share is None) == (tier.places is None):
+        if kind == "quota" and ("share" in tt) == ("places" in tt):
             r.fail(where, N_("a quota tier has either share (per cent) or places"))
         tiers.append(tier)
     if not tiers:
         r.fail(f"{path}.tiers", N_("at least one tier is needed"))
-    if kind == "threshold" and [x.min for x in tiers] != sorted((x.min for x in tiers if x.min is not None), reverse=True):
+    minimums = [x.min for x in tiers]
+    if kind == "threshold" and minimums != sorted((m for m in minimums if m is not None), reverse=True):
         r.fail(f"{path}.tiers", N_("threshold tiers go from the highest minimum down"))
     if kind == "quota" and sum((x.share or ZERO for x in tiers), ZERO) > HUNDRED:
         r.fail(f"{path}.tiers", N_("quota shares add up to more than 100 %"))
@@ -193,7 +208,7 @@ def _honour(r: Reader, t: Table, path: str) -> HonourRule:
 def _golden(r: Reader, t: Table, path: str) -> GoldenCase:
     r.fields(t, path, {"name", "entry", "sheets", "total", "rank", "attrs"}, {"name", "sheets"})
     sheets = []
-    for where, s in r.tables(t, path, "sheets"):
+    for _where, s in r.tables(t, path, "sheets"):
         sheets.append(dict(s))
     if not sheets:
         r.fail(f"{path}.sheets", N_("at least one sheet is needed"))
@@ -213,7 +228,8 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
     w = (lambda name: f"{path}.{name}" if path else name)  # noqa: E731
     parts = tuple(Part(r.key(p, where), r.text(p, where, "name") or ZERO_TEXT,
                        r.number(p, where, "weight", low=ZERO) or ZERO)
-                  for where, p in r.tables(t, path, "parts") if r.fields(p, where, {"key", "name", "weight"}) is not None)
+                  for where, p in r.tables(t, path, "parts")
+                  if r.fields(p, where, {"key", "name", "weight"}) is not None)
     r.unique([(w("parts"), p.key) for p in parts], "part")
     on = r.choice(t, path, "aggregate_on", ("criterion", "total"), "criterion")
     criteria = tuple(_criterion(r, c, where, {p.key for p in parts}, on == "total")
@@ -236,6 +252,7 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
     awards = tuple(_award(r, a, where) for where, a in r.tables(t, path, "awards"))
     r.unique([(w("awards"), a.key) for a in awards], "award")
     honours = tuple(_honour(r, h, where) for where, h in r.tables(t, path, "honours"))
+    r.unique([(w("honours"), h.key) for h in honours], "honour")
     tier_keys = {x.key for a in awards for x in a.tiers}
     for h in honours:
         for k in set(h.awards) - tier_keys:
@@ -252,6 +269,6 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
         breaker, param = tiebreak.parse(link)
         if breaker is None or not breaker.valid(rubric, param):
             r.fail(f"{w('tie_break')}[{i}]", N_("unknown tie-breaker {link} (known: {known})"), link=link,
-                   known=", ".join(f"{b.key}:{b.param}" if b.param else b.key for b in tiebreak.BREAKERS.values()))
+                   known=", ".join(f"{b.key}:<{b.param}>" if b.param else b.key for b in tiebreak.BREAKERS.values()))
     return rubric
 

@@ -41,3 +41,8 @@ def fmt(value: Fraction | Decimal, places: int = 4) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def fixed(value: Fraction | Decimal, decimals: int = 2) -> str:
+    """A total as shown on boards and result sheets: always ``decimals`` places (80.00)."""
+    return format(round_half_up(Fraction(value), decimals), "f")

@@ -108,7 +108,8 @@ class Reader:
             self.fail(_join(path, name), N_("must be a whole number"))
             return default or 0
         if (low is not None and value < low) or (high is not None and value > high):
-            self.fail(_join(path, name), N_("must be from {low} to {high}"), low=low, high=high if high is not None else "∞")
+            self.fail(_join(path, name), N_("must be from {low} to {high}"), low=low,
+                      high=high if high is not None else "∞")
             return default if default is not None else (low or 0)
         return value
 
@@ -128,7 +129,8 @@ class Reader:
             return default
         return value
 
-    def choice(self, data: Table, path: str, name: str, options: tuple[str, ...] | list[str], default: str | None = None) -> str:
+    def choice(self, data: Table, path: str, name: str, options: tuple[str, ...] | list[str],
+               default: str | None = None) -> str:
         value = data.get(name, default)
         if value not in options:
             self.fail(_join(path, name), N_("must be one of: {options}"), options=", ".join(options))

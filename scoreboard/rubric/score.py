@@ -28,7 +28,7 @@ from scoreboard.rubric.model import Band, Criterion, DeductionKind, Kind, Measur
 from scoreboard.rubric.numbers import fmt, number, round_half_up
 from scoreboard.rubric.sheet import Mark, Sheet, current
 
-__all__ = ["EntryState", "Result", "Step", "score_entry", "round_half_up"]
+__all__ = ["EntryState", "Result", "Step", "round_half_up", "score_entry"]
 
 
 class EntryState(enum.StrEnum):
@@ -203,10 +203,10 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
         if rubric.aggregation_of(c).method == "single" and len({v for _, v in earned[c.key]}) > 1:
             flags.append(Problem("single_disagree", N_("{criterion}: judges entered different values"),
                                  {"criterion": c.key}))
-    if rubric.total_spread is not None and len(judge_totals) > 1:
-        if max(judge_totals.values()) - min(judge_totals.values()) > rubric.total_spread:
-            flags.append(Problem("spread_total", N_("judges' totals differ by more than {spread}"),
-                                 {"spread": fmt(rubric.total_spread)}))
+    if rubric.total_spread is not None and len(judge_totals) > 1 and (
+            max(judge_totals.values()) - min(judge_totals.values()) > rubric.total_spread):
+        flags.append(Problem("spread_total", N_("judges' totals differ by more than {spread}"),
+                             {"spread": fmt(rubric.total_spread)}))
 
     criteria: dict[str, Fraction | None] = {}
     kept_judges: tuple[str, ...] = tuple(judge_totals)
@@ -214,8 +214,8 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
     if rubric.aggregate_on == "total":
         agg = rubric.aggregation
         by_judge = sorted(judge_totals.items())
-        for judge, value in by_judge:
-            steps.append(Step(N_("judge {judge}'s total: {value}"), {"judge": judge, "value": fmt(value)}))
+        for judge, judge_total in by_judge:
+            steps.append(Step(N_("judge {judge}'s total: {value}"), {"judge": judge, "value": fmt(judge_total)}))
         value, sel = aggregate.apply(by_judge, agg)
         _explain(N_("total"), agg.method, agg.combine, value, sel, steps)
         kept_judges = tuple(j for j, _ in sel.kept) if value is not None else ()
@@ -251,17 +251,15 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
                 base += share
         else:
             base = sum((v for v in criteria.values() if v is not None), Fraction(0))
-        if rubric.factor:
-            factor = number(attrs.get(rubric.factor))
-            if factor is None:
-                flags.append(Problem("factor_missing", N_("the entry has no {factor}"), {"factor": rubric.factor}))
-                base = Fraction(0)
-            else:
+        factor = number(attrs.get(rubric.factor)) if rubric.factor else Fraction(1)
+        if factor is None:  # no total until the entry's factor is known: never ranked at a made-up value
+            flags.append(Problem("factor_missing", N_("the entry has no {factor}"), {"factor": rubric.factor}))
+        else:
+            if rubric.factor:
                 steps.append(Step(N_("{points} × {factor} {value} = {result}"), {
                     "points": fmt(base), "factor": rubric.factor, "value": fmt(factor), "result": fmt(base * factor)}))
-                base *= factor
-        total = Fraction(0) if dq else max(Fraction(0), base - deductions)
-        steps.append(Step(N_("total {value}"), {"value": fmt(total)}))
+            total = Fraction(0) if dq else max(Fraction(0), base * factor - deductions)
+            steps.append(Step(N_("total {value}"), {"value": fmt(total)}))
 
     if not sheets:
         state = EntryState.PENDING

@@ -15,7 +15,7 @@ Words:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 from scoreboard.errors import N_, Problem, UserError
@@ -70,7 +70,8 @@ def _check_number(c: Criterion, raw: object, place: str) -> tuple[Fraction | Non
     return value, []
 
 
-def parse_mark(c: Criterion, raw: object, place: str = "", limits: Limits = Limits()) -> tuple[Mark | None, list[Problem]]:
+def parse_mark(c: Criterion, raw: object, place: str = "",
+               limits: Limits = Limits()) -> tuple[Mark | None, list[Problem]]:
     if c.kind is Kind.CHECK:
         if not isinstance(raw, bool):
             return None, [Problem("mark_type", N_("{criterion}: yes or no (true/false) is needed"),
@@ -90,7 +91,8 @@ def parse_mark(c: Criterion, raw: object, place: str = "", limits: Limits = Limi
     return _check_number(c, raw, place)
 
 
-def parse_deduction(rubric: Rubric, raw: object, place: str, limits: Limits) -> tuple[DeductionMark | None, list[Problem]]:
+def parse_deduction(rubric: Rubric, raw: object, place: str,
+                    limits: Limits) -> tuple[DeductionMark | None, list[Problem]]:
     if not isinstance(raw, Mapping) or not isinstance(raw.get("key"), str):
         return None, [Problem("deduction_type", N_("a deduction needs a key"), {}, place)]
     rule = rubric.deduction(raw["key"])
@@ -168,7 +170,7 @@ def parse_sheet(rubric: Rubric, raw: object, place: str = "", limits: Limits = L
     seq = raw.get("seq", 0)
     return Sheet(
         id=str(raw["id"]), entry=str(raw["entry"]), judge=str(raw["judge"]), marks=marks,
-        deductions=tuple(deductions), revision=int(revision),  # type: ignore[arg-type]
+        deductions=tuple(deductions), revision=int(revision),
         seq=seq if isinstance(seq, int) else 0, reason=str(reason), at=str(raw.get("at", "")),
     )
 
