@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: setup system demo test test-fast test-e2e lint bench translations clean
+.PHONY: setup system demo test test-fast lint bench translations docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,12 @@ bench: setup
 
 # Refresh the catalogs after adding or changing user-facing text.
 translations:
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 -o scoreboard/locale/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o scoreboard/locale/messages.pot .
 	$(BIN)/pybabel update -i scoreboard/locale/messages.pot -d scoreboard/locale -D messages --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
+
+# Regenerate docs/cli.md from the real --help texts.
+docs:
+	$(BIN)/python -m tests.test_docs

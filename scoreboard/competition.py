@@ -115,21 +115,21 @@ def parse_competition(data: Table, source: str, base: Path | None = None) -> Com
                  {"competition", "events"})
     head = r.fields(t.get("competition", {}), "competition", {"key", "name", "date", "venue"}, {"key", "name"})
     events = tuple(_event(r, e, where, base) for where, e in r.tables(t, "", "events"))
-    r.unique([("events", e.key) for e in events], "event")
+    r.unique([("events", e.key) for e in events], N_("event {key} is defined twice"))
     teams = tuple(Team(r.key(x, where), r.text(x, where, "name") or Text("?", "?"))
                   for where, x in r.tables(t, "", "teams") if r.fields(x, where, {"key", "name"}, {"key", "name"}))
-    r.unique([("teams", x.key) for x in teams], "team")
+    r.unique([("teams", x.key) for x in teams], N_("team {key} is defined twice"))
     team_keys = {x.key for x in teams}
     contestants = tuple(_contestant(r, x, where, team_keys) for where, x in r.tables(t, "", "contestants"))
-    r.unique([("contestants", x.key) for x in contestants], "contestant")
+    r.unique([("contestants", x.key) for x in contestants], N_("contestant {key} is defined twice"))
     entries = tuple(_entry(r, x, where, {e.key: e for e in events}, team_keys, {c.key for c in contestants})
                     for where, x in r.tables(t, "", "entries"))
-    r.unique([("entries", x.key) for x in entries], "entry")
+    r.unique([("entries", x.key) for x in entries], N_("entry {key} is defined twice"))
     for ev in events:
         codes = [(f"entries ({ev.key})", x.code) for x in entries if x.event == ev.key and x.code]
-        r.unique(codes, "blind code")
+        r.unique(codes, N_("blind code {key} is defined twice"))
     judges = tuple(_judge(r, x, where, {e.key for e in events}, team_keys) for where, x in r.tables(t, "", "judges"))
-    r.unique([("judges", x.key) for x in judges], "judge")
+    r.unique([("judges", x.key) for x in judges], N_("judge {key} is defined twice"))
     team_rule = _team_rule(r, t["team_standings"], {e.key for e in events}) if "team_standings" in t else None
     competition = Competition(
         key=r.key(head, "competition"), name=r.text(head, "competition", "name") or Text("?", "?"),

@@ -5,12 +5,12 @@
   ``params``; ``place`` says where (a file and a field, a sheet id).
 - ``FatalError``: an invariant that should never break. It is a bug, not an input problem.
 
-``words.N_`` marks message templates for extraction without importing any translation code here.
+``N_`` marks message templates for extraction without importing any translation code here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -26,8 +26,8 @@ class Problem:
     params: Mapping[str, object] = field(default_factory=dict)
     place: str = ""
 
-    def render(self, gettext: object = None) -> str:
-        template = gettext(self.message) if callable(gettext) else self.message
+    def render(self, gettext: Callable[[str], str] | None = None) -> str:
+        template = gettext(self.message) if gettext else self.message
         text = template.format(**self.params)
         return f"{self.place}: {text}" if self.place else text
 

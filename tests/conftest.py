@@ -32,6 +32,8 @@ def postgres_engine() -> Iterator[Engine]:
             c.execute(text(f"CREATE SCHEMA {schema}"))
     except OperationalError as e:
         admin.dispose()
+        if os.environ.get("CI"):  # CI has PostgreSQL: its absence is a failure there, never a skip
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}: {e.orig}")
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: {e.orig}")
     engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
     try:

@@ -183,7 +183,7 @@ def _award(r: Reader, t: Table, path: str) -> AwardRule:
         r.fail(f"{path}.tiers", N_("threshold tiers go from the highest minimum down"))
     if kind == "quota" and sum((x.share or ZERO for x in tiers), ZERO) > HUNDRED:
         r.fail(f"{path}.tiers", N_("quota shares add up to more than 100 %"))
-    r.unique([(path, x.key) for x in tiers], "tier")
+    r.unique([(path, x.key) for x in tiers], N_("tier {key} is defined twice"))
     return AwardRule(
         key=r.key(t, path), name=r.text(t, path, "name") or ZERO_TEXT, kind=kind, tiers=tuple(tiers),
         rounding=r.choice(t, path, "rounding", ("half_up", "floor", "ceil"), "half_up"),
@@ -230,13 +230,13 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
                        r.number(p, where, "weight", low=ZERO) or ZERO)
                   for where, p in r.tables(t, path, "parts")
                   if r.fields(p, where, {"key", "name", "weight"}) is not None)
-    r.unique([(w("parts"), p.key) for p in parts], "part")
+    r.unique([(w("parts"), p.key) for p in parts], N_("part {key} is defined twice"))
     on = r.choice(t, path, "aggregate_on", ("criterion", "total"), "criterion")
     criteria = tuple(_criterion(r, c, where, {p.key for p in parts}, on == "total")
                      for where, c in r.tables(t, path, "criteria"))
     if not criteria:
         r.fail(w("criteria"), N_("at least one criterion is needed"))
-    r.unique([(w("criteria"), c.key) for c in criteria], "criterion")
+    r.unique([(w("criteria"), c.key) for c in criteria], N_("criterion {key} is defined twice"))
     for p in parts:
         if not any(c.part == p.key for c in criteria):
             r.fail(w("parts"), N_("part {part} has no criteria"), part=p.key)
@@ -248,11 +248,11 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
             r.fail(w("panel"), N_("{method} needs at least {n} judges for {criterion}"), method=agg.method,
                    n=aggregate.METHODS[agg.method].needs(agg), criterion=c.key)
     deductions = tuple(_deduction(r, d, where) for where, d in r.tables(t, path, "deductions"))
-    r.unique([(w("deductions"), d.key) for d in deductions], "deduction")
+    r.unique([(w("deductions"), d.key) for d in deductions], N_("deduction {key} is defined twice"))
     awards = tuple(_award(r, a, where) for where, a in r.tables(t, path, "awards"))
-    r.unique([(w("awards"), a.key) for a in awards], "award")
+    r.unique([(w("awards"), a.key) for a in awards], N_("award {key} is defined twice"))
     honours = tuple(_honour(r, h, where) for where, h in r.tables(t, path, "honours"))
-    r.unique([(w("honours"), h.key) for h in honours], "honour")
+    r.unique([(w("honours"), h.key) for h in honours], N_("honour {key} is defined twice"))
     tier_keys = {x.key for a in awards for x in a.tiers}
     for h in honours:
         for k in set(h.awards) - tier_keys:

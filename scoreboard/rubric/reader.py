@@ -144,11 +144,12 @@ class Reader:
             return ()
         return tuple(value)
 
-    def unique(self, items: list[tuple[str, str]], what: str) -> None:
+    def unique(self, items: list[tuple[str, str]], message: str) -> None:
+        """Report keys given twice, with ``message`` (a template with ``{key}``)."""
         seen: set[str] = set()
         for path, key in items:
             if key and key in seen:
-                self.fail(path, N_("{what} {key} is defined twice"), code="duplicate", what=what, key=key)
+                self.fail(path, message, code="duplicate", key=key)
             seen.add(key)
 
 

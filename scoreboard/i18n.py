@@ -1,0 +1,81 @@
+"""Translations: Chinese (zh_CN) and English, chosen per request or per command.
+
+Every user-facing string is written in English in the code (``_()`` at the edge, ``N_()`` in the
+pure core) and translated here from the Babel catalogs in ``scoreboard/locale``. The current
+locale lives in a context variable, so templates, derivations and error messages rendered during
+one request all speak the language that request asked for.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+LOCALES = ("zh_CN", "en")
+LOCALE_DIR = Path(__file__).parent / "locale"
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default="zh_CN")
+
+
+@functools.cache
+def translations(locale: str) -> NullTranslations:
+    return Translations.load(str(LOCALE_DIR), [locale], domain="messages")
+
+
+def normalize(value: str | None) -> str | None:
+    """``zh-CN``, ``zh_cn``, ``zh`` → ``zh_CN``; ``en-US`` → ``en``; anything else → None."""
+    if not value:
+        return None
+    v = value.strip().replace("-", "_").lower()
+    if v.startswith("zh"):
+        return "zh_CN"
+    if v.startswith("en"):
+        return "en"
+    return None
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The best supported locale in an Accept-Language header, by its q values."""
+    choices = []
+    for i, part in enumerate((header or "").split(",")):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            continue
+        locale = normalize(tag)
+        if locale:
+            choices.append((-weight, i, locale))
+    return min(choices)[2] if choices else None
+
+
+def current() -> str:
+    return _current.get()
+
+
+def set_locale(locale: str) -> contextvars.Token[str]:
+    return _current.set(locale if locale in LOCALES else "zh_CN")
+
+
+@contextmanager
+def using(locale: str) -> Iterator[None]:
+    token = set_locale(locale)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str) -> str:
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current()).ngettext(singular, plural, n)
+
+
+_ = gettext

@@ -1,0 +1,79 @@
+"""The standings book: every event's results and ranking, kept current from accepted sheets.
+
+On first use a competition is read from the store and every entry scored; after that each
+``SheetAccepted`` rescores only its entry (from the store, the source of truth) and moves it in
+the event's ``Ranking``. A ``CompetitionChanged`` drops the competition so the next read reloads.
+Methods are synchronous (they touch the database); async callers run them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from scoreboard.competition import Competition, Event
+from scoreboard.events import CompetitionChanged, SheetAccepted
+from scoreboard.events import Event as DomainEvent
+from scoreboard.intake import Lookup, score_event
+from scoreboard.rubric.score import score_entry
+from scoreboard.standings import Ranking, Standing
+from scoreboard.store import load as store_load
+from scoreboard.store import sheets as store_sheets
+from scoreboard.store.engine import session
+
+
+@dataclass
+class Book:
+    competition: Competition
+    lookup: Lookup
+    rankings: dict[str, Ranking]
+    states: dict[str, str]  # event key → draft/open/closed/locked/published
+
+
+class StandingsBook:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._books: dict[str, Book] = {}
+        self._lock = threading.RLock()
+
+    def book(self, competition: str) -> Book:
+        with self._lock:
+            if competition not in self._books:
+                self._books[competition] = self._load(competition)
+            return self._books[competition]
+
+    def _load(self, key: str) -> Book:
+        with session(self.engine) as s:
+            comp = store_load.load_competition(s, key)
+            states = store_load.event_states(s, key)
+            rankings = {}
+            for event in comp.events:
+                entries = comp.entries_of(event.key)
+                ranking = Ranking(event.rubric, entries)
+                for result in score_event(event, entries, store_sheets.sheets_of_event(s, key, event.key)).values():
+                    ranking.update(result)
+                rankings[event.key] = ranking
+        return Book(comp, Lookup(comp), rankings, states)
+
+    def apply(self, event: DomainEvent) -> None:
+        with self._lock:
+            if isinstance(event, CompetitionChanged):
+                self._books.pop(event.competition, None)
+                return
+            book = self._books.get(event.competition)
+            if book is None or not isinstance(event, SheetAccepted):
+                return
+            entry = book.lookup.entries[event.entry]
+            rubric = book.lookup.events[entry.event].rubric
+            with session(self.engine) as s:
+                sheets = store_sheets.sheets_of_entry(s, event.competition, event.entry)
+            book.rankings[entry.event].update(score_entry(rubric, entry.key, sheets, entry.attrs))
+
+    def standings(self, competition: str, event: str) -> tuple[Event, str, list[Standing]]:
+        """The event, its state and its standings; ``KeyError`` for an unknown event."""
+        book = self.book(competition)
+        with self._lock:
+            people = {c.key: c for c in book.competition.contestants}
+            return book.lookup.events[event], book.states[event], book.rankings[event].standings(people)

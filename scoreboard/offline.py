@@ -1,0 +1,145 @@
+"""Offline standings: a competition file and a file of sheets → standings, with no server.
+
+This is the reference the live service must agree with, and what a third party uses to check
+published results. The sheets file has one JSON object a line (the tablet's sheet format plus
+the ``judge``); every line is checked as the service checks a tablet's sheet, and one bad line
+refuses the whole file, naming every bad line. A line's position is its arrival order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from scoreboard import i18n
+from scoreboard.competition import Competition
+from scoreboard.errors import N_, Problem, UserError
+from scoreboard.i18n import gettext as _
+from scoreboard.intake import Lookup, check_sheet, score_event
+from scoreboard.rubric.numbers import fixed, fmt
+from scoreboard.rubric.sheet import Sheet
+from scoreboard.standings import Standing, rank_event, team_standings
+
+
+def read_sheets(competition: Competition, path: Path) -> list[Sheet]:
+    lookup = Lookup(competition)
+    problems: list[Problem] = []
+    sheets: list[Sheet] = []
+    seen: dict[str, int] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError.one("file_unreadable", N_("cannot read the file: {error}"), str(path), error=str(e)) from e
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        place = f"{path}:{number}"
+        try:
+            raw = json.loads(line, parse_float=Decimal)
+            if isinstance(raw, dict):
+                raw.setdefault("seq", number)
+            _event, _entry, sheet = check_sheet(lookup, raw, None, place)
+        except json.JSONDecodeError as e:
+            problems.append(Problem("json", N_("not valid JSON: {error}"), {"error": e.msg}, place))
+            continue
+        except UserError as e:
+            problems.extend(e.problems)
+            continue
+        if sheet.id in seen:
+            problems.append(Problem("sheet_id_reused", N_("sheet id {id} already used on line {line}"),
+                                    {"id": sheet.id, "line": seen[sheet.id]}, place))
+            continue
+        seen[sheet.id] = number
+        sheets.append(sheet)
+    if problems:
+        raise UserError(problems)
+    return sheets
+
+
+def compute(competition: Competition, sheets: list[Sheet]) -> dict[str, list[Standing]]:
+    people = {c.key: c for c in competition.contestants}
+    out = {}
+    for event in competition.events:
+        entries = competition.entries_of(event.key)
+        out[event.key] = rank_event(event.rubric, entries, score_event(event, entries, sheets), people)
+    return out
+
+
+def _row(event: str, s: Standing, locale: str) -> dict[str, Any]:
+    r = s.result
+    return {
+        "event": event, "rank": s.rank, "shared": s.shared, "entry": s.entry.key, "code": s.entry.code,
+        "title": s.entry.title, "team": s.entry.team,
+        "total": None if r.shown is None else fixed(r.shown, r.decimals),
+        "exact": None if r.total is None else str(r.total),
+        "state": str(r.state), "disqualified": r.disqualified, "judges": r.judges,
+        "criteria": {k: None if v is None else fmt(v) for k, v in r.criteria.items()},
+        "deductions": fmt(r.deductions),
+        "awards": {rule.key: tier.key for rule, tier in s.awards},
+        "award_names": [tier.name.get(locale) for _rule, tier in s.awards],
+        "honours": [f"{h}:{c}" if c else h for h, c in s.honours],
+        "flags": [p.render(i18n.gettext) for p in r.flags],
+        "derivation": [step.render(i18n.gettext) for step in r.steps],
+    }
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - _width(text))
+    return space + text if right else text + space
+
+
+def standings_report(competition: Competition, sheets: list[Sheet], form: str, only: str | None = None) -> str:
+    locale = i18n.current()
+    if only and competition.event(only) is None:
+        raise UserError.one("event_unknown", N_("no event {event}"), event=only)
+    results = compute(competition, sheets)
+    rows = [_row(ev, s, locale) for ev, standings in results.items() if not only or ev == only for s in standings]
+    teams = None
+    if competition.team_rule and not only:
+        teams = [{"team": t.team, "rank": t.rank, "shared": t.shared,
+                  "score": None if t.score is None else fixed(t.score), "counted": list(t.counted)}
+                 for t in team_standings(competition.team_rule, [t.key for t in competition.teams],
+                                         [s for ss in results.values() for s in ss])]
+    if form == "json":
+        return json.dumps({"competition": competition.key, "standings": rows, "teams": teams},
+                          ensure_ascii=False, indent=1) + "\n"
+    if form == "csv":
+        out = io.StringIO()
+        fields = ["event", "rank", "shared", "entry", "code", "title", "team", "total", "exact", "state", "judges",
+                  "deductions", "awards"]
+        writer = csv.DictWriter(out, fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "awards": " ".join(row["award_names"])})
+        return out.getvalue()
+    names = {t.key: t.name.get(locale) for t in competition.teams}
+    lines = []
+    headers = [_("Rank"), _("Code"), _("Entry"), _("Team"), _("Total"), _("Awards"), _("State")]
+    for event in competition.events:
+        if only and event.key != only:
+            continue
+        lines.append(f"\n{event.name.get(locale)} ({event.key})")
+        table = [headers] + [
+            [("" if r["rank"] is None else f"{r['rank']}{'=' if r['shared'] else ''}"), r["code"],
+             r["title"] or r["entry"], names.get(r["team"], r["team"]), r["total"] or "—", " ".join(r["award_names"]),
+             r["state"]] for r in rows if r["event"] == event.key]
+        widths = [max(_width(str(row[i])) for row in table) for i in range(len(headers))]
+        for row in table:
+            cells = zip(row, widths, strict=True)
+            lines.append("  ".join(_pad(str(v), w, right=i in (0, 4)) for i, (v, w) in enumerate(cells)))
+    if teams:
+        lines.append(f"\n{_('Team standings')}")
+        for t in teams:
+            rank = "" if t["rank"] is None else f"{t['rank']}{'=' if t['shared'] else ''}"
+            team = str(t["team"])
+            lines.append(f"{_pad(rank, 4, True)}  {_pad(names.get(team, team), 30)}  {t['score'] or '—'}")
+    return "\n".join(lines).lstrip("\n") + "\n"

@@ -1,0 +1,186 @@
+"""Typed page contexts for the public pages, built from standings (what a spectator may see).
+
+Visibility rules live here, in one place: a blind event shows blind codes only until it is
+published; a ``progress`` (or ``frozen``) event shows how many entries are scored, no totals; a
+``hidden`` event shows nothing until published. Judges are never named on a public page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from scoreboard import i18n
+from scoreboard.competition import Competition, Event
+from scoreboard.errors import N_
+from scoreboard.i18n import gettext as _
+from scoreboard.rubric.aggregate import METHODS
+from scoreboard.rubric.numbers import fixed
+from scoreboard.standings import Standing, TeamStanding
+
+STATE_LABELS = {
+    "pending": N_("not scored"), "partial": N_("provisional"), "complete": N_("complete"),
+    "flagged": N_("under review"), "locked": N_("locked"),
+}
+EVENT_STATES = {
+    "draft": N_("draft"), "open": N_("scoring"), "closed": N_("closed"), "locked": N_("locked"),
+    "published": N_("published"),
+}
+
+
+@dataclass(frozen=True)
+class AwardView:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    rank: str
+    code: str
+    title: str
+    team: str
+    total: str
+    awards: list[AwardView]
+    state: str
+    state_label: str
+
+
+@dataclass(frozen=True)
+class EventPage:
+    competition: str
+    event: str
+    state_label: str
+    rubric_note: str
+    scored: int
+    entries: int
+    blind: bool
+    show_names: bool
+    notice: str
+    self_url: str
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventCard:
+    key: str
+    name: str
+    entries: int
+    scored: int
+    percent: int
+    leader: str
+
+
+@dataclass(frozen=True)
+class CompetitionCard:
+    key: str
+    name: str
+    date: str
+    venue: str
+    events: list[EventCard]
+    has_teams: bool
+
+
+@dataclass(frozen=True)
+class HomePage:
+    competitions: list[CompetitionCard]
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    rank: str
+    team: str
+    score: str
+    counted: int
+    entries: int
+    award_count: int
+
+
+@dataclass(frozen=True)
+class TeamsPage:
+    competition: str
+    rule: str
+    award: str
+    rows: list[TeamRow]
+
+
+def shows_scores(event: Event, state: str) -> bool:
+    return state == "published" or event.visibility == "live"
+
+
+def shows_names(event: Event, state: str) -> bool:
+    return state == "published" or not event.blind
+
+
+def shows_anything(event: Event, state: str) -> bool:
+    return state == "published" or event.visibility != "hidden"
+
+
+def rubric_note(event: Event) -> str:
+    r = event.rubric
+    if r.description:
+        return r.description.get(i18n.current())
+    method = METHODS[r.aggregation.method]
+    return _("%(panel)s judges · %(method)s") % {"panel": r.panel, "method": _(method.doc)}
+
+
+def _team_names(competition: Competition) -> dict[str, str]:
+    return {t.key: t.name.get(i18n.current()) for t in competition.teams}
+
+
+def _rows(competition: Competition, standings: list[Standing], names: bool) -> list[Row]:
+    locale = i18n.current()
+    teams = _team_names(competition)
+    return [
+        Row(key=s.entry.key, rank="" if s.rank is None else (f"{s.rank}=" if s.shared else str(s.rank)),
+            code=s.entry.code, title=s.entry.title if names else "", team=teams.get(s.entry.team, "") if names else "",
+            total="—" if s.result.shown is None else (_("DQ") if s.result.disqualified else
+                                                      fixed(s.result.shown, s.result.decimals)),
+            awards=[AwardView(t.key, t.name.get(locale)) for _r, t in s.awards],
+            state=str(s.result.state), state_label=_(STATE_LABELS.get(str(s.result.state), str(s.result.state))))
+        for s in standings
+    ]
+
+
+def event_page(competition: Competition, event: Event, state: str, standings: list[Standing], url: str) -> EventPage:
+    names = shows_names(event, state)
+    rows: list[Row] = []
+    if not shows_anything(event, state):
+        notice = _("This event's results are not public yet.")
+    elif not shows_scores(event, state):
+        notice = _("Scores are shown when the organizer publishes them.")
+    else:
+        notice, rows = "", _rows(competition, standings, names)
+    return EventPage(
+        competition=competition.name.get(i18n.current()), event=event.name.get(i18n.current()),
+        state_label=_(EVENT_STATES.get(state, state)), rubric_note=rubric_note(event),
+        scored=sum(1 for s in standings if s.result.state != "pending"), entries=len(standings), blind=event.blind,
+        show_names=names, notice=notice, self_url=url, rows=rows)
+
+
+def event_card(event: Event, state: str, standings: list[Standing], teams: dict[str, str]) -> EventCard:
+    scored = sum(1 for s in standings if s.result.state != "pending")
+    leader = ""
+    if standings and standings[0].rank == 1 and shows_scores(event, state):
+        top = standings[0]
+        who = teams.get(top.entry.team, "") if shows_names(event, state) else top.entry.code
+        leader = f"{who} {fixed(top.result.shown or Fraction(0), top.result.decimals)}"
+    return EventCard(event.key, event.name.get(i18n.current()), len(standings), scored,
+                     round(100 * scored / len(standings)) if standings else 0, leader)
+
+
+def teams_page(competition: Competition, rows: list[TeamStanding]) -> TeamsPage:
+    rule = competition.team_rule
+    assert rule is not None
+    teams = _team_names(competition)
+    labels = {"sum": _("sum of every ranked entry"), "mean": _("mean of every ranked entry"),
+              "best_n": _("mean of the best %(n)s entries") % {"n": rule.n or _("N (the fewest any team has)")}}
+    award = next((t.name.get(i18n.current()) for e in competition.events for a in e.rubric.awards for t in a.tiers
+                  if t.key == rule.count_award), "")
+    return TeamsPage(
+        competition=competition.name.get(i18n.current()), rule=labels[rule.method], award=award,
+        rows=[TeamRow("" if r.rank is None else (f"{r.rank}=" if r.shared else str(r.rank)), teams.get(r.team, r.team),
+                      "—" if r.score is None else fixed(r.score), len(r.counted), r.entries, r.award_count)
+              for r in rows],
+    )

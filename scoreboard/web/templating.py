@@ -1,0 +1,43 @@
+"""Rendering pages: one template per page, a typed context, and htmx fragments from the same file.
+
+``render`` gives a plain request the whole page and an htmx request (``HX-Request``) only the
+named block, so handlers never choose between them (the Template Fragments pattern). Templates
+get ``page`` (the page's dataclass), ``locale`` and the translation functions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from scoreboard import i18n
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+
+
+def make_templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return Jinja2Templates(env=env)
+
+
+def render(request: Request, name: str, page: Any, block: str | None = None, status_code: int = 200) -> HTMLResponse:
+    templates: Jinja2Templates = request.state.templates
+    context = {"request": request, "page": page, "locale": i18n.current()}
+    if block and request.headers.get("HX-Request") == "true":
+        template = templates.get_template(name)
+        ctx = template.new_context({**context, "url_for": request.url_for})
+        html = "".join(template.blocks[block](ctx))
+        return HTMLResponse(html, status_code=status_code)
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
