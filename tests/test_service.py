@@ -120,3 +120,23 @@ async def test_a_correction_is_a_new_revision(service: SheetService, engine: Eng
     assert count_sheets(engine) == 6
     _e, _s, standings = StandingsBook(engine).standings("cup", "hot")
     assert str(standings[0].result.shown) == "177/2"  # 88.5
+
+
+def test_an_event_whose_golden_cases_fail_cannot_open(engine: Engine) -> None:
+    from scoreboard.competition import parse_competition
+    from scoreboard.rubric.load import preset_text
+    from scoreboard.rubric.reader import read_toml
+    from scoreboard.store.load import event_state, save_competition
+    from tests.support import COMPETITION
+
+    rubric = dict(read_toml("hot", preset_text("cooking_hot")))
+    rubric["golden"] = [{**rubric["golden"][0], "total": 88.84}]  # the sheets give 88.83
+    data = {**COMPETITION, "events": [{**COMPETITION["events"][0], "rubric": rubric}, COMPETITION["events"][1]]}
+    with session(engine, write=True) as s:
+        save_competition(s, parse_competition(data, "test"))
+        s.commit()
+    with session(engine, write=True) as s, pytest.raises(UserError) as refused:
+        set_event_state(s, "cup", "hot", "open", actor="test")
+    assert refused.value.code == "golden_total" and "expected total 88.84, got 88.83" in str(refused.value)
+    with session(engine) as s:
+        assert event_state(s, "cup", "hot") == "draft"

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from scoreboard.competition import Competition, Contestant, Entry, Event, Judge, Team, TeamRule, rubric_of
 from scoreboard.errors import N_, UserError
+from scoreboard.rubric.golden import run_golden
 from scoreboard.rubric.model import Text
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit
@@ -174,11 +175,16 @@ def event_states(session: Session, competition_key: str) -> dict[str, str]:
 
 def set_event_state(session: Session, competition_key: str, event_key: str, state: str, actor: str,
                     reason: str = "") -> str:
-    """Move an event to ``state`` and audit it; returns the state it was in."""
+    """Move an event to ``state`` and audit it; returns the state it was in. Opening an event
+    runs its rubric's golden cases first and refuses, listing them, if any fails."""
     if state not in db.EVENT_STATES:
         raise UserError.one("state_unknown", N_("{state} is not one of {states}"), state=state,
                             states=", ".join(db.EVENT_STATES))
     row = _event_row(session, competition_key, event_key)
+    if state == "open":  # an event whose rubric fails its own golden cases never opens for scoring
+        problems, _cases = run_golden(rubric_of(row.rubric, row.rubric_source), row.rubric_source)
+        if problems:
+            raise UserError(problems)
     before, row.state = row.state, state
     session.add(row)
     audit(session, actor, "event.state", f"event:{event_key}",

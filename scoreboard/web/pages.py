@@ -164,7 +164,9 @@ def event_card(event: Event, state: str, standings: list[Standing], teams: dict[
     leader = ""
     if standings and standings[0].rank == 1 and shows_scores(event, state):
         top = standings[0]
-        who = teams.get(top.entry.team, "") if shows_names(event, state) else top.entry.code
+        who = " · ".join(x for x in (top.entry.title, teams.get(top.entry.team, "")) if x)
+        if not shows_names(event, state):
+            who = top.entry.code
         leader = f"{who} {fixed(top.result.shown or Fraction(0), top.result.decimals)}"
     return EventCard(event.key, event.name.get(i18n.current()), len(standings), scored,
                      round(100 * scored / len(standings)) if standings else 0, leader)
