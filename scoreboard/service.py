@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from scoreboard.errors import N_, UserError
 from scoreboard.events import SheetAccepted
 from scoreboard.intake import Lookup, check_sheet
 from scoreboard.live.bus import MemoryBus
@@ -41,10 +40,6 @@ class SheetService:
     def _record(self, competition: str, judge: str, raw: Mapping[str, object]) -> tuple[str, Receipt]:
         event, _entry, sheet = check_sheet(self.lookup(competition), raw, judge)
         with self._write, session(self.engine, write=True) as s:
-            state = store_load.event_state(s, competition, event.key)
-            if state != "open":
-                raise UserError.one("event_not_open", N_("event {event} is not open for scoring ({state})"),
-                                    event=event.key, state=state)
             receipt = store_sheets.record_sheet(s, competition, sheet, actor=f"judge:{judge}")
             s.commit()
         return event.key, receipt

@@ -140,3 +140,17 @@ def test_an_event_whose_golden_cases_fail_cannot_open(engine: Engine) -> None:
     assert refused.value.code == "golden_total" and "expected total 88.84, got 88.83" in str(refused.value)
     with session(engine) as s:
         assert event_state(s, "cup", "hot") == "draft"
+
+
+async def test_a_resend_after_the_event_closed_is_still_acknowledged(service: SheetService, engine: Engine) -> None:
+    """The tablet may resend a sheet stored just before the event closed: it was stored, so it is acked."""
+    first = await service.submit("cup", "j1", sheet("e1", "j1", EIGHTY))
+    with session(engine, write=True) as s:
+        set_event_state(s, "cup", "hot", "closed", actor="test")
+        s.commit()
+    again = await service.submit("cup", "j1", sheet("e1", "j1", EIGHTY))
+    assert (again.seq, again.created) == (first.seq, False)
+    with pytest.raises(UserError) as closed:
+        await service.submit("cup", "j2", sheet("e1", "j2", EIGHTY))
+    assert closed.value.code == "event_not_open"
+    assert count_sheets(engine) == 1

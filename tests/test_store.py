@@ -84,9 +84,12 @@ def small_competition(key: str = "cup") -> Competition:
 
 @pytest.fixture
 def cup(engine: Engine) -> Competition:
-    """The small competition, saved; as loaded back (with its blind codes)."""
+    """The small competition, saved, its events open for scoring; as loaded back (with its blind codes)."""
     with session(engine) as s:
-        save_competition(s, small_competition(), random.Random(7))
+        competition = small_competition()
+        save_competition(s, competition, random.Random(7))
+        for event in competition.events:
+            set_event_state(s, "cup", event.key, "open", actor="test")
         s.commit()
         return load_competition(s, "cup")
 
@@ -196,17 +199,17 @@ def test_a_taken_key_is_refused(engine: Engine) -> None:
 
 def test_event_states(engine: Engine, cup: Competition) -> None:
     with session(engine) as s:
-        assert event_states(s, "cup") == {"hot": "draft", "masonry": "draft"}
-        assert set_event_state(s, "cup", "hot", "open", actor="organizer:a", reason="start") == "draft"
+        assert event_states(s, "cup") == {"hot": "open", "masonry": "open"}  # the fixture opened them
+        assert set_event_state(s, "cup", "hot", "closed", actor="organizer:a", reason="start") == "open"
         s.commit()
     with session(engine) as s:
-        assert event_state(s, "cup", "hot") == "open"
+        assert event_state(s, "cup", "hot") == "closed"
         with pytest.raises(UserError) as e:
             set_event_state(s, "cup", "hot", "sleeping", actor="organizer:a")
         assert e.value.code == "state_unknown"
-        [row] = audit_log(s, subject="event:hot")
+        row = audit_log(s, subject="event:hot")[-1]
         assert (row.actor, row.action, row.detail["from"], row.detail["to"], row.reason) == (
-            "organizer:a", "event.state", "draft", "open", "start")
+            "organizer:a", "event.state", "open", "closed", "start")
 
 
 # --- sheets ---------------------------------------------------------------------------------
@@ -309,7 +312,7 @@ def test_sheets_are_audited(engine: Engine, cup: Competition) -> None:
         r = record_sheet(s, "cup", make_sheet(cup, "a", "h1", "j1", {"taste": 30}, reason="first"), actor="judge:j1")
         audit(s, "organizer:a", "note", "event:hot", {"text": "hello"})
         s.commit()
-        rows = audit_log(s)
+        rows = [x for x in audit_log(s) if x.action != "event.state"]
     assert [(x.actor, x.action, x.subject) for x in rows] == [
         ("judge:j1", "sheet.recorded", "entry:h1"), ("organizer:a", "note", "event:hot")]
     assert rows[0].detail == {"competition": "cup", "sheet": "a", "seq": r.seq, "judge": "j1", "revision": 1,
@@ -364,3 +367,16 @@ def test_workers_may_migrate_together(blank_engine: Engine) -> None:
         t.join(30)
     assert errors == []
     assert count(blank_engine, db.Sheet) == 0
+
+
+def test_sheets_only_for_open_events_but_resends_always_acknowledged(engine: Engine, cup: Competition) -> None:
+    with session(engine) as s:
+        first = record_sheet(s, "cup", make_sheet(cup, "a", "h1", "j1", {"taste": 30}), actor="judge:j1")
+        set_event_state(s, "cup", "hot", "closed", actor="organizer:a")
+        s.commit()
+    with session(engine) as s:
+        assert record_sheet(s, "cup", make_sheet(cup, "a", "h1", "j1", {"taste": 30}), actor="judge:j1") == (
+            dataclasses.replace(first, created=False))
+        with pytest.raises(UserError) as e:
+            record_sheet(s, "cup", make_sheet(cup, "b", "h1", "j2", {"taste": 30}), actor="judge:j2")
+        assert e.value.code == "event_not_open"

@@ -124,6 +124,10 @@ def record_sheet(session: Session, competition_key: str, sheet: Sheet, actor: st
         raise UserError.one("entry_unknown", N_("no entry {key}"), sheet.id, key=sheet.entry)
     if judge is None or judge.id is None:
         raise UserError.one("judge_unknown", N_("no judge {key}"), sheet.id, key=sheet.judge)
+    event = session.get(db.Event, entry.event_id)
+    if event is None or event.state != "open":
+        raise UserError.one("event_not_open", N_("event {event} is not open for scoring ({state})"), sheet.id,
+                            event=event.key if event else "", state=event.state if event else "")
     if entry.locked:
         raise UserError.one("entry_locked", N_("entry {key} is locked"), sheet.id, key=sheet.entry)
     latest = _latest(session, entry.id, judge.id)
