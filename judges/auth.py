@@ -1,0 +1,77 @@
+"""Judge authentication: unguessable, revocable login tokens.
+
+Words: a judge's *token* is the secret printed on their login card (as a link and a QR code).
+Only its SHA-256 *hash* is stored, so a database dump does not let anyone in. Opening the link
+exchanges the token for a signed session cookie holding the hash (``SESSION_KEY``) and drops the
+token from the address bar; every websocket connect checks that hash against the database again,
+so issuing a new token or revoking the judge locks the old card and the old cookie out at once.
+Nothing here commits: the caller does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from scoreboard.errors import N_, UserError
+from scoreboard.store import tables as db
+from scoreboard.store.audit import audit
+
+SESSION_KEY = "judge"  # the session cookie's entry: the token's hash
+
+
+@dataclass(frozen=True)
+class JudgeIdentity:
+    competition: str
+    judge: str
+    name: str
+    token_hash: str
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _judge(session: Session, competition: str, judge: str) -> db.Judge:
+    row = session.exec(select(db.Judge).join(db.Competition)
+                       .where(db.Competition.key == competition, db.Judge.key == judge)).first()
+    if row is None:
+        raise UserError.one("judge_unknown", N_("no judge {judge}"), judge=judge)
+    return row
+
+
+def issue_token(session: Session, competition: str, judge: str, actor: str) -> str:
+    """A new token for the judge (its card replaces any earlier one, which stops working)."""
+    row = _judge(session, competition, judge)
+    token = secrets.token_urlsafe(24)
+    row.token_hash, row.revoked = token_hash(token), False
+    session.add(row)
+    audit(session, actor, "judge.token", f"judge:{judge}", {"competition": competition})
+    return token
+
+
+def revoke(session: Session, competition: str, judge: str, actor: str, reason: str = "") -> None:
+    """The judge's card and sessions stop working; their open sockets are to be closed by the caller."""
+    row = _judge(session, competition, judge)
+    row.revoked = True
+    session.add(row)
+    audit(session, actor, "judge.revoked", f"judge:{judge}", {"competition": competition}, reason)
+
+
+def identify_hash(session: Session, hashed: str) -> JudgeIdentity | None:
+    """The judge holding this token hash, unless revoked or replaced."""
+    if not hashed:
+        return None
+    found = session.exec(select(db.Judge, db.Competition.key).join(db.Competition)
+                         .where(db.Judge.token_hash == hashed, db.Judge.revoked == False)).first()  # noqa: E712
+    if found is None:
+        return None
+    judge, competition = found
+    return JudgeIdentity(competition, judge.key, judge.name, hashed)
+
+
+def identify(session: Session, token: str) -> JudgeIdentity | None:
+    return identify_hash(session, token_hash(token)) if token else None

@@ -1,0 +1,181 @@
+"""The judges' websocket protocol, version 1: every message as JSON (see ``docs/protocol.md``).
+
+Words: a *frame* is one websocket text message, one JSON object with the version ``v`` and a
+``type``. *Client messages* (``submit``, ``ping``) are parsed here from untrusted text into small
+dataclasses, or refused with a ``UserError`` whose code the error frame carries. *Server
+messages* (``hello``, ``ack``, ``error``, ``pong`` and the pushes) are built here as plain dicts
+from domain objects; nothing here touches the database or the network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from scoreboard.competition import Competition, Event
+from scoreboard.errors import N_, UserError
+from scoreboard.rubric.model import Rubric, Text
+from scoreboard.store.sheets import Receipt, exact
+
+VERSION = 1
+PATH = "/ws/judge"
+CLOSE_NORMAL = 1000
+CLOSE_GOING_AWAY = 1001
+CLOSE_FLOOD = 1008
+CLOSE_TOO_BIG = 1009
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_IDLE = 4408
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 64 * 1024
+    per_second: float = 20
+    burst: int = 40
+    ping_seconds: float = 10
+    idle_seconds: float = 45
+
+
+@dataclass(frozen=True)
+class Submit:
+    sheet: Mapping[str, Any]
+
+    @property
+    def sheet_id(self) -> str | None:
+        sid = self.sheet.get("id")
+        return sid if isinstance(sid, str) else None
+
+
+@dataclass(frozen=True)
+class Ping:
+    t: Any = None
+
+
+ClientMessage = Submit | Ping
+
+
+@dataclass(frozen=True)
+class StoredSheet:
+    """One of the judge's stored sheets, as the hello lists it."""
+
+    id: str
+    entry: str
+    revision: int
+    seq: int
+
+
+def parse(text: str | bytes) -> ClientMessage:
+    """A client frame, or a ``UserError``: malformed, version_unsupported, type_unknown, field_type."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise UserError.one("malformed", N_("the message is not valid JSON")) from None
+    if not isinstance(data, dict):
+        raise UserError.one("malformed", N_("the message must be a JSON object"))
+    if data.get("v") != VERSION or isinstance(data.get("v"), bool):
+        raise UserError.one("version_unsupported", N_("protocol version {v} is not supported; use {version}"),
+                            v=str(data.get("v"))[:16], version=VERSION)
+    kind = data.get("type")
+    if kind == "submit":
+        sheet = data.get("sheet")
+        if not isinstance(sheet, dict):
+            raise UserError.one("field_type", N_("{field} must be an object"), field="sheet")
+        return Submit(sheet)
+    if kind == "ping":
+        t = data.get("t")
+        return Ping(t if isinstance(t, int | float | str) and not isinstance(t, bool) else None)
+    raise UserError.one("type_unknown", N_("unknown message type {type}"), type=str(kind)[:32])
+
+
+def _num(value: Fraction | None) -> str | None:
+    return None if value is None else exact(value)
+
+
+def _text(value: Text | None) -> dict[str, str] | None:
+    return None if value is None else {"zh": value.zh, "en": value.en}
+
+
+def rubric_view(rubric: Rubric) -> dict[str, Any]:
+    """What a tablet needs to draw a rubric's form: criteria and deductions, numbers as exact text."""
+    criteria = [{
+        "key": c.key, "name": _text(c.name), "kind": str(c.kind), "min": _num(c.min), "max": _num(c.max),
+        "step": _num(c.step), "weight": _num(c.weight), "part": c.part,
+        "levels": [_text(level) for level in c.levels],
+        "measure": None if c.measure is None else {
+            "points": c.measure.points, "unit": c.measure.unit, "target": str(c.measure.target),
+            "value": _num(c.measure.value)},
+        "help": _text(c.help),
+    } for c in rubric.criteria]
+    deductions = [{
+        "key": d.key, "name": _text(d.name), "kind": str(d.kind), "value": _num(d.value), "grace": _num(d.grace),
+        "dq_after": _num(d.dq_after), "cap": _num(d.cap),
+    } for d in rubric.deductions]
+    return {"key": rubric.key, "name": _text(rubric.name), "aggregate_on": rubric.aggregate_on,
+            "panel": rubric.panel, "decimals": rubric.decimals, "max_total": _num(rubric.max_total),
+            "parts": [{"key": p.key, "name": _text(p.name), "weight": _num(p.weight)} for p in rubric.parts],
+            "criteria": criteria, "deductions": deductions}
+
+
+def _event_view(competition: Competition, event: Event, role: str, judge_team: str, state: str,
+                locked: set[str]) -> dict[str, Any]:
+    entries = []
+    for e in competition.entries:
+        if e.event != event.key or (judge_team and e.team == judge_team):
+            continue
+        view: dict[str, Any] = {"key": e.key, "code": e.code}
+        if not event.blind:
+            view["title"] = e.title
+        view["locked"] = e.key in locked
+        entries.append(view)
+    return {"key": event.key, "name": _text(event.name), "state": state, "blind": event.blind, "role": role,
+            "rubric": rubric_view(event.rubric), "entries": entries}
+
+
+def hello(competition: Competition, judge: str, states: Mapping[str, str], locked: Iterable[str],
+          sheets: Iterable[StoredSheet], now: datetime, limits: Limits) -> dict[str, Any]:
+    """The first frame: the judge's assignments (only theirs, never their own team's entries,
+    no titles where blind) and their own stored sheets; see ``docs/protocol.md``."""
+    j = next(x for x in competition.judges if x.key == judge)
+    locked_set = set(locked)
+    events = [_event_view(competition, e, "chief" if e.key in j.chief_of and e.key not in j.events else "judge",
+                          j.team, states.get(e.key, "draft"), locked_set)
+              for e in competition.events if e.key in j.events or e.key in j.chief_of]
+    stored = sorted(sheets, key=lambda s: s.seq)
+    return {"v": VERSION, "type": "hello", "judge": {"key": j.key, "name": j.name},
+            "competition": {"key": competition.key, "name": _text(competition.name)},
+            "events": events, "sheets": [asdict(s) for s in stored], "server_time": now.isoformat(),
+            "last_seq": max((s.seq for s in stored), default=0), "limits": asdict(limits)}
+
+
+def ack(sheet_id: str, entry: str, receipt: Receipt) -> dict[str, Any]:
+    return {"v": VERSION, "type": "ack", "id": sheet_id, "entry": entry, "revision": receipt.revision,
+            "seq": receipt.seq, "time": receipt.received_at.isoformat(), "duplicate": not receipt.created}
+
+
+def error(err: UserError, sheet_id: str | None, gettext: Callable[[str], str]) -> dict[str, Any]:
+    """An error frame; messages translated with ``gettext`` (the connection's language)."""
+    problems = [{"code": p.code, "message": p.render(gettext)} for p in err.problems]
+    frame: dict[str, Any] = {"v": VERSION, "type": "error", "code": err.code, "message": "; ".join(
+        p["message"] for p in problems), "id": sheet_id, "problems": problems}
+    for p in err.problems:
+        if p.code == "revision_conflict" and "latest" in p.params:
+            frame["latest"] = p.params["latest"]
+    return frame
+
+
+def pong(t: Any, now: datetime) -> dict[str, Any]:
+    return {"v": VERSION, "type": "pong", "t": t, "server_time": now.isoformat()}
+
+
+def push(kind: str, **fields: Any) -> dict[str, Any]:
+    """A push: ``entry_locked`` (entry, locked), ``rescore`` (entry, reason), ``event_closed``
+    (event, state), ``assignments_changed``, ``revoked``."""
+    return {"v": VERSION, "type": kind, **fields}
+
+
+def dumps(frame: Mapping[str, Any]) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))

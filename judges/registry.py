@@ -1,0 +1,123 @@
+"""The open judge sockets of one app, and what the live bus tells them.
+
+Words: a *connection* is one open ``/ws/judge`` socket of a signed-in judge, with an outgoing
+queue of frames that only its own sender task writes to the socket (so pushes, acks and a
+close never interleave halfway). The *registry* holds the app's connections by competition and
+judge; ``follow`` reads domain events from the bus and turns them into pushes:
+``JudgeRevoked`` → ``revoked`` then close 4401, ``EntryLocked`` → ``entry_locked`` to the judges
+who see the entry, ``RescoreRequested`` → ``rescore`` to the judge asked, ``EventChanged`` →
+``event_closed`` with the event's new state (opened again too), ``CompetitionChanged`` →
+``assignments_changed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from judges import auth, protocol
+from scoreboard.events import CompetitionChanged, EntryLocked, EventChanged, JudgeRevoked, RescoreRequested
+from scoreboard.live.bus import MemoryBus
+from scoreboard.service import SheetService
+from scoreboard.store.engine import session
+from scoreboard.store.load import event_state
+
+
+@dataclass(frozen=True)
+class Close:
+    code: int
+    reason: str = ""
+
+
+@dataclass(eq=False)
+class Connection:
+    competition: str
+    judge: str
+    locale: str
+    entries: frozenset[str] = frozenset()  # the entries this judge's hello listed
+    outgoing: asyncio.Queue[dict[str, Any] | Close] = field(default_factory=asyncio.Queue)
+    closing: bool = False
+
+    def send(self, frame: dict[str, Any]) -> None:
+        if not self.closing:
+            self.outgoing.put_nowait(frame)
+
+    def close(self, code: int, reason: str = "") -> None:
+        """Close after the frames already queued; later frames are dropped."""
+        if not self.closing:
+            self.closing = True
+            self.outgoing.put_nowait(Close(code, reason))
+
+
+class JudgeSockets:
+    def __init__(self, limits: protocol.Limits | None = None) -> None:
+        self.limits = limits or protocol.Limits()
+        self._open: dict[str, set[Connection]] = {}  # by competition
+
+    def add(self, connection: Connection) -> None:
+        self._open.setdefault(connection.competition, set()).add(connection)
+
+    def remove(self, connection: Connection) -> None:
+        self._open.get(connection.competition, set()).discard(connection)
+
+    def of(self, competition: str, judge: str | None = None) -> list[Connection]:
+        return [c for c in self._open.get(competition, ()) if judge is None or c.judge == judge]
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._open.values())
+
+    def apply(self, event: object) -> None:
+        if isinstance(event, JudgeRevoked):
+            for c in self.of(event.competition, event.judge):
+                c.send(protocol.push("revoked"))
+                c.close(protocol.CLOSE_UNAUTHORIZED, "revoked")
+        elif isinstance(event, EntryLocked):
+            for c in self.of(event.competition):
+                if event.entry in c.entries:
+                    c.send(protocol.push("entry_locked", entry=event.entry, locked=event.locked))
+        elif isinstance(event, RescoreRequested):
+            for c in self.of(event.competition, event.judge):
+                c.send(protocol.push("rescore", entry=event.entry, reason=event.reason))
+        elif isinstance(event, CompetitionChanged):
+            for c in self.of(event.competition):
+                c.send(protocol.push("assignments_changed"))
+
+    def event_state(self, competition: str, event: str, state: str) -> None:
+        for c in self.of(competition):
+            c.send(protocol.push("event_closed", event=event, state=state))
+
+
+async def follow(bus: MemoryBus, sockets: JudgeSockets, service: SheetService) -> None:
+    """Run for the app's life: every domain event reaches the judges' sockets it concerns."""
+    async with bus.subscribe() as queue:
+        while True:
+            event = await queue.get()
+            if isinstance(event, CompetitionChanged):
+                service.forget(event.competition)
+            if isinstance(event, EventChanged):
+                state = await run_in_threadpool(_state_of, service.engine, event.competition, event.event)
+                sockets.event_state(event.competition, event.event, state)
+            sockets.apply(event)
+
+
+def _state_of(engine: Engine, competition: str, event: str) -> str:
+    with session(engine) as s:
+        return event_state(s, competition, event)
+
+
+async def revoke_judge(engine: Engine, bus: MemoryBus, competition: str, judge: str, actor: str,
+                       reason: str = "") -> None:
+    """Revoke the judge's token, commit, then close their open sockets (through the bus)."""
+
+    def write() -> None:
+        with session(engine, write=True) as s:
+            auth.revoke(s, competition, judge, actor, reason)
+            s.commit()
+
+    await run_in_threadpool(write)
+    await bus.publish(JudgeRevoked(competition, judge))
+

@@ -1,0 +1,665 @@
+/* The judge's tablet: entries, rubric forms and the outbox (docs/protocol.md, version 1).
+
+   Words: a *record* is a sheet as the tablet keeps it in IndexedDB, with its status:
+   "waiting" (in the outbox, not yet acknowledged), "error" (refused: shown at the entry, its
+   marks kept for the judge to fix) or "acked" (stored by the server, with its seq). Every sheet
+   is written to IndexedDB (a strict-durability transaction) before it is sent; an ack marks it
+   acked; after a reconnect the waiting ones are resent in the order they were made, with their
+   ids. The last hello is kept too, so a reload without a network still shows the entries.
+   Every text comes from the page (#tablet-strings, translated on the server). */
+(() => {
+  "use strict";
+
+  const T = JSON.parse(document.getElementById("tablet-strings").textContent);
+  const app = document.getElementById("app");
+  const listEl = document.getElementById("list");
+  const formEl = document.getElementById("form");
+  const JUDGE = app.dataset.judge;
+  const COMPETITION = app.dataset.competition;
+  const LANG = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
+  const MAX_INFLIGHT = 4;
+
+  const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => (p[k] ?? ""));
+  const nameOf = (t) => (t == null ? "" : typeof t === "string" ? t : t[LANG] || t.zh || t.en || "");
+  const h = (tag, attrs = {}, ...kids) => {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v == null || v === false) continue;
+      if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else if (k === "text") el.textContent = v;
+      else el.setAttribute(k, v === true ? "" : v);
+    }
+    for (const kid of kids.flat()) if (kid != null && kid !== false) el.append(kid);
+    return el;
+  };
+  const put = (el, ...kids) => el.replaceChildren(...kids.flat().filter((k) => k != null && k !== false));
+
+  /* ---- exact numbers: fractions {n, d} ---- */
+  const gcd = (a, b) => { a = Math.abs(a); b = Math.abs(b); while (b) [a, b] = [b, a % b]; return a || 1; };
+  const frac = (n, d = 1) => { if (d < 0) { n = -n; d = -d; } const g = gcd(n, d); return { n: n / g, d: d / g }; };
+  const F = {
+    parse(s) {
+      if (s == null) return null;
+      s = String(s).trim();
+      if (s.includes("/")) { const [a, b] = s.split("/").map(Number); return Number.isInteger(a) && Number.isInteger(b) && b ? frac(a, b) : null; }
+      const m = /^([-+]?)(\d*)(?:[.,](\d*))?$/.exec(s);
+      if (!m || (m[2] === "" && !m[3])) return null;
+      const dec = m[3] || "";
+      return frac((m[1] === "-" ? -1 : 1) * parseInt((m[2] || "0") + dec, 10), 10 ** dec.length);
+    },
+    add: (a, b) => frac(a.n * b.d + b.n * a.d, a.d * b.d),
+    sub: (a, b) => frac(a.n * b.d - b.n * a.d, a.d * b.d),
+    mul: (a, b) => frac(a.n * b.n, a.d * b.d),
+    div: (a, b) => frac(a.n * b.d, a.d * b.n),
+    cmp: (a, b) => a.n * b.d - b.n * a.d,
+    str(f) {
+      let d = f.d, k = 0;
+      while (d % 2 === 0 || d % 5 === 0) { d /= d % 2 === 0 ? 2 : 5; k++; }
+      if (d !== 1) return `${f.n}/${f.d}`;
+      const scaled = Math.abs(f.n) * 10 ** k / f.d;
+      let s = String(scaled).padStart(k + 1, "0");
+      if (k) s = (s.slice(0, -k) + "." + s.slice(-k)).replace(/\.?0+$/, "");
+      return (f.n < 0 ? "-" : "") + s;
+    },
+    show: (f, decimals = 2) => String(Number((f.n / f.d).toFixed(decimals))),
+  };
+  const ZERO = frac(0), ONE = frac(1), THREE = frac(3);
+
+  /* ---- storage: IndexedDB, strict durability ---- */
+  let db = null;
+  const openDb = () => new Promise((resolve, reject) => {
+    const r = indexedDB.open("scoreboard-tablet", 1);
+    r.onupgradeneeded = () => { r.result.createObjectStore("sheets", { keyPath: "id" }); r.result.createObjectStore("meta"); };
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const tx = (store, mode, fn) => new Promise((resolve, reject) => {
+    const t = db.transaction(store, mode, { durability: "strict" });
+    let out;
+    const req = fn(t.objectStore(store));
+    if (req) req.onsuccess = () => { out = req.result; };
+    t.oncomplete = () => resolve(out);
+    t.onerror = t.onabort = () => reject(t.error);
+  });
+  const store = {
+    put: (rec) => tx("sheets", "readwrite", (s) => s.put(rec)),
+    all: () => tx("sheets", "readonly", (s) => s.getAll()),
+    del: (id) => tx("sheets", "readwrite", (s) => s.delete(id)),
+    meta: (k) => tx("meta", "readonly", (s) => s.get(k)),
+    setMeta: (k, v) => tx("meta", "readwrite", (s) => s.put(v, k)),
+  };
+  const metaKey = (what) => `${what}:${COMPETITION}:${JUDGE}`;
+
+  const uuid = () => {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    const x = [...b].map((v) => v.toString(16).padStart(2, "0")).join("");
+    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+  };
+
+  /* ---- state ---- */
+  const S = {
+    hello: null, records: new Map(), stored: {}, rescore: {}, inflight: new Set(),
+    ws: null, ready: false, attempt: 0, retryAt: 0, retryTimer: 0, pingTimer: 0, pumpTimer: 0,
+    nextSend: 0, lastHeard: 0, signedOut: false, madeCounter: 0, open: null,
+  };
+  const mine = (r) => r.judge === JUDGE && r.competition === COMPETITION;
+  const events = () => (S.hello ? S.hello.events : []);
+  const findEntry = (key) => {
+    for (const ev of events()) for (const en of ev.entries) if (en.key === key) return [ev, en];
+    return [null, null];
+  };
+  const recordsOf = (entry) => [...S.records.values()].filter((r) => r.entry === entry).sort((a, b) => a.made - b.made);
+  const waiting = () => [...S.records.values()].filter((r) => r.status === "waiting").sort((a, b) => a.made - b.made);
+
+  function entryState(ev, en) {
+    const recs = recordsOf(en.key);
+    const stored = S.stored[en.key];
+    const last = recs[recs.length - 1];
+    if (last && last.status === "error") return { key: "error", text: T.state_error, detail: last.error.message, rec: last };
+    const pending = recs.filter((r) => r.status === "waiting");
+    if (pending.length) {
+      const sent = pending.some((r) => S.inflight.has(r.id));
+      return { key: sent ? "sent" : "waiting", text: sent ? T.state_sent : T.state_waiting };
+    }
+    if (en.locked) return { key: "locked", text: T.state_locked };
+    const asked = S.rescore[en.key];
+    if (asked && (!stored || stored.revision <= asked.after)) return { key: "rescore", text: T.state_rescore, detail: asked.reason };
+    if (stored) return { key: "received", text: fmt(T.state_received, { seq: stored.seq }), revision: stored.revision };
+    if (ev.state !== "open") return { key: "closed", text: T.event_closed };
+    return { key: "todo", text: T.state_todo };
+  }
+
+  function nextRevision(entry) {
+    let rev = S.stored[entry] ? S.stored[entry].revision : 0;
+    for (const r of recordsOf(entry)) if (r.status !== "error") rev = Math.max(rev, r.revision);
+    return rev + 1;
+  }
+
+  function noteStored(entry, revision, seq) {
+    const cur = S.stored[entry];
+    if (!cur || revision >= cur.revision) S.stored[entry] = { revision, seq };
+  }
+
+  /* ---- status bar ---- */
+  function renderStatus() {
+    const net = document.getElementById("net");
+    const text = document.getElementById("net-text");
+    let state = "offline", label = T.offline;
+    if (S.ready) { state = "online"; label = T.online; }
+    else if (S.ws) { state = "connecting"; label = T.connecting; }
+    else if (S.retryAt > Date.now()) label = `${T.offline} · ${fmt(T.retry_in, { s: Math.ceil((S.retryAt - Date.now()) / 1000) })}`;
+    net.dataset.state = state;
+    text.textContent = label;
+    const n = waiting().length;
+    const q = document.getElementById("queue");
+    q.dataset.count = String(n);
+    q.textContent = n ? fmt(T.waiting_n, { n }) : T.waiting_none;
+    const who = document.getElementById("competition-name");
+    if (S.hello) who.textContent = nameOf(S.hello.competition.name);
+  }
+  setInterval(renderStatus, 1000);
+
+  function banner(text) {
+    const b = document.getElementById("banner");
+    b.textContent = text || "";
+    b.hidden = !text;
+  }
+
+  /* ---- the list of events and entries ---- */
+  function renderList() {
+    renderStatus();
+    listEl.replaceChildren();
+    if (!S.hello) return;
+    if (!events().length) { listEl.append(h("p", { class: "notice", text: T.no_events })); return; }
+    for (const ev of events()) {
+      const head = h("h2", {}, nameOf(ev.name),
+        ev.role === "chief" ? h("span", { class: "badge chief", text: T.chief }) : null,
+        ev.state !== "open" ? h("span", { class: "badge closed", text: T.event_closed }) : null);
+      const grid = h("div", { class: "tiles" });
+      for (const en of ev.entries) grid.append(tile(ev, en));
+      listEl.append(h("section", { class: "event", id: `event-${ev.key}` }, head, grid));
+    }
+  }
+
+  function tile(ev, en) {
+    const st = entryState(ev, en);
+    const label = en.code || en.key;
+    return h("button", { type: "button", class: `tile state-${st.key}`, id: `entry-${en.key}`, "data-entry": en.key,
+      "data-state": st.key, onclick: () => openForm(en.key) },
+      h("span", { class: "code", text: label }),
+      !ev.blind && en.title ? h("span", { class: "title", text: en.title }) : null,
+      h("span", { class: "status", text: st.text }),
+      st.detail ? h("span", { class: "detail", text: st.detail }) : null);
+  }
+
+  function refreshTile(entry) {
+    const [ev, en] = findEntry(entry);
+    const old = document.getElementById(`entry-${entry}`);
+    if (ev && old) old.replaceWith(tile(ev, en));
+    renderStatus();
+  }
+
+  /* ---- the form ---- */
+  function criterionPoints(c, value) {
+    const max = F.parse(c.max), weight = F.parse(c.weight) || ONE;
+    if (value == null) return null;
+    if (c.kind === "score") return F.mul(value, weight);
+    if (c.kind === "judgement") return F.mul(F.div(F.mul(value, max), THREE), weight);
+    if (c.kind === "check") return value ? F.mul(max, weight) : ZERO;
+    return null;
+  }
+
+  function deductionAmount(rule, d) {
+    const value = F.parse(rule.value) || ZERO;
+    const amount = F.parse(d.amount) || ZERO;
+    if (rule.kind === "per_minute") {
+      if (rule.dq_after != null && F.cmp(amount, F.parse(rule.dq_after)) > 0) return "dq";
+      const over = F.sub(amount, F.parse(rule.grace) || ZERO);
+      return F.cmp(over, ZERO) > 0 ? F.mul(over, value) : ZERO;
+    }
+    if (rule.kind === "per_occurrence") {
+      const total = F.mul(amount, value);
+      return rule.cap != null && F.cmp(total, F.parse(rule.cap)) > 0 ? F.parse(rule.cap) : total;
+    }
+    if (rule.kind === "fixed") return value;
+    return "dq";
+  }
+
+  function filled(c, m) {
+    if (m == null) return false;
+    if (c.kind === "measurement") return m.length === (c.measure ? c.measure.points : 1) && m.every((v) => v != null);
+    return true;
+  }
+
+  function openForm(entry) {
+    const [ev, en] = findEntry(entry);
+    if (!ev) return;
+    const st = entryState(ev, en);
+    if (en.locked && st.key !== "error") { banner(T.entry_locked); return; }
+    banner("");
+    const recs = recordsOf(entry);
+    const last = recs[recs.length - 1];
+    const rubric = ev.rubric;
+    const draft = { entry, event: ev.key, marks: {}, deductions: {}, reason: "", replaces: null, confirm: false };
+    if (last) {
+      for (const c of rubric.criteria) {
+        const v = last.marks[c.key];
+        if (v == null) continue;
+        draft.marks[c.key] = c.kind === "check" ? v : c.kind === "measurement" ? v.map(F.parse) : F.parse(v);
+      }
+      for (const d of last.deductions) draft.deductions[d.key] = { on: true, amount: String(d.minutes ?? d.count ?? ""), reason: d.reason || "" };
+      if (last.status === "error") { draft.replaces = last.id; draft.reason = last.reason; }
+    }
+    draft.revision = nextRevision(entry);
+    if (st.key === "error" && last.error.code === "revision_conflict" && last.error.latest != null) {
+      draft.revision = last.error.latest + 1;
+    }
+    S.open = draft;
+    renderForm();
+  }
+
+  function closeForm() {
+    S.open = null;
+    formEl.hidden = true;
+    formEl.replaceChildren();
+    listEl.hidden = false;
+    renderList();
+  }
+
+  function renderForm() {
+    const d = S.open;
+    const [ev, en] = findEntry(d.entry);
+    const rubric = ev.rubric;
+    const st = entryState(ev, en);
+    listEl.hidden = true;
+    formEl.hidden = false;
+    const asked = S.rescore[d.entry];
+    const head = h("div", { class: "form-head" },
+      h("button", { type: "button", class: "big back", onclick: closeForm, text: `← ${T.back}` }),
+      h("div", { class: "form-title" },
+        h("span", { class: "code", text: en.code || en.key }),
+        !ev.blind && en.title ? h("span", { class: "title", text: en.title }) : null,
+        h("span", { class: "small", text: [...new Set([nameOf(ev.name), nameOf(rubric.name)])].concat(fmt(T.revision, { n: d.revision })).join(" · ") })));
+    const notes = h("div", { class: "form-notes" },
+      st.key === "error" ? h("p", { class: "error-note", role: "alert" }, st.detail,
+        st.rec.error.code === "revision_conflict" ? h("span", { class: "small", text: ` — ${fmt(T.resend_as, { n: d.revision })}` }) : null,
+        h("button", { type: "button", class: "link-btn", onclick: () => discard(st.rec.id), text: T.discard })) : null,
+      asked ? h("p", { class: "notice", text: fmt(T.rescore_reason, { reason: asked.reason }) }) : null);
+    const body = h("div", { class: "criteria" }, rubric.criteria.map((c) => criterionBlock(c)));
+    const deds = rubric.deductions.length ? h("fieldset", { class: "deductions" },
+      h("legend", { text: T.deductions }), rubric.deductions.map((r) => deductionBlock(r))) : null;
+    const correction = d.revision > 1 ? h("label", { class: "correction" },
+      h("span", { text: `${fmt(T.correction, { n: d.revision })} — ${T.correction_reason}` }),
+      h("textarea", { rows: 2, maxlength: 500, id: "correction-reason", oninput: (e) => { d.reason = e.target.value; renderFooter(); } }, d.reason)) : null;
+    put(formEl, head, notes, h("form", { class: "sheet", onsubmit: (e) => e.preventDefault() }, body, deds, correction),
+      h("div", { class: "form-foot", id: "form-foot" }));
+    renderFooter();
+    if (d.confirm) renderConfirm();
+  }
+
+  function criterionBlock(c) {
+    const d = S.open;
+    const box = h("div", { class: `crit kind-${c.kind}`, id: `crit-${c.key}`, "data-criterion": c.key });
+    const paint = () => {
+      const m = d.marks[c.key];
+      box.classList.toggle("empty", !filled(c, m));
+      put(box, h("div", { class: "crit-head" },
+        h("span", { class: "crit-name", text: nameOf(c.name) }),
+        h("span", { class: "crit-max", text: c.kind === "measurement" && c.measure ? `${c.measure.points} × ${c.measure.unit}` : `${T.of} ${F.str(F.mul(F.parse(c.max), F.parse(c.weight) || ONE))}` })),
+        c.help ? h("div", { class: "small", text: nameOf(c.help) }) : null, control(c, paint));
+      renderFooter();
+    };
+    paint();
+    return box;
+  }
+
+  function control(c, paint) {
+    const d = S.open;
+    const m = d.marks[c.key];
+    const set = (v) => { if (v == null) delete d.marks[c.key]; else d.marks[c.key] = v; paint(); };
+    if (c.kind === "score") {
+      const min = F.parse(c.min) || ZERO, max = F.parse(c.max), step = F.parse(c.step) || ONE;
+      const bump = (dir) => {
+        if (m == null) return set(dir > 0 ? min : max);
+        const v = dir > 0 ? F.add(m, step) : F.sub(m, step);
+        set(F.cmp(v, min) < 0 ? min : F.cmp(v, max) > 0 ? max : v);
+      };
+      const input = h("input", { type: "text", inputmode: "decimal", class: "value", "aria-label": nameOf(c.name),
+        value: m == null ? "" : F.str(m), placeholder: "—" });
+      const msg = h("span", { class: "hint", text: `${F.str(min)}–${F.str(max)} · ${F.str(step)}` });
+      input.addEventListener("change", () => {
+        if (input.value.trim() === "") return set(null);
+        const v = F.parse(input.value);
+        if (!v || F.cmp(v, min) < 0 || F.cmp(v, max) > 0) {
+          msg.textContent = fmt(T.out_of_range, { value: input.value, min: F.str(min), max: F.str(max) }); msg.classList.add("bad"); return;
+        }
+        if (c.step && F.div(F.sub(v, min), step).d !== 1) {
+          msg.textContent = fmt(T.off_step, { value: input.value, step: F.str(step) }); msg.classList.add("bad"); return;
+        }
+        set(v);
+      });
+      return h("div", { class: "stepper" },
+        h("button", { type: "button", class: "big minus", "aria-label": "−", onclick: () => bump(-1), text: "−" }),
+        input,
+        h("button", { type: "button", class: "big plus", "aria-label": "+", onclick: () => bump(1), text: "+" }),
+        msg);
+    }
+    if (c.kind === "judgement") {
+      const levels = c.levels || [];
+      return h("div", { class: "levels" }, [0, 1, 2, 3].map((n) => h("button", {
+        type: "button", class: "level", "aria-pressed": m != null && F.cmp(m, frac(n)) === 0 ? "true" : "false",
+        onclick: () => set(m != null && F.cmp(m, frac(n)) === 0 ? null : frac(n)) },
+      h("strong", { text: String(n) }), h("span", { text: levels[n] ? nameOf(levels[n]) : fmt(T.level, { n }) }))));
+    }
+    if (c.kind === "check") {
+      return h("div", { class: "toggle" },
+        h("button", { type: "button", class: "big", "aria-pressed": m === true ? "true" : "false", onclick: () => set(m === true ? null : true), text: T.yes }),
+        h("button", { type: "button", class: "big", "aria-pressed": m === false ? "true" : "false", onclick: () => set(m === false ? null : false), text: T.no }));
+    }
+    const points = c.measure ? c.measure.points : 1;
+    const unit = c.measure ? c.measure.unit : "";
+    const values = m ? [...m] : Array(points).fill(null);
+    return h("div", { class: "readings" }, values.map((v, i) => {
+      const input = h("input", { type: "text", inputmode: "decimal", class: "value", value: v == null ? "" : F.str(v),
+        "aria-label": `${nameOf(c.name)} ${fmt(T.reading, { n: i + 1 })}`, placeholder: fmt(T.reading, { n: i + 1 }) });
+      input.addEventListener("change", () => {
+        const parsed = input.value.trim() === "" ? null : F.parse(input.value);
+        if (input.value.trim() !== "" && !parsed) { input.classList.add("bad"); return; }
+        values[i] = parsed;
+        set(values.every((x) => x == null) ? null : [...values]);
+      });
+      return h("label", { class: "reading" }, input, h("span", { class: "unit", text: unit }));
+    }));
+  }
+
+  function deductionBlock(rule) {
+    const d = S.open;
+    const box = h("div", { class: "deduction", id: `ded-${rule.key}` });
+    const paint = () => {
+      const cur = d.deductions[rule.key];
+      const on = !!(cur && cur.on);
+      const amountField = rule.kind === "per_minute" || rule.kind === "per_occurrence";
+      const took = on ? deductionAmount(rule, cur) : null;
+      put(box, 
+        h("button", { type: "button", class: "big toggle-ded", "aria-pressed": on ? "true" : "false",
+          onclick: () => { d.deductions[rule.key] = { on: !on, amount: cur ? cur.amount : "", reason: cur ? cur.reason : "" }; paint(); } },
+        nameOf(rule.name)),
+        on && amountField ? h("label", { class: "amount" },
+          h("input", { type: "number", min: 0, step: 1, inputmode: "numeric", value: cur.amount,
+            oninput: (e) => { cur.amount = e.target.value; renderFooter(); }, onchange: paint }),
+          h("span", { text: rule.kind === "per_minute" ? T.minutes : T.count })) : null,
+        on ? h("input", { type: "text", class: "reason", maxlength: 500, placeholder: T.reason, "aria-label": T.reason,
+          value: cur.reason, oninput: (e) => { cur.reason = e.target.value; } }) : null,
+        on ? h("span", { class: "took", text: took === "dq" ? T.disqualify : `−${F.str(took)}` }) : null);
+      renderFooter();
+    };
+    paint();
+    return box;
+  }
+
+  function summary() {
+    const d = S.open;
+    const [ev] = findEntry(d.entry);
+    const rubric = ev.rubric;
+    let total = ZERO, max = ZERO, measured = false;
+    const empty = [];
+    for (const c of rubric.criteria) {
+      const m = d.marks[c.key];
+      if (!filled(c, m)) empty.push(nameOf(c.name));
+      if (c.kind === "measurement") { measured = true; continue; }
+      max = F.add(max, F.mul(F.parse(c.max), F.parse(c.weight) || ONE));
+      const p = filled(c, m) ? criterionPoints(c, m) : null;
+      if (p) total = F.add(total, p);
+    }
+    let dq = false;
+    for (const r of rubric.deductions) {
+      const cur = d.deductions[r.key];
+      if (!cur || !cur.on) continue;
+      const took = deductionAmount(r, cur);
+      if (took === "dq") dq = true; else total = F.sub(total, took);
+    }
+    const marked = rubric.criteria.length - empty.length;
+    const hasDed = Object.values(d.deductions).some((x) => x.on);
+    const badAmount = rubric.deductions.some((r) => {
+      const cur = d.deductions[r.key];
+      return cur && cur.on && (r.kind === "per_minute" || r.kind === "per_occurrence") && !/^\d+$/.test(String(cur.amount).trim());
+    });
+    const needAll = rubric.aggregate_on === "total" && marked > 0;
+    const ok = (marked > 0 || hasDed) && !(needAll && empty.length) && !badAmount && (d.revision === 1 || d.reason.trim() !== "");
+    const parts = rubric.criteria.some((c) => c.part);
+    return { total, max: measured || parts ? null : max, measured, empty, dq, ok, needAll, decimals: rubric.decimals ?? 2 };
+  }
+
+  function renderFooter() {
+    const foot = document.getElementById("form-foot");
+    if (!foot || !S.open) return;
+    const s = summary();
+    put(foot, 
+      h("div", { class: "subtotal" }, h("span", { class: "small", text: T.subtotal }),
+        h("strong", { id: "subtotal", text: s.dq ? T.disqualify : F.show(s.total, s.decimals) }),
+        h("span", { class: "small", text: `${s.max ? ` ${T.of} ${F.show(s.max, s.decimals)}` : ""}${s.measured ? ` · ${T.measured_by_server}` : ""}` })),
+      h("div", { class: `empties${s.empty.length ? "" : " done"}`, id: "empties" },
+        s.empty.length ? `${T.empty}: ${s.empty.join("、")}` : T.all_marked,
+        s.needAll && s.empty.length ? h("span", { class: "small", text: ` (${T.required})` }) : null),
+      h("button", { type: "button", class: "big primary", id: "review", disabled: !s.ok,
+        onclick: () => { S.open.confirm = true; renderConfirm(); }, text: T.review }));
+  }
+
+  function markText(c, m) {
+    if (m == null) return "—";
+    if (c.kind === "check") return m ? T.yes : T.no;
+    if (c.kind === "measurement") return m.map((v) => (v == null ? "—" : F.str(v))).join(" / ") + ` ${c.measure ? c.measure.unit : ""}`;
+    if (c.kind === "judgement") { const lv = (c.levels || [])[m.n]; return `${F.str(m)}${lv ? ` · ${nameOf(lv)}` : ""}`; }
+    return F.str(m);
+  }
+
+  function renderConfirm() {
+    const d = S.open;
+    const [ev, en] = findEntry(d.entry);
+    const s = summary();
+    const rows = ev.rubric.criteria.map((c) => h("tr", {}, h("th", { text: nameOf(c.name) }), h("td", { class: "num", text: markText(c, d.marks[c.key]) })));
+    for (const r of ev.rubric.deductions) {
+      const cur = d.deductions[r.key];
+      if (!cur || !cur.on) continue;
+      const took = deductionAmount(r, cur);
+      rows.push(h("tr", { class: "ded" }, h("th", { text: `${T.deductions}: ${nameOf(r.name)}${cur.reason ? ` (${cur.reason})` : ""}` }),
+        h("td", { class: "num", text: took === "dq" ? T.disqualify : `−${F.str(took)}` })));
+    }
+    const dialog = h("div", { class: "confirm", role: "dialog", "aria-modal": "true", id: "confirm" },
+      h("div", { class: "confirm-box" },
+        h("h2", { text: T.confirm_title }),
+        h("p", { class: "code-line" }, h("span", { class: "code", text: en.code || en.key }), ` ${nameOf(ev.name)} · ${fmt(T.revision, { n: d.revision })}`),
+        h("table", {}, h("tbody", {}, rows)),
+        h("p", { class: "subtotal" }, `${T.subtotal} `, h("strong", { text: s.dq ? T.disqualify : F.show(s.total, s.decimals) }), s.max ? ` ${T.of} ${F.show(s.max, s.decimals)}` : ""),
+        d.revision > 1 ? h("p", { class: "small", text: `${T.reason}: ${d.reason}` }) : null,
+        h("div", { class: "confirm-actions" },
+          h("button", { type: "button", class: "big", onclick: () => { d.confirm = false; document.getElementById("confirm").remove(); }, text: T.edit }),
+          h("button", { type: "button", class: "big primary", id: "send", onclick: send, text: T.send }))));
+    const old = document.getElementById("confirm");
+    if (old) old.remove();
+    formEl.append(dialog);
+  }
+
+  async function send() {
+    const d = S.open;
+    if (!d) return;
+    const [ev] = findEntry(d.entry);
+    const marks = {};
+    for (const c of ev.rubric.criteria) {
+      const m = d.marks[c.key];
+      if (!filled(c, m)) continue;
+      marks[c.key] = c.kind === "check" ? m : c.kind === "judgement" ? m.n : c.kind === "measurement" ? m.map(F.str) : F.str(m);
+    }
+    const deductions = [];
+    for (const r of ev.rubric.deductions) {
+      const cur = d.deductions[r.key];
+      if (!cur || !cur.on) continue;
+      const item = { key: r.key, reason: cur.reason.trim() };
+      if (r.kind === "per_minute") item.minutes = parseInt(cur.amount, 10);
+      if (r.kind === "per_occurrence") item.count = parseInt(cur.amount, 10);
+      deductions.push(item);
+    }
+    const rec = {
+      id: uuid(), entry: d.entry, revision: d.revision, marks, deductions, reason: d.revision > 1 ? d.reason.trim() : "",
+      judge: JUDGE, competition: COMPETITION, event: d.event, made: Date.now() * 1000 + (S.madeCounter++ % 1000),
+      status: "waiting",
+    };
+    await store.put(rec); // durable in the tablet before it goes anywhere
+    S.records.set(rec.id, rec);
+    if (d.replaces) { await store.del(d.replaces); S.records.delete(d.replaces); }
+    closeForm();
+    pump();
+  }
+
+  async function discard(id) {
+    if (!window.confirm(T.discard_confirm)) return;
+    await store.del(id);
+    S.records.delete(id);
+    closeForm();
+  }
+
+  /* ---- the connection ---- */
+  function connect() {
+    clearTimeout(S.retryTimer);
+    if (S.ws || S.signedOut) return;
+    S.retryAt = 0;
+    const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${app.dataset.ws}`);
+    S.ws = ws;
+    ws.onmessage = (e) => { if (S.ws === ws) onFrame(e.data); };
+    ws.onclose = (e) => { if (S.ws === ws) dropped(e.code); };
+    renderStatus();
+  }
+
+  function dropped(code) {
+    const ws = S.ws;
+    if (ws) { ws.onmessage = ws.onclose = null; try { ws.close(); } catch (_) { /* already closed */ } }
+    S.ws = null; S.ready = false;
+    S.inflight.clear();
+    clearInterval(S.pingTimer); clearTimeout(S.pumpTimer);
+    if (code === 4401) { S.signedOut = true; banner(T.signed_out); refresh(); return; }
+    const base = Math.min(30000, 1000 * 2 ** S.attempt);
+    const delay = Math.round(base / 2 + Math.random() * base / 2); // exponential backoff, equal jitter
+    S.attempt = Math.min(S.attempt + 1, 10);
+    S.retryAt = Date.now() + delay;
+    S.retryTimer = setTimeout(connect, delay);
+    refresh();
+  }
+
+  function sendFrame(obj) {
+    if (S.ws && S.ws.readyState === WebSocket.OPEN) { S.ws.send(JSON.stringify({ v: 1, ...obj })); return true; }
+    return false;
+  }
+
+  async function onFrame(data) {
+    let m;
+    try { m = JSON.parse(data); } catch (_) { return; }
+    S.lastHeard = Date.now();
+    if (m.type === "hello") await onHello(m);
+    else if (m.type === "ack") await onAck(m);
+    else if (m.type === "error") await onError(m);
+    else if (m.type === "entry_locked") { const [, en] = findEntry(m.entry); if (en) { en.locked = m.locked; refreshTile(m.entry); } }
+    else if (m.type === "rescore") {
+      S.rescore[m.entry] = { reason: m.reason || "", after: S.stored[m.entry] ? S.stored[m.entry].revision : 0 };
+      await store.setMeta(metaKey("rescore"), S.rescore);
+      refreshTile(m.entry);
+    } else if (m.type === "event_closed") {
+      const ev = events().find((e) => e.key === m.event);
+      if (ev) { ev.state = m.state; renderList(); }
+    } else if (m.type === "assignments_changed") { dropped(1000); S.attempt = 0; connect(); }
+    else if (m.type === "revoked") { S.signedOut = true; banner(T.signed_out); }
+  }
+
+  async function onHello(m) {
+    S.hello = m;
+    S.ready = true;
+    S.attempt = 0;
+    S.stored = {};
+    const byId = new Map();
+    for (const sh of m.sheets || []) { noteStored(sh.entry, sh.revision, sh.seq); byId.set(sh.id, sh); }
+    for (const r of S.records.values()) {
+      const sh = byId.get(r.id);
+      if (sh && r.status !== "acked") { r.status = "acked"; r.seq = sh.seq; await store.put(r); }
+    }
+    await store.setMeta(metaKey("hello"), m);
+    const limits = m.limits || {};
+    const every = (limits.ping_seconds || 10) * 1000;
+    clearInterval(S.pingTimer);
+    S.pingTimer = setInterval(() => {
+      if (Date.now() - S.lastHeard > every * 3) { dropped(4408); return; } // three pings unanswered
+      sendFrame({ type: "ping", t: Date.now() });
+    }, every);
+    banner("");
+    refresh();
+    pump();
+  }
+
+  async function onAck(m) {
+    S.inflight.delete(m.id);
+    noteStored(m.entry, m.revision, m.seq);
+    const r = S.records.get(m.id);
+    if (r) { r.status = "acked"; r.seq = m.seq; r.time = m.time; await store.put(r); }
+    refreshTile(m.entry);
+    pump();
+  }
+
+  async function onError(m) {
+    const r = m.id ? S.records.get(m.id) : null;
+    if (!r) { banner(m.message); return; }
+    S.inflight.delete(m.id);
+    r.status = "error";
+    r.error = { code: m.code, message: m.message, latest: m.latest ?? null };
+    await store.put(r);
+    refreshTile(r.entry);
+    pump();
+  }
+
+  /* Send waiting sheets in the order they were made: a few in flight, paced under the
+     server's rate limit, never two revisions of one entry at once. */
+  function pump() {
+    clearTimeout(S.pumpTimer);
+    if (!S.ready || !S.hello) return;
+    const perSecond = (S.hello.limits && S.hello.limits.per_second) || 20;
+    const gap = Math.ceil(2000 / perSecond);
+    const busy = new Set([...S.inflight].map((id) => S.records.get(id)).filter(Boolean).map((r) => r.entry));
+    for (const r of waiting()) {
+      if (S.inflight.size >= MAX_INFLIGHT) break;
+      if (S.inflight.has(r.id)) continue;
+      if (busy.has(r.entry)) { busy.add(r.entry); continue; }
+      const wait = S.nextSend - Date.now();
+      if (wait > 0) { S.pumpTimer = setTimeout(pump, wait); return; }
+      const { id, entry, revision, marks, deductions, reason } = r;
+      if (!sendFrame({ type: "submit", sheet: { id, entry, revision, marks, deductions, reason } })) return;
+      S.inflight.add(id);
+      busy.add(entry);
+      S.nextSend = Date.now() + gap;
+      refreshTile(entry);
+    }
+  }
+
+  function refresh() {
+    if (S.open) { renderStatus(); } else renderList();
+  }
+
+  window.addEventListener("online", () => { if (!S.ws) { S.attempt = 0; connect(); } });
+  window.addEventListener("offline", () => { if (S.ws) dropped(1006); });
+
+  async function start() {
+    db = await openDb();
+    for (const r of await store.all()) if (mine(r)) S.records.set(r.id, r);
+    S.rescore = (await store.meta(metaKey("rescore"))) || {};
+    const cached = await store.meta(metaKey("hello"));
+    if (cached && !S.hello) {
+      S.hello = cached;
+      S.stored = {};
+      for (const sh of cached.sheets || []) noteStored(sh.entry, sh.revision, sh.seq);
+      for (const r of S.records.values()) if (r.status === "acked") noteStored(r.entry, r.revision, r.seq);
+    }
+    renderList();
+    connect();
+    if ("serviceWorker" in navigator && app.dataset.sw) navigator.serviceWorker.register(app.dataset.sw).catch(() => {});
+  }
+
+  start().catch((e) => banner(String(e)));
+})();

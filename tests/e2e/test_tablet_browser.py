@@ -1,0 +1,173 @@
+"""A judge's tablet in a real Chromium: log in by the card's link, score, lose the network,
+keep scoring, reload while offline, come back — every sheet stored exactly once.
+
+The server is the real command (`scoreboard init`, `scoreboard judges tokens`, `scoreboard
+serve`) in a subprocess on 127.0.0.1, outside the test's event loop. Screenshots of the entry
+list and the form at a tablet's 1280×800 go to the test's temporary folder (printed at the end).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from scoreboard.store.engine import make_engine, session
+from scoreboard.store.load import set_event_state
+from tests.e2e.test_demo_browser import CHROMIUM_ARGS, free_port
+from tests.support import COMPETITION, EIGHTY
+
+pytestmark = pytest.mark.e2e
+
+CUP: dict[str, Any] = {
+    **COMPETITION,
+    "events": [*COMPETITION["events"],
+               {"key": "wall", "name": {"zh": "砌筑", "en": "Masonry"}, "rubric": "masonry"}],
+    "entries": [*COMPETITION["entries"],
+                {"key": "e4", "event": "hot", "team": "t2", "title": "黄花烩菜", "code": "H-104"},
+                {"key": "w1", "event": "wall", "team": "t1", "title": "清水墙"}],
+    "judges": [{"key": "j1", "name": "王建国", "events": ["hot", "wall"]}, *COMPETITION["judges"][1:]],
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    """(base URL, j1's login link, database file)."""
+    folder = tmp_path_factory.mktemp("tablet")
+    db = folder / "tablet.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "e2e-secret", "LANG": "C"}
+    (folder / "cup.toml").write_text(tomli_w.dumps(CUP), encoding="utf-8")
+    cli = [sys.executable, "-m", "scoreboard.cli"]
+    subprocess.run([*cli, "init", str(folder / "cup.toml")], env=env, check=True, capture_output=True)
+    engine = make_engine(f"sqlite:///{db}")
+    with session(engine, write=True) as s:
+        for event in ("hot", "other", "wall"):
+            set_event_state(s, "cup", event, "open", actor="test")
+        s.commit()
+    engine.dispose()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out = subprocess.run([*cli, "judges", "tokens", "cup", "--judge", "j1", "--base-url", base], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    link = out.split("\t")[2].strip()
+    log = (folder / "serve.log").open("w")
+    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError((folder / "serve.log").read_text()) from None
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start in 30 s: " + (folder / "serve.log").read_text())
+        yield base, link, db
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def score(page: Page, entry: str, marks: dict[str, Any], shots: Path | None = None) -> None:
+    page.locator(f"#entry-{entry}").click()
+    expect(page.locator("#review")).to_be_disabled()
+    for i, (key, value) in enumerate(marks.items()):
+        box = page.locator(f"#crit-{key}")
+        if i == 0:  # the stepper: empty → the minimum, then up by a step
+            box.locator("button.plus").click()
+            box.locator("button.plus").click()
+            expect(box.locator("input.value")).to_have_value("0.5")
+        box.locator("input.value").fill(str(value))
+        box.locator("input.value").dispatch_event("change")
+    expect(page.locator("#empties")).to_have_class("empties done")
+    if shots:
+        page.locator("#ded-overtime button").click()
+        page.locator("#ded-overtime input[type=number]").fill("3")
+        page.locator("#ded-overtime input[type=number]").dispatch_event("change")
+        page.locator("#ded-overtime input.reason").fill("超时3分钟")
+        expect(page.locator("#subtotal")).to_have_text("78.5")
+        page.screenshot(path=str(shots / "tablet-form.png"))
+    page.locator("#review").click()
+    expect(page.locator("#confirm")).to_be_visible()
+    if shots:
+        page.screenshot(path=str(shots / "tablet-confirm.png"))
+    page.locator("#send").click()
+    expect(page.locator("#list")).to_be_visible()
+
+
+def stored(db: Path) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT sheet.uid, entry.key, sheet.revision FROM sheet "
+                         "JOIN entry ON entry.id = sheet.entry_id JOIN judge ON judge.id = sheet.judge_id "
+                         "WHERE judge.key = 'j1' ORDER BY sheet.id").fetchall()
+
+
+def test_scores_survive_going_offline_and_a_reload(server: tuple[str, str, Path], browser: Browser,
+                                                   tmp_path: Path) -> None:
+    base, link, db = server
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(link)
+    assert page.url == base + "/j/"  # the token left the address bar
+    expect(page.locator("#net")).to_have_attribute("data-state", "online")
+    expect(page.locator("#entry-e1")).to_contain_text("H-101")
+    expect(page.locator("#entry-e1")).not_to_contain_text("黄花炒肉丝")  # blind: the code only
+    page.evaluate("navigator.serviceWorker.ready")  # the app is kept for a reload without network
+
+    score(page, "e1", EIGHTY, shots=tmp_path)
+    expect(page.locator("#entry-e1")).to_have_attribute("data-state", "received")
+    expect(page.locator("#entry-e1 .status")).to_contain_text("已接收 ✓ #")
+
+    context.set_offline(True)
+    expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+    score(page, "e2", EIGHTY)
+    score(page, "e3", {**EIGHTY, "taste": 30})
+    expect(page.locator("#queue")).to_have_attribute("data-count", "2")
+    expect(page.locator("#queue")).to_have_text("2 份评分表等待发送")
+    expect(page.locator("#entry-e2")).to_have_attribute("data-state", "waiting")
+    page.screenshot(path=str(tmp_path / "tablet-list-offline.png"))
+
+    page.reload()  # still offline: the service worker's copy, the outbox from IndexedDB
+    expect(page.locator("#queue")).to_have_attribute("data-count", "2")
+    expect(page.locator("#entry-e3")).to_have_attribute("data-state", "waiting")
+    expect(page.locator("#entry-e1")).to_have_attribute("data-state", "received")
+    assert len(stored(db)) == 1
+
+    context.set_offline(False)
+    for entry in ("e1", "e2", "e3"):
+        expect(page.locator(f"#entry-{entry}")).to_have_attribute("data-state", "received", timeout=20_000)
+    expect(page.locator("#queue")).to_have_attribute("data-count", "0")
+    expect(page.locator("#net")).to_have_attribute("data-state", "online")
+    page.screenshot(path=str(tmp_path / "tablet-list.png"))
+    rows = stored(db)
+    assert sorted(entry for _uid, entry, _rev in rows) == ["e1", "e2", "e3"]
+    assert len({uid for uid, _e, _r in rows}) == 3 and {rev for _u, _e, rev in rows} == {1}
+
+    page.locator("#entry-w1").click()  # a measured and judged rubric, for the screenshot
+    page.locator("#crit-dimensions input.value").first.fill("1.5")
+    page.locator("#crit-dimensions input.value").first.dispatch_event("change")
+    page.locator("#crit-joints button.level").nth(2).click()
+    expect(page.locator("#subtotal")).to_have_text("6.67")  # level 2 of 3 on a criterion worth 10
+    page.screenshot(path=str(tmp_path / "tablet-form-masonry.png"))
+    print(f"\nscreenshots: {tmp_path}")
+    context.close()
