@@ -1,0 +1,200 @@
+"""The live boards: the projector page, the board sockets, and the ceremony reveal.
+
+Words: the *projector* page (``/c/{c}/board``) shows a competition at 1920×1080 or 1280×720: its
+title, a clock, a *carousel* of its events (``?pace=`` seconds each), each with a QR code to the
+phone view of the event, and the score-reveal card. A *board socket* (``/ws/board/{c}`` for every
+event of a competition, ``/ws/board/{c}/{e}`` for one) is subscribed to the hub and gets each
+event's full state first, then every change. The *organizer level* (everything, never frozen)
+and the *ceremony* (``?ceremony=1``: the standings uncovered from the bottom up, pausing on
+award places) are for a signed-in organizer (a console session) or a page opened with ``?key=``
+equal to ``ORGANIZER_KEY`` — for the projector's kiosk browser, which nobody signs in on.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import segno
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from scoreboard import i18n
+from scoreboard.competition import Competition
+from scoreboard.errors import UserError
+from scoreboard.i18n import gettext as _
+from scoreboard.live.book import StandingsBook
+from scoreboard.live.hub import Hub, Topic
+from scoreboard.web import boardview, pages
+from scoreboard.web.console_auth import signed_in
+from scoreboard.web.live import BoardRenderer, variant_of
+from scoreboard.web.templating import render
+
+
+@dataclass
+class Boards:
+    """What the board routes share, made in the lifespan."""
+
+    book: StandingsBook
+    hub: Hub
+    renderer: BoardRenderer
+    organizer_key: str = ""
+    sockets: set[WebSocket] = field(default_factory=set)
+    refuse_until: float = 0.0  # test hook: refuse board sockets until then (monotonic)
+
+    def is_organizer(self, key: str | None) -> bool:
+        return bool(self.organizer_key) and key is not None and hmac.compare_digest(key, self.organizer_key)
+
+
+@dataclass(frozen=True)
+class Slide:
+    event: boardview.BoardEvent
+    phone_url: str
+    qr: Markup
+
+
+@dataclass(frozen=True)
+class ProjectorPage:
+    competition: str
+    competition_en: str
+    key: str
+    slides: list[Slide]
+    pace: int
+    bilingual: bool
+    level: str
+    ceremony: bool
+    socket_url: str
+    reveal_seconds: int = 8
+
+
+def _boards(conn: HTTPConnection) -> Boards:
+    boards: Boards = conn.state.boards
+    return boards
+
+
+def qr_svg(url: str) -> Markup:
+    return Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff"))
+
+
+async def _level(conn: HTTPConnection) -> str:
+    if _boards(conn).is_organizer(conn.query_params.get("key")):
+        return "organizer"
+    account = await signed_in(conn)
+    return "organizer" if account is not None and account.is_organizer else "public"
+
+
+async def _competition(boards: Boards, key: str) -> Competition:
+    try:
+        return (await run_in_threadpool(boards.book.book, key)).competition
+    except UserError:
+        raise HTTPException(404, _("No such competition.")) from None
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return max(low, min(high, int(value or default)))
+    except ValueError:
+        return default
+
+
+def _query(conn: HTTPConnection, **extra: str) -> str:
+    keep = {k: conn.query_params[k] for k in ("bilingual", "key") if conn.query_params.get(k)}
+    return urlencode({**keep, **extra})
+
+
+async def projector(request: Request) -> Response:
+    boards = _boards(request)
+    c = request.path_params["competition"]
+    comp = await _competition(boards, c)
+    level = await _level(request)
+    bilingual = request.query_params.get("bilingual") == "1"
+    ceremony = request.query_params.get("ceremony") == "1"
+    if ceremony and level != "organizer":
+        raise HTTPException(403, _("The ceremony is for the organizer: sign in to the console first."))
+    only = request.query_params.get("event")
+    slides = []
+    for ev in comp.events:
+        if only and ev.key != only:
+            continue
+        snap = await run_in_threadpool(boards.renderer.snapshot, c, ev.key)
+        if ceremony and snap.state not in ("locked", "published"):
+            continue
+        with i18n.using("zh_CN" if bilingual else i18n.current()):
+            block = boards.renderer.block(snap, level)
+        phone = str(request.url_for("event", competition=c, event=ev.key))
+        slides.append(Slide(block, phone, qr_svg(phone)))
+    if not slides:
+        raise HTTPException(404, _("No event to show."))
+    page = ProjectorPage(
+        competition=comp.name.get("zh_CN" if bilingual else i18n.current()), competition_en=comp.name.en, key=c,
+        slides=slides, pace=_int(request.query_params.get("pace"), 15, 3, 600), bilingual=bilingual, level=level,
+        ceremony=ceremony, socket_url=f"/ws/board/{c}?{_query(request, lang=i18n.current())}",
+        reveal_seconds=_int(request.query_params.get("reveal"), 8, 2, 60))
+    with i18n.using("zh_CN" if bilingual else i18n.current()):
+        return render(request, "board.html", page)
+
+
+@dataclass(frozen=True)
+class EventLivePage:
+    competition: str
+    event: str
+    rubric_note: str
+    live: boardview.BoardEvent
+    socket_url: str
+    self_url: str
+
+
+async def event(request: Request) -> Response:
+    """An event's standings for phones and browsers, kept live over the event's board socket."""
+    boards = _boards(request)
+    c, e = request.path_params["competition"], request.path_params["event"]
+    try:
+        snap = await run_in_threadpool(boards.renderer.snapshot, c, e)
+    except (KeyError, LookupError):
+        raise HTTPException(404, _("No such event.")) from None
+    live = boards.renderer.block(snap, await _level(request))
+    page = EventLivePage(snap.competition.name.get(i18n.current()), live.name, pages.rubric_note(snap.event), live,
+                         f"/ws/board/{c}/{e}?{_query(request, lang=i18n.current())}",
+                         str(request.url_for("event", competition=c, event=e)))
+    return render(request, "event.html", page, block="standings")
+
+
+async def board_socket(ws: WebSocket) -> None:
+    boards = _boards(ws)
+    c, only = ws.path_params["competition"], ws.path_params.get("event")
+    try:
+        comp = (await run_in_threadpool(boards.book.book, c)).competition
+    except UserError:
+        await ws.close(code=1008)
+        return
+    keys = [e.key for e in comp.events if only is None or e.key == only]
+    if not keys or time.monotonic() < boards.refuse_until:
+        await ws.close(code=1013 if keys else 1008)  # 1013: try again later (the client retries)
+        return
+    level = await _level(ws)
+    variant = variant_of(i18n.current(), ws.query_params.get("bilingual") == "1")
+    await ws.accept()
+    boards.sockets.add(ws)
+    try:
+        async with boards.hub.subscribe([Topic(c, k, level, variant) for k in keys], ws.send_text):
+            while (await ws.receive())["type"] != "websocket.disconnect":
+                pass  # boards only listen; anything a client sends is ignored
+    except WebSocketDisconnect:
+        pass
+    finally:
+        boards.sockets.discard(ws)
+
+
+routes = [
+    Route("/c/{competition}/board", projector, name="board"),
+    Route("/c/{competition}/e/{event}", event, name="event"),
+    WebSocketRoute("/ws/board/{competition}", board_socket, name="board_socket"),
+    WebSocketRoute("/ws/board/{competition}/{event}", board_socket, name="event_socket"),
+]

@@ -1,0 +1,109 @@
+"""Typed contexts for the live boards: an event's block and the score-reveal card.
+
+Words: a *level* is ``public`` (the event's visibility rules in ``pages`` apply: blind codes
+until published, no totals on a progress event, the frozen snapshot on a frozen one, nothing on
+a hidden one) or ``organizer`` (everything, current). The *reveal card* announces an entry whose
+scoring just completed: each judge's total as "Judge 1 … N" — numbered by the judges' order in
+the competition, never named — the totals the rubric drops struck through, deductions, the final
+score and the rank. Judges' keys and names never enter these contexts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scoreboard import i18n
+from scoreboard.competition import Competition, Event
+from scoreboard.i18n import gettext as _
+from scoreboard.rubric import aggregate
+from scoreboard.rubric.numbers import fixed
+from scoreboard.standings import Standing
+from scoreboard.web import pages
+
+
+@dataclass(frozen=True)
+class BoardEvent:
+    key: str
+    name: str
+    name_en: str
+    level: str
+    visibility: str
+    page: pages.EventPage
+    percent: int
+
+
+@dataclass(frozen=True)
+class RevealJudge:
+    label: str
+    total: str
+    dropped: str  # "high", "low" or ""
+
+
+@dataclass(frozen=True)
+class RevealCard:
+    entry: str
+    event: str
+    code: str
+    title: str
+    team: str
+    judges: list[RevealJudge] = field(default_factory=list)
+    deductions: str = ""
+    total: str = ""
+    rank: str = ""
+    awards: list[pages.AwardView] = field(default_factory=list)
+    phrase: str = ""
+
+
+def board_event(competition: Competition, event: Event, state: str, standings: list[Standing], level: str,
+                url: str = "") -> BoardEvent:
+    """``standings``: the public ones (a frozen event's snapshot) at ``public``, the current at ``organizer``."""
+    if level == "organizer":
+        base = pages.event_page(competition, event, "published", standings, url)
+        page = pages.EventPage(**{**base.__dict__, "state_label": _(pages.EVENT_STATES.get(state, state))})
+    else:
+        page = pages.event_page(competition, event, state, standings, url)
+    return BoardEvent(event.key, event.name.get(i18n.current()), event.name.en, level, event.visibility, page,
+                      round(100 * page.scored / page.entries) if page.entries else 0)
+
+
+def reveals(event: Event, state: str, level: str) -> bool:
+    """Whether this level sees reveal cards of this event: never a frozen, progress or hidden
+    public board (they would show marks the public may not see yet)."""
+    if not event.reveal:
+        return False
+    return level == "organizer" or (state != "published" and event.visibility == "live")
+
+
+def _phrase(event: Event) -> str:
+    agg = event.rubric.aggregation
+    if event.rubric.aggregate_on != "total" or not (agg.high or agg.low):
+        return _("Final score")
+    if agg.high == 1 and agg.low == 1:
+        return _("Dropping one highest and one lowest score, the final score is")
+    return _("Dropping %(high)s highest and %(low)s lowest scores, the final score is") % {
+        "high": agg.high, "low": agg.low}
+
+
+def reveal_card(competition: Competition, event: Event, standing: Standing, names: bool) -> RevealCard:
+    result = standing.result
+    order = [j.key for j in competition.judges if event.key in j.events or event.key in j.chief_of]
+    order += sorted(k for k in result.judge_totals if k not in order)
+    high: set[str] = set()
+    low: set[str] = set()
+    if event.rubric.aggregate_on == "total" and result.total is not None:
+        _value, sel = aggregate.apply(sorted(result.judge_totals.items()), event.rubric.aggregation)
+        high, low = {j for j, _v in sel.high}, {j for j, _v in sel.low}
+    judges = []
+    for n, key in enumerate((k for k in order if k in result.judge_totals), start=1):
+        value = result.judge_totals[key]
+        dropped = "high" if key in high else "low" if key in low else ""
+        judges.append(RevealJudge(_("Judge %(n)s") % {"n": n}, fixed(value, result.decimals), dropped))
+    teams = {t.key: t.name.get(i18n.current()) for t in competition.teams}
+    rank = "" if standing.rank is None else (f"{standing.rank}=" if standing.shared else str(standing.rank))
+    return RevealCard(
+        entry=standing.entry.key, event=event.name.get(i18n.current()), code=standing.entry.code,
+        title=standing.entry.title if names else "", team=teams.get(standing.entry.team, "") if names else "",
+        judges=judges, deductions=fixed(result.deductions, result.decimals) if result.deductions else "",
+        total="—" if result.shown is None else fixed(result.shown, result.decimals), rank=rank,
+        awards=[pages.AwardView(t.key, t.name.get(i18n.current())) for _r, t in standing.awards],
+        phrase=_phrase(event))

@@ -1,0 +1,172 @@
+"""The board hub, in-process: bursts coalesce, one render per level whatever the audience, a slow
+subscriber catches up with a full state, a frozen event stops the public board but not the
+organizer's, and the score-reveal card numbers judges without naming them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from scoreboard.app import create_app
+from scoreboard.live.fanout import Subscriber
+from scoreboard.live.hub import Hub, Topic
+from scoreboard.settings import Settings
+from scoreboard.store.engine import make_engine, migrate
+from tests.support import EIGHTY, GOLDEN, running, seed, sheet
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.db'}")
+    migrate(engine)
+    seed(engine)
+    return engine
+
+
+@pytest.fixture
+async def app_state(db: Engine) -> AsyncIterator[dict[str, Any]]:
+    app = create_app(Settings.from_env(env_file=None, database_url="sqlite://", organizer_key="k"), engine=db)
+    async with running(app) as (_client, state):
+        yield state
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.frames: list[str] = []
+
+    async def send(self, frame: str) -> None:
+        self.frames.append(frame)
+
+
+async def settle(hub: Hub, seconds: float = 0.4) -> None:
+    await asyncio.sleep(seconds)
+
+
+def marks(value: float) -> dict[str, Any]:
+    return {**EIGHTY, "taste": value}
+
+
+async def test_fifty_quick_sheets_make_a_handful_of_renders(app_state: dict[str, Any]) -> None:
+    hub: Hub = app_state["boards"].hub
+    rec = Recorder()
+    async with hub.subscribe([Topic("cup", "hot")], rec.send):
+        await settle(hub)
+        before = hub.renders
+        service = app_state["service"]
+        for rev in range(1, 11):
+            for j in range(1, 6):
+                await service.submit("cup", f"j{j}", sheet("e2", f"j{j}", marks(20 + rev), sid=f"e2-j{j}-{rev}",
+                                                           revision=rev))
+        await settle(hub)
+        renders = hub.renders - before
+    assert 1 <= renders <= 12, renders
+    assert "80.00" not in rec.frames[-1] and "entry-e2" in rec.frames[-1]
+
+
+async def test_one_render_per_level_whatever_the_audience(app_state: dict[str, Any]) -> None:
+    hub: Hub = app_state["boards"].hub
+    public = [Recorder() for _ in range(200)]
+    boss = Recorder()
+    async with contextlib_stack() as stack:
+        for r in public:
+            await stack.enter_async_context(hub.subscribe([Topic("cup", "hot")], r.send))
+        await stack.enter_async_context(hub.subscribe([Topic("cup", "hot", "organizer")], boss.send))
+        await settle(hub)
+        before = hub.renders
+        await app_state["service"].submit("cup", "j1", sheet("e1", "j1", EIGHTY))
+        await settle(hub)
+        assert hub.renders - before == 2  # public and organizer, once each
+    last = {id(r.frames[-1]) for r in public}
+    assert len(last) == 1  # the very same string went to every public subscriber
+    assert public[0].frames[-1] != boss.frames[-1]
+
+
+def contextlib_stack() -> Any:
+    import contextlib
+
+    return contextlib.AsyncExitStack()
+
+
+async def test_a_slow_subscriber_gets_a_full_state_not_a_backlog() -> None:
+    gate = asyncio.Event()
+    got: list[str] = []
+
+    async def slow(frame: str) -> None:
+        await gate.wait()
+        got.append(frame)
+
+    sub = Subscriber(slow, catch_up=lambda: ["FULL"], limit=4)
+    fast: list[str] = []
+    quick = Subscriber(lambda f: _append(fast, f), limit=4)
+    for i in range(50):
+        sub.offer(f"m{i}")
+        quick.offer(f"m{i}")
+        assert len(sub.backlog) <= 4
+    assert len(fast) == 50  # the quick one never waited for the slow one
+    gate.set()
+    await asyncio.sleep(0.05)
+    assert got == ["m0", "FULL"] and sub.caught_up == 1
+
+
+async def _append(out: list[str], frame: str) -> None:
+    out.append(frame)
+
+
+async def test_frozen_stops_the_public_board_not_the_organizers(app_state: dict[str, Any]) -> None:
+    hub: Hub = app_state["boards"].hub
+    public, boss = Recorder(), Recorder()
+    service = app_state["service"]
+    for raw in [sheet("e2", f"j{i}", EIGHTY) for i in range(1, 6)]:
+        await service.submit("cup", str(raw["judge"]), raw)
+    async with hub.subscribe([Topic("cup", "hot")], public.send), \
+            hub.subscribe([Topic("cup", "hot", "organizer")], boss.send):
+        await app_state["events"].set_visibility("cup", "hot", "frozen", actor="test")
+        await settle(hub)
+        frozen_public, frozen_boss = len(public.frames), len(boss.frames)
+        assert "80.00" in public.frames[-1]  # the snapshot keeps what was public at freezing
+        for s in GOLDEN:
+            await service.submit("cup", s["judge"], sheet("e1", s["judge"], dict(s["marks"]),
+                                                          deductions=s.get("deductions", [])))
+        await settle(hub)
+        assert len(public.frames) == frozen_public  # nothing new for the public
+        assert len(boss.frames) > frozen_boss and "88.83" in boss.frames[-1]
+        await app_state["events"].set_visibility("cup", "hot", "live", actor="test")
+        await settle(hub)
+        assert "88.83" in public.frames[-1]
+
+
+async def test_the_reveal_card_numbers_judges_and_strikes_the_trimmed(db: Engine) -> None:
+    from sqlmodel import select
+
+    from scoreboard.store import tables
+    from scoreboard.store.engine import session
+
+    with session(db, write=True) as s:
+        row = s.exec(select(tables.Event).where(tables.Event.key == "hot")).one()
+        row.reveal = True
+        s.add(row)
+        s.commit()
+    app = create_app(Settings.from_env(env_file=None, database_url="sqlite://"), engine=db)
+    async with running(app) as (_client, state):
+        hub: Hub = state["boards"].hub
+        rec = Recorder()
+        async with hub.subscribe([Topic("cup", "hot", "public", "zh_CN")], rec.send):
+            await settle(hub)
+            for s in GOLDEN:
+                await state["service"].submit("cup", s["judge"], sheet("e1", s["judge"], dict(s["marks"]),
+                                                                       deductions=s.get("deductions", [])))
+                await asyncio.sleep(0.15)
+            await settle(hub)
+    cards = [f for f in rec.frames if 'id="reveal"' in f]
+    assert len(cards) == 1
+    card = cards[0]
+    for n in range(1, 6):
+        assert f"评委{n}" in card  # "Judge n" in Chinese: numbered, in the competition's order
+    assert card.count("dropped-high") == 1 and card.count("dropped-low") == 1
+    assert "88.83" in card and "去掉一个最高分，去掉一个最低分，最后得分" in card
+    assert "黄花炒肉丝" not in card and "j1" not in card  # blind, unpublished: no title; never a judge key
