@@ -1,0 +1,203 @@
+"""Importing teams and entrants from a spreadsheet (pure: no database, no web).
+
+Words: a *roster* is a table with a header row and one *row* per entry: the event (key or
+name), the entry's key, its title, the team (key or name; a new name makes a new team), the
+contestants (names separated by 、 , ; — new names make new contestants of that team), a blind
+code (optional: codes are drawn for a blind event's entries without one) and, where an event's
+rubric multiplies by a factor (a dive's difficulty), that factor. Headers may be in Chinese or
+English (``COLUMNS``). ``plan_import`` checks every row against the competition and against the
+other rows and lists every *bad row* with its spreadsheet row number; nothing is imported while
+a row is bad unless the organizer skips the bad rows explicitly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from scoreboard.competition import Competition
+from scoreboard.errors import N_, Problem, UserError
+from scoreboard.rubric.numbers import number
+from scoreboard.rubric.reader import KEY
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "event": ("event", "赛项"),
+    "key": ("entry", "key", "作品编号", "编号"),
+    "title": ("title", "作品名称", "作品", "菜品名称"),
+    "team": ("team", "参赛单位", "参赛队"),
+    "contestants": ("contestants", "contestant", "选手", "选手姓名"),
+    "code": ("code", "blind code", "盲评编号"),
+}
+MAX_ROWS = 5000
+SEPARATORS = re.compile(r"[、,，;；/]")
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # the row's number in the spreadsheet (the header is row 1)
+    event: str
+    key: str
+    title: str
+    team: str  # a team key, existing or new
+    team_name: str  # the name for a new team ("" for an existing one)
+    contestants: tuple[str, ...]
+    code: str
+    attrs: dict[str, float]
+    cells: tuple[str, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    problems: tuple[Problem, ...] = ()  # about the whole file (no header, no event column…)
+    new_teams: dict[str, str] = field(default_factory=dict)  # key → name
+
+    @property
+    def bad(self) -> list[Row]:
+        return [r for r in self.rows if r.problems]
+
+    @property
+    def good(self) -> list[Row]:
+        return [r for r in self.rows if not r.problems]
+
+
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """The cells of a CSV (UTF-8, or GB18030 as Chinese Excel writes it) or XLSX file, as text."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as e:  # openpyxl raises many kinds for a damaged file
+            raise UserError.one("file_unreadable", N_("cannot read the file: {error}"), filename,
+                                error=type(e).__name__) from None
+        sheet = book.worksheets[0]
+        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+        return rows
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UserError.one("file_encoding", N_("the file is neither UTF-8 nor GB18030 text"), filename)
+    return [list(r) for r in csv.reader(io.StringIO(text))]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _columns(header: Sequence[str], factors: set[str]) -> tuple[dict[str, int], list[Problem]]:
+    found: dict[str, int] = {}
+    for i, name in enumerate(header):
+        label = name.strip().lower()
+        for column, names in COLUMNS.items():
+            if label in names and column not in found:
+                found[column] = i
+        if name.strip() in factors:
+            found[f"attr:{name.strip()}"] = i
+    problems = [Problem("column_missing", N_("the header has no {column} column"), {"column": column}, "row 1")
+                for column in ("event", "key") if column not in found]
+    return found, problems
+
+
+def plan_import(competition: Competition, table: list[list[str]]) -> Plan:
+    """Check every row of ``table`` (header first) against ``competition``."""
+    table = [r for r in table if any(c.strip() for c in r)] if table else []
+    if not table:
+        return Plan((), (), (Problem("file_empty", N_("the file has no rows"), {}, ""),))
+    if len(table) > MAX_ROWS + 1:
+        return Plan(tuple(table[0]), (), (Problem("file_too_long", N_("more than {n} rows"), {"n": MAX_ROWS}, ""),))
+    events = {e.key: e for e in competition.events}
+    by_name = {n: e.key for e in competition.events for n in (e.name.zh, e.name.en)}
+    factors = {e.rubric.factor for e in competition.events if e.rubric.factor}
+    header = tuple(c.strip() for c in table[0])
+    cols, problems = _columns(header, factors)
+    if problems:
+        return Plan(header, (), tuple(problems))
+    teams = {t.key: t.key for t in competition.teams} | {n: t.key for t in competition.teams
+                                                         for n in (t.name.zh, t.name.en)}
+    taken_keys = {e.key for e in competition.entries}
+    taken_codes = {(e.event, e.code) for e in competition.entries if e.code}
+    new_teams: dict[str, str] = {}
+    seen_keys: dict[str, int] = {}
+    seen_codes: dict[tuple[str, str], int] = {}
+    rows = []
+    for n, cells in enumerate(table[1:], start=2):
+        def get(column: str, cells: list[str] = cells) -> str:
+            i = cols.get(column)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        place = f"row {n}"
+        bad: list[Problem] = []
+        raw_event, key, title, code = get("event"), get("key"), get("title"), get("code")
+        event = raw_event if raw_event in events else by_name.get(raw_event, "")
+        if not raw_event:
+            bad.append(Problem("event_missing", N_("no event given"), {}, place))
+        elif not event:
+            bad.append(Problem("event_unknown", N_("no event {key}"), {"key": raw_event}, place))
+        if not KEY.match(key):
+            bad.append(Problem("key_invalid", N_("the entry key {key} must be a short key of letters, digits, "
+                                                 "'_', '-' or '.'"), {"key": key}, place))
+        elif key in taken_keys:
+            bad.append(Problem("key_taken", N_("entry {key} already exists"), {"key": key}, place))
+        elif key in seen_keys:
+            bad.append(Problem("key_twice", N_("entry {key} is also in row {row}"), {"key": key, "row": seen_keys[key]},
+                               place))
+        seen_keys.setdefault(key, n)
+        if len(title) > 200:
+            bad.append(Problem("title_long", N_("the title is longer than {n} characters"), {"n": 200}, place))
+        if code:
+            if not KEY.match(code) or len(code) > 32:
+                bad.append(Problem("code_invalid", N_("the blind code {code} must be a short key"), {"code": code},
+                                   place))
+            elif (event, code) in taken_codes or (event, code) in seen_codes:
+                bad.append(Problem("code_taken", N_("blind code {code} is already used in this event"),
+                                   {"code": code}, place))
+            seen_codes.setdefault((event, code), n)
+        team_text, team_name = get("team"), ""
+        team = teams.get(team_text, "")
+        if team_text and not team:
+            if len(team_text) > 200:
+                bad.append(Problem("team_long", N_("the team's name is longer than {n} characters"), {"n": 200},
+                                   place))
+            team = next((k for k, v in new_teams.items() if v == team_text), "")
+            if not team:
+                team = _new_key("team", set(teams.values()) | set(new_teams))
+                new_teams[team] = team_text
+            team_name = team_text
+        people = tuple(p.strip() for p in SEPARATORS.split(get("contestants")) if p.strip())
+        if any(len(p) > 100 for p in people):
+            bad.append(Problem("name_long", N_("a contestant's name is longer than {n} characters"), {"n": 100},
+                               place))
+        attrs: dict[str, float] = {}
+        factor = events[event].rubric.factor if event in events else ""
+        if factor:
+            value = number(get(f"attr:{factor}"))
+            if value is None:
+                bad.append(Problem("factor_missing", N_("the rubric multiplies by {factor}; give it as a number"),
+                                   {"factor": factor}, place))
+            else:
+                attrs[factor] = float(value)
+        rows.append(Row(n, event, key, title, team, team_name, people, code, attrs, tuple(cells), tuple(bad)))
+    used = {r.team for r in rows if not r.problems}
+    return Plan(header, tuple(rows), (), {k: v for k, v in new_teams.items() if k in used})
+
+
+def _new_key(prefix: str, taken: set[str]) -> str:
+    n = len(taken) + 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"

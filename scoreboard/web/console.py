@@ -1,0 +1,69 @@
+"""The organizer console's routes, mounted at ``/console``: every one behind the guard.
+
+Who may do what (``console_auth.guard``): *organizer* pages are for organizer accounts only
+(competitions, imports, judges, the audit log, downloads, publishing); *scoped* pages — an
+event's progress, an entry's review and the actions there — are also open to a chief judge's
+account for their own events. Every POST needs the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from scoreboard.web import (
+    console_audit,
+    console_auth,
+    console_competitions,
+    console_downloads,
+    console_judges,
+    console_login,
+    console_progress,
+    console_review,
+    console_roster,
+)
+from scoreboard.web.console_auth import Console, guard
+
+__all__ = ["Console", "routes"]
+
+C = "/console/c/{competition}"
+E = C + "/e/{event}"
+ENTRY = E + "/entry/{entry}"
+GET, POST = ["GET"], ["POST"]
+
+
+def _organizer(path: str, handler: console_auth.Handler, name: str, methods: list[str]) -> Route:
+    return Route(path, guard(handler, organizer=True), name=name, methods=methods)
+
+
+def _scoped(path: str, handler: console_auth.Handler, name: str, methods: list[str]) -> Route:
+    return Route(path, guard(handler, scoped=True), name=name, methods=methods)
+
+
+routes = [
+    Route("/console/login", console_login.login, name="console_login", methods=["GET", "POST"]),
+    Route("/console/logout", console_login.logout, name="console_logout", methods=POST),
+    Route("/console/", guard(console_competitions.home), name="console_home", methods=GET),
+    _organizer("/console/new", console_competitions.new, "console_new", GET),
+    _organizer("/console/new/file", console_competitions.create_file, "console_new_file", POST),
+    _organizer("/console/new/presets", console_competitions.create_presets, "console_new_presets", POST),
+    Route(C, guard(console_competitions.overview), name="console_competition", methods=GET),
+    _organizer(C + "/import", console_roster.page, "console_import", GET),
+    _organizer(C + "/import/preview", console_roster.preview, "console_import_preview", POST),
+    _organizer(C + "/import/confirm", console_roster.confirm, "console_import_confirm", POST),
+    _organizer(C + "/codes", console_roster.codes, "console_codes", POST),
+    _organizer(C + "/labels", console_roster.labels, "console_labels", GET),
+    _organizer(C + "/judges", console_judges.page, "console_judges", GET),
+    _organizer(C + "/judges/new", console_judges.create, "console_judge_new", POST),
+    _organizer(C + "/judges/cards", console_judges.cards, "console_cards", POST),
+    _organizer(C + "/judges/{judge}/assign", console_judges.assign, "console_judge_assign", POST),
+    _organizer(C + "/judges/{judge}/revoke", console_judges.revoke, "console_judge_revoke", POST),
+    _organizer(C + "/audit", console_audit.page, "console_audit", GET),
+    _organizer(C + "/downloads", console_downloads.page, "console_downloads", GET),
+    _organizer(C + "/downloads/{kind}", console_downloads.download, "console_download", GET),
+    _scoped(E, console_progress.page, "console_event", GET),
+    _scoped(E + "/state", console_progress.move, "console_event_state", POST),
+    _scoped(ENTRY, console_review.page, "console_entry", GET),
+    _scoped(ENTRY + "/rescore", console_review.rescore, "console_rescore", POST),
+    _scoped(ENTRY + "/deduction", console_review.deduction, "console_deduction", POST),
+    _scoped(ENTRY + "/lock", console_review.lock, "console_lock", POST),
+]

@@ -1,0 +1,109 @@
+"""Signing in to the console and out again.
+
+The sign-in form carries a CSRF token like every other form (made before sign-in, renewed at
+sign-in). Failed attempts are counted per IP address (``LoginLimiter``): past the limit the
+form answers 429 until the window passes, whether or not the password is right. When no
+organizer account exists yet, the page says how to make one (there is no default password).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from scoreboard.i18n import gettext as _
+from scoreboard.store import accounts
+from scoreboard.store.engine import session
+from scoreboard.web.console_auth import (
+    Console,
+    client_ip,
+    csrf_ok,
+    csrf_token,
+    sign_in,
+    sign_out,
+    signed_in,
+)
+from scoreboard.web.templating import render
+
+CREATE_HINT = "scoreboard admin create USERNAME"
+
+
+@dataclass(frozen=True)
+class LoginPage:
+    csrf: str
+    next: str
+    username: str = ""
+    error: str = ""
+    no_organizer: bool = False
+    hint: str = CREATE_HINT
+
+
+def _safe_next(value: object) -> str:
+    """Only a path inside the console: never another site."""
+    text = value if isinstance(value, str) else ""
+    parsed = urlparse(text)
+    if parsed.scheme or parsed.netloc or not text.startswith("/console") or text.startswith("//"):
+        return "/console/"
+    return text
+
+
+def _no_organizer(request: Request) -> bool:
+    with session(request.state.engine) as s:
+        return accounts.count_organizers(s) == 0
+
+
+async def login(request: Request) -> Response:
+    console: Console = request.state.console
+    if request.method == "GET":
+        if await signed_in(request) is not None:
+            return RedirectResponse(_safe_next(request.query_params.get("next")), 303)
+        page = LoginPage(csrf_token(request), _safe_next(request.query_params.get("next")),
+                         no_organizer=await run_in_threadpool(_no_organizer, request))
+        return render(request, "console/login.html", page)
+    form = await request.form()
+    if not csrf_ok(request, form):
+        raise HTTPException(403, _("The form expired or did not come from this console. Reload and try again."))
+    ip = client_ip(request)
+    username = str(form.get("username") or "")[:64]
+    target = _safe_next(form.get("next"))
+    if console.limiter.blocked(ip):
+        page = LoginPage(csrf_token(request), target, username,
+                         _("Too many failed sign-ins from this address. Wait a few minutes and try again."))
+        return render(request, "console/login.html", page, status_code=429)
+
+    def check() -> accounts.AccountView | None:
+        with session(request.state.engine) as s:
+            return accounts.authenticate(s, username, str(form.get("password") or ""))
+
+    account = await run_in_threadpool(check)
+    if account is None:
+        console.limiter.failed(ip)
+        page = LoginPage(csrf_token(request), target, username, _("Wrong username or password."))
+        return render(request, "console/login.html", page, status_code=401)
+    console.limiter.succeeded(ip)
+    sign_in(request, account)
+    return RedirectResponse(target, 303)
+
+
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    if not csrf_ok(request, form):
+        raise HTTPException(403, _("The form expired or did not come from this console. Reload and try again."))
+    sign_out(request)
+    return RedirectResponse(request.url_for("console_login").path, 303)
+
+
+def no_organizer_notice(engine: object) -> str | None:
+    """What the server prints at start when nobody can sign in to the console yet."""
+    from sqlalchemy import Engine
+
+    assert isinstance(engine, Engine)
+    with session(engine) as s:
+        if accounts.count_organizers(s):
+            return None
+    return _("No organizer account yet. Create one to sign in to /console: %(command)s") % {"command": CREATE_HINT}

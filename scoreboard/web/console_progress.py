@@ -1,0 +1,176 @@
+"""Console: an event's live progress matrix, and moving the event's state.
+
+Words: the *matrix* has a row per entry and a column per judge of the event's panel; a *cell*
+is ``missing`` (no sheet yet), ``received`` (with the latest revision), ``flagged`` (received,
+and the entry is flagged for the chief judge), ``locked`` (the entry is locked) or ``conflict``
+(the judge's own team: never scored). A judge's *device* is ``online`` while a tablet of theirs
+holds a socket open. The page polls its matrix block every few seconds (htmx).
+
+State changes go through ``organize.EventService`` (stored, audited, then announced). A chief
+judge may close, lock and reopen their events; only an organizer opens a draft or publishes.
+Reopening needs a reason; so does locking while entries are flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from scoreboard import i18n
+from scoreboard.errors import UserError
+from scoreboard.i18n import gettext as _
+from scoreboard.rubric.numbers import fixed
+from scoreboard.store import load as store_load
+from scoreboard.store import progress
+from scoreboard.store.engine import session
+from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
+from scoreboard.web.pages import EVENT_STATES, STATE_LABELS
+from scoreboard.web.templating import render
+
+CELL_LABELS = {"missing": "—", "received": "✓", "flagged": "!", "locked": "🔒", "conflict": "×"}
+POLL_SECONDS = 3
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    name: str
+    online: bool
+    waiting: int  # entries of the event this judge has not sent a sheet for
+
+
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    key: str
+    code: str
+    title: str
+    state: str
+    state_label: str
+    total: str
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class ProgressPage:
+    chrome: Chrome
+    competition: str
+    event: str
+    event_name: str
+    state: str
+    state_label: str
+    visibility: str
+    columns: list[Column]
+    rows: list[MatrixRow]
+    counts: dict[str, int]
+    actions: list[str]  # the states this account may move the event to now
+    poll: int = POLL_SECONDS
+    problems: list[str] = field(default_factory=list)
+    notice: str = ""
+
+
+def allowed_moves(organizer: bool, state: str) -> list[str]:
+    moves = {"draft": ["open"], "open": ["closed", "locked"], "closed": ["open", "locked"],
+             "locked": ["open", "published"], "published": ["open"]}[state]
+    if organizer:
+        return moves
+    return [m for m in moves if m in ("closed", "locked") or (m == "open" and state in ("closed", "locked"))]
+
+
+def _online(request: Request, competition: str, judge: str) -> bool:
+    sockets = getattr(request.state, "judges", None)
+    try:
+        return bool(sockets.of(competition, judge)) if sockets is not None else False
+    except (AttributeError, TypeError):
+        return False
+
+
+def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ProgressPage:
+    c, e = request.path_params["competition"], request.path_params["event"]
+    try:
+        event, state, standings = request.state.book.standings(c, e)
+    except (KeyError, UserError):
+        raise HTTPException(404, _("No such event.")) from None
+    comp = request.state.book.book(c).competition
+    with session(request.state.engine) as s:
+        panel = progress.judges_of(s, c, e)
+        got = progress.received(s, c, e)
+        locked = progress.locked_entries(s, c)
+        state = store_load.event_state(s, c, e)  # the store's, not the book's: the book reloads after the bus
+    rows, counts = [], dict.fromkeys(CELL_LABELS, 0)
+    for st in sorted(standings, key=lambda x: (x.entry.code or x.entry.key)):
+        flagged = st.result.state == "flagged"
+        cells = []
+        for j in panel:
+            rev = got.get((st.entry.key, j.key), 0)
+            if j.team and j.team == st.entry.team:
+                status = "conflict"
+            elif st.entry.key in locked or state in ("locked", "published"):
+                status = "locked"
+            elif rev:
+                status = "flagged" if flagged else "received"
+            else:
+                status = "missing"
+            counts[status] += 1
+            cells.append(Cell(status, rev))
+        result = st.result
+        state_key = "locked" if st.entry.key in locked or state in ("locked", "published") else str(result.state)
+        rows.append(MatrixRow(st.entry.key, st.entry.code, st.entry.title, state_key,
+                              _(STATE_LABELS.get(state_key, state_key)),
+                              "—" if result.shown is None else fixed(result.shown, result.decimals), cells))
+    columns = [Column(j.key, j.name, _online(request, c, j.key),
+                      sum(1 for r in rows if r.cells[i].status == "missing")) for i, j in enumerate(panel)]
+    return ProgressPage(chrome(ctx, c, comp.name.get(i18n.current()), "progress"), c, e,
+                        event.name.get(i18n.current()), state, _(EVENT_STATES.get(state, state)), event.visibility,
+                        columns, rows, counts, allowed_moves(ctx.account.is_organizer, state), POLL_SECONDS,
+                        problems or [], notice)
+
+
+async def page(request: Request, ctx: Ctx) -> Response:
+    return render(request, "console/progress.html", await run_in_threadpool(build, request, ctx), block="matrix")
+
+
+async def move(request: Request, ctx: Ctx) -> Response:
+    """Move the event to the posted state (``to``), with the posted reason."""
+    c, e = request.path_params["competition"], request.path_params["event"]
+    to, reason = field_text(ctx.form, "to", 16), field_text(ctx.form, "reason")
+    current = await run_in_threadpool(_state, request, c, e)
+    problems = []
+    if to not in allowed_moves(ctx.account.is_organizer, current):
+        if not ctx.account.is_organizer and (to in allowed_moves(True, current) or to in ("published", "draft")):
+            raise HTTPException(403, _("Only an organizer may do this."))
+        problems.append(_("The event cannot go from %(from)s to %(to)s.") % {
+            "from": _(EVENT_STATES.get(current, current)), "to": _(EVENT_STATES.get(to, to))})
+    elif to == "open" and current != "draft" and not reason:
+        problems.append(_("Give a reason for reopening."))
+    elif to == "locked" and not reason:
+        _ev, _s, standings = await run_in_threadpool(request.state.book.standings, c, e)
+        flagged = [s.entry.code or s.entry.key for s in standings if s.result.state == "flagged"]
+        if flagged:
+            problems.append(_("Entries %(entries)s are flagged: resolve them, or give a reason to lock anyway.")
+                            % {"entries": ", ".join(flagged)})
+    if not problems:
+        try:
+            await request.state.events.set_state(c, e, to, ctx.actor, reason)
+        except UserError as err:
+            problems = [p.render(i18n.gettext) for p in err.problems]
+    notice = "" if problems else _("The event is now %(state)s.") % {"state": _(EVENT_STATES.get(to, to))}
+    page = await run_in_threadpool(build, request, ctx, problems, notice)
+    return render(request, "console/progress.html", page, status_code=422 if problems else 200)
+
+
+def _state(request: Request, competition: str, event: str) -> str:
+    with session(request.state.engine) as s:
+        try:
+            return store_load.event_state(s, competition, event)
+        except UserError:
+            raise HTTPException(404, _("No such event.")) from None

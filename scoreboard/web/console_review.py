@@ -1,0 +1,244 @@
+"""Console: one entry under review by the chief judge — every judge's marks side by side, the
+flags and the derivation — and the chief judge's actions on it.
+
+Actions, each audited: a *re-score request* to one judge (``RescoreRequested`` on the bus, which
+the judges' sockets push to that judge's tablet); a *deduction* with a reason, sent as a sheet
+from the event's chief judge through ``SheetService`` (the path every score takes: checked,
+stored, audited, announced; it carries the chief's earlier deductions forward, since only a
+judge's latest revision counts); *lock* or *reopen* the entry (``SheetService.lock_entry``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from scoreboard import i18n
+from scoreboard.errors import UserError
+from scoreboard.events import RescoreRequested
+from scoreboard.i18n import gettext as _
+from scoreboard.rubric.numbers import fixed, fmt
+from scoreboard.rubric.sheet import Mark, Sheet, current
+from scoreboard.store import progress
+from scoreboard.store import sheets as store_sheets
+from scoreboard.store.audit import audit, audit_log
+from scoreboard.store.engine import session
+from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
+from scoreboard.web.pages import STATE_LABELS
+from scoreboard.web.templating import render
+
+
+@dataclass(frozen=True)
+class MarkRow:
+    criterion: str
+    marks: list[str]  # one per judge column
+    result: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class History:
+    seq: int
+    judge: str
+    revision: int
+    at: str
+    reason: str
+    deductions: str
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: str
+    actor: str
+    action: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    chrome: Chrome
+    competition: str
+    event: str
+    event_name: str
+    entry: str
+    code: str
+    title: str
+    state_label: str
+    locked: bool
+    total: str
+    judges: list[str]
+    judge_totals: list[str]
+    dropped: list[bool]
+    rows: list[MarkRow]
+    flags: list[str]
+    steps: list[str]
+    panel: list[Choice]
+    rules: list[Choice]
+    chief: str
+    history: list[History]
+    audit: list[AuditLine]
+    problems: list[str] = field(default_factory=list)
+    notice: str = ""
+
+
+def show(mark: Mark | None) -> str:
+    if mark is None:
+        return "—"
+    if isinstance(mark, bool):
+        return "✓" if mark else "✗"
+    if isinstance(mark, tuple):
+        return " / ".join(fmt(v) for v in mark)
+    return fmt(mark)
+
+
+def _deductions(s: Sheet) -> str:
+    return "; ".join(f"{d.key} {fmt(d.amount)} {d.reason}".strip() for d in s.deductions)
+
+
+def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ReviewPage:
+    c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
+    try:
+        event, _state, standings = request.state.book.standings(c, e)
+    except (KeyError, UserError):
+        raise HTTPException(404, _("No such event.")) from None
+    st = next((x for x in standings if x.entry.key == key), None)
+    if st is None:
+        raise HTTPException(404, _("No such entry."))
+    comp = request.state.book.book(c).competition
+    locale = i18n.current()
+    with session(request.state.engine) as s:
+        sheets = store_sheets.sheets_of_entry(s, c, key)
+        panel = progress.judges_of(s, c, e)
+        chiefs = progress.judges_of(s, c, e, role="chief")
+        locked = key in progress.locked_entries(s, c)
+        log = audit_log(s, subject=f"entry:{key}")
+    latest = {x.judge: x for x in current(sheets)}
+    judges = [j.key for j in panel] + [j for j in latest if j not in {p.key for p in panel}]
+    r = st.result
+    rows = [MarkRow(cr.name.get(locale), [show(latest[j].marks.get(cr.key)) if j in latest else "—" for j in judges],
+                    "—" if r.criteria.get(cr.key) is None else fmt(r.criteria[cr.key] or Fraction(0), 2))
+            for cr in event.rubric.criteria]
+    names = {j.key: j.name for j in [*panel, *chiefs]}
+    state_key = "locked" if locked else str(r.state)
+    return ReviewPage(
+        chrome(ctx, c, comp.name.get(locale), "progress"), c, e, event.name.get(locale), key, st.entry.code,
+        st.entry.title, _(STATE_LABELS.get(state_key, state_key)), locked,
+        "—" if r.shown is None else fixed(r.shown, r.decimals), [f"{names.get(j, j)} ({j})" for j in judges],
+        [fixed(r.judge_totals[j], r.decimals) if j in r.judge_totals else "—" for j in judges],
+        [j in r.judge_totals and j not in r.kept_judges for j in judges], rows,
+        [p.render(i18n.gettext) for p in r.flags], [x.render(i18n.gettext) for x in r.steps],
+        [Choice(j.key, j.name) for j in panel], [Choice(d.key, d.name.get(locale)) for d in event.rubric.deductions],
+        chiefs[0].key if chiefs else "",
+        [History(x.seq, x.judge, x.revision, x.at[:19].replace("T", " "), x.reason, _deductions(x))
+         for x in reversed(sheets)],
+        [AuditLine(a.at.strftime("%Y-%m-%d %H:%M:%S"), a.actor, a.action, a.reason) for a in reversed(log)],
+        problems or [], notice)
+
+
+async def page(request: Request, ctx: Ctx) -> Response:
+    return render(request, "console/review.html", await run_in_threadpool(build, request, ctx))
+
+
+def _ensure(request: Request) -> None:
+    """The entry exists and belongs to the path's event (a chief judge's scope is the event)."""
+    c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
+    try:
+        entry = request.state.book.book(c).lookup.entries.get(key)
+    except UserError:
+        entry = None
+    if entry is None or entry.event != e:
+        raise HTTPException(404, _("No such entry."))
+
+
+async def _answer(request: Request, ctx: Ctx, problems: list[str], notice: str) -> Response:
+    page = await run_in_threadpool(build, request, ctx, problems, "" if problems else notice)
+    return render(request, "console/review.html", page, status_code=422 if problems else 200)
+
+
+async def rescore(request: Request, ctx: Ctx) -> Response:
+    c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
+    await run_in_threadpool(_ensure, request)
+    judge, reason = field_text(ctx.form, "judge", 64), field_text(ctx.form, "reason")
+    if not reason:
+        return await _answer(request, ctx, [_("Give a reason for the re-score request.")], "")
+
+    def write() -> bool:
+        with session(request.state.engine, write=True) as s:
+            if judge not in {j.key for j in progress.judges_of(s, c, e)}:
+                return False
+            audit(s, ctx.actor, "entry.rescore", f"entry:{key}", {"competition": c, "event": e, "judge": judge},
+                  reason)
+            s.commit()
+        return True
+
+    if not await run_in_threadpool(write):
+        return await _answer(request, ctx, [_("Choose a judge of this event.")], "")
+    await request.state.bus.publish(RescoreRequested(c, e, key, judge, reason))
+    return await _answer(request, ctx, [], _("Judge %(judge)s was asked to re-score.") % {"judge": judge})
+
+
+async def deduction(request: Request, ctx: Ctx) -> Response:
+    c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
+    await run_in_threadpool(_ensure, request)
+    rule, amount, reason = (field_text(ctx.form, k) for k in ("rule", "amount", "reason"))
+    if not reason:
+        return await _answer(request, ctx, [_("Give a reason for the deduction.")], "")
+
+    def prepare() -> tuple[str, dict[str, object]]:
+        with session(request.state.engine) as s:
+            chiefs = progress.judges_of(s, c, e, role="chief")
+            if not chiefs:
+                raise UserError.one("no_chief", _("Assign a chief judge to this event first (Judges page)."))
+            chief = chiefs[0].key
+            mine = [x for x in store_sheets.sheets_of_entry(s, c, key) if x.judge == chief]
+        last = max(mine, key=lambda x: x.revision) if mine else None
+        carried = [{"key": d.key, "minutes": str(d.amount), "count": str(d.amount), "reason": d.reason}
+                   for d in (last.deductions if last else ()) if d.key != rule]
+        raw = {"id": f"chief-{secrets.token_hex(8)}", "entry": key, "judge": chief, "marks": {},
+               "revision": (last.revision if last else 0) + 1, "reason": reason,
+               "deductions": [*carried, {"key": rule, "minutes": amount or "0", "count": amount or "0",
+                                         "reason": reason}]}
+        return chief, raw
+
+    try:
+        chief, raw = await run_in_threadpool(prepare)
+        receipt = await request.state.service.submit(c, chief, raw)
+    except UserError as err:
+        return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "")
+
+    def note() -> None:
+        with session(request.state.engine, write=True) as s:
+            audit(s, ctx.actor, "entry.deduction", f"entry:{key}",
+                  {"competition": c, "event": e, "rule": rule, "amount": amount, "sheet_seq": receipt.seq}, reason)
+            s.commit()
+
+    await run_in_threadpool(note)
+    return await _answer(request, ctx, [], _("Deduction recorded."))
+
+
+async def lock(request: Request, ctx: Ctx) -> Response:
+    c, _e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
+    await run_in_threadpool(_ensure, request)
+    locked, reason = ctx.form.get("locked") == "1", field_text(ctx.form, "reason")
+    if not locked and not reason:
+        return await _answer(request, ctx, [_("Give a reason for reopening.")], "")
+    page = await run_in_threadpool(build, request, ctx)
+    if locked and page.flags and not reason:
+        return await _answer(request, ctx, [_("The entry is flagged: resolve it, or give a reason to lock anyway.")],
+                             "")
+    try:
+        await request.state.service.lock_entry(c, key, locked, ctx.actor, reason)
+    except UserError as err:
+        return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "")
+    return await _answer(request, ctx, [], _("Entry locked.") if locked else _("Entry reopened."))

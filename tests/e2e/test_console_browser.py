@@ -1,0 +1,196 @@
+"""The organizer console in a real Chromium: sign in; import a spreadsheet with one bad row
+(refused, the row named), fix it, import; assign a judge and print their card; watch a judge's
+sheet appear in the progress matrix; review an entry; lock; publish — and the public page shows
+the names.
+
+The server is the real command (`scoreboard init`, `scoreboard admin create --password-stdin`,
+`scoreboard serve` with TEST_HOOKS=1, whose sheet hook goes through SheetService as a tablet's
+sheet does) in a subprocess on 127.0.0.1. Screenshots of each page at 1440×900 go to
+``$CONSOLE_SHOTS`` or the test's temporary folder (printed at the end).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import tomli_w
+from openpyxl import Workbook
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from scoreboard.store.engine import make_engine, session
+from scoreboard.store.load import set_event_state
+from tests.e2e.test_demo_browser import CHROMIUM_ARGS, free_port
+from tests.support import COMPETITION, EIGHTY, half_judged
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "console e2e password"
+ROWS = [["赛项", "作品编号", "作品名称", "参赛单位", "选手"],
+        ["热菜", "e20", "黄花焖鸡", "大同宾馆", "张师傅"],
+        ["冷菜", "e21", "黄花拌木耳", "浑源饭店", "李师傅、王师傅"],
+        ["热菜", "e22", "黄花鱼片", "云冈餐厅", "赵师傅"]]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("console")
+    db = folder / "console.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "e2e-secret", "LANG": "C",
+           "TEST_HOOKS": "1"}
+    (folder / "cup.toml").write_text(tomli_w.dumps(COMPETITION), encoding="utf-8")
+    cli = [sys.executable, "-m", "scoreboard.cli"]
+    subprocess.run([*cli, "init", str(folder / "cup.toml")], env=env, check=True, capture_output=True)
+    subprocess.run([*cli, "admin", "create", "admin", "--password-stdin"], env=env, check=True,
+                   capture_output=True, input=PASSWORD + "\n", text=True)
+    engine = make_engine(f"sqlite:///{db}")
+    with session(engine, write=True) as s:
+        for event in ("hot", "other"):
+            set_event_state(s, "cup", event, "open", actor="test")
+        s.commit()
+    engine.dispose()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (folder / "serve.log").open("w")
+    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError((folder / "serve.log").read_text()) from None
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start in 30 s: " + (folder / "serve.log").read_text())
+        for raw in half_judged():
+            _sheet(base, raw)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def _sheet(base: str, raw: dict[str, object]) -> None:
+    request = urllib.request.Request(f"{base}/_test/c/cup/sheet", data=json.dumps(raw).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _xlsx(path: Path, rows: list[list[str]]) -> Path:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_organizer_flow(server: str, browser: Browser, tmp_path: Path) -> None:
+    shots = Path(os.environ.get("CONSOLE_SHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+
+    def shot(name: str, p: Page = page) -> None:
+        p.screenshot(path=str(shots / f"console-{name}.png"), full_page=False)
+
+    page.goto(server + "/console/c/cup")
+    assert "/console/login" in page.url
+    shot("01-login")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    expect(page.locator("h1")).to_have_text("工匠杯测试")
+    shot("02-overview")
+
+    # import: one bad row is refused and named; the fixed file imports
+    page.click("nav.tabs >> text=导入选手")
+    page.set_input_files("input[type=file]", str(_xlsx(tmp_path / "roster.xlsx", ROWS)))
+    page.click("text=预览")
+    expect(page.locator("#row-3.bad")).to_contain_text("冷菜")
+    shot("03-import-preview-bad")
+    page.click("#preview button.primary")
+    expect(page.locator(".problems")).to_contain_text("没有导入")
+    fixed = [r if r[1] != "e21" else ["热菜", *r[1:]] for r in ROWS]
+    page.set_input_files("input[type=file]", str(_xlsx(tmp_path / "roster-fixed.xlsx", fixed)))
+    page.click("text=预览")
+    expect(page.locator("tr.bad")).to_have_count(0)
+    page.click("#preview button.primary")
+    expect(page.locator("#import-done")).to_contain_text("3")
+    shot("04-import-done")
+    page.click("nav.tabs >> text=盲评编号")
+    expect(page.locator(".label")).to_have_count(6)
+    shot("05-labels")
+
+    # a judge: created, assigned to hot, their card printed
+    page.click("nav.tabs >> text=评委")
+    form = page.locator("form.grid-form")
+    form.locator("input[name=key]").fill("j9")
+    form.locator("input[name=name]").fill("刘评委")
+    form.locator("select[name=team]").select_option("t2")
+    form.locator("input[name=events][value=hot]").check()
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#judge-j9")).to_contain_text("刘评委")
+    expect(page.locator("#judge-j9 input[name=events][value=hot]")).to_be_checked()
+    shot("06-judges")
+    with context.expect_page() as popup:
+        page.locator("#judge-j9 button:has-text('打印登录卡')").click()
+    card = popup.value
+    card.wait_for_load_state()
+    expect(card.locator("body")).to_contain_text("刘评委")
+    shot("07-card", card)
+    card.close()
+
+    # the progress matrix: a judge's sheet appears by itself
+    page.goto(server + "/console/c/cup/e/hot")
+    cell = page.locator("#entry-e3 .cell").nth(2)
+    expect(cell).to_have_attribute("data-status", "missing")
+    shot("08-progress")
+    _sheet(server, {"id": "e3-j3", "entry": "e3", "judge": "j3", "marks": EIGHTY})
+    expect(cell).to_have_attribute("data-status", "received", timeout=10_000)
+    shot("09-progress-after-sheet")
+
+    # review an entry, then lock the event and publish it
+    page.click("#entry-e1 a")
+    expect(page.locator(".marks tr.totals")).to_contain_text("88.83")
+    shot("10-review")
+    page.goto(server + "/console/c/cup/e/hot")
+    page.fill(".actions input[name=reason]", "评分结束")
+    page.click(".actions button[value=locked]")
+    expect(page.locator("#event-state")).to_have_text("已锁定")
+    expect(page.locator("#entry-e1 .cell").first).to_have_attribute("data-status", "locked")
+    page.click(".actions button[value=published]")
+    expect(page.locator("#event-state")).to_have_text("已发布")
+    shot("11-published")
+    public = context.new_page()
+    public.goto(server + "/c/cup/e/hot")
+    expect(public.locator("#standings")).to_contain_text("黄花炒肉丝")
+    public.close()
+
+    page.click("nav.tabs >> text=审计日志")
+    expect(page.locator("#log tbody tr").first).to_be_visible()
+    page.select_option("select[name=action]", "event.state")
+    expect(page.locator("#log tbody tr[data-action='sheet.recorded']")).to_have_count(0)
+    expect(page.locator("#log tbody tr[data-action='event.state']").first).to_be_visible()
+    shot("12-audit")
+    page.click("nav.tabs >> text=下载")
+    shot("13-downloads")
+    page.goto(server + "/console/")
+    shot("14-home")
+    print(f"\nconsole screenshots: {shots}")

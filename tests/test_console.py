@@ -1,0 +1,462 @@
+"""The organizer console, in-process: who may reach what (no session, a judge's session, a chief
+judge of another event, no CSRF token), signing in and out, and the main flows — import with a
+bad row, the progress matrix, locking, re-score requests, deductions, publishing — each audited."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+from openpyxl import Workbook
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from judges.auth import issue_token
+from scoreboard.app import create_app
+from scoreboard.errors import UserError
+from scoreboard.events import RescoreRequested
+from scoreboard.settings import Settings
+from scoreboard.store import tables as db
+from scoreboard.store.accounts import create_account
+from scoreboard.store.audit import audit_log
+from scoreboard.store.engine import make_engine, migrate, session
+from scoreboard.web import console_auth
+from scoreboard.web.console_downloads import DOWNLOADS, XLSX, writer
+from tests.support import EIGHTY, half_judged, running, seed, sheet
+
+PASSWORD = "correct horse battery"
+Client = tuple[httpx.AsyncClient, dict[str, Any]]
+
+# Every console route with a path that exists in the test competition: (method, path, who may).
+ORGANIZER, SCOPED, ANY = "organizer", "scoped", "any"
+ROUTES = [
+    ("GET", "/console/", ANY), ("GET", "/console/new", ORGANIZER), ("POST", "/console/new/file", ORGANIZER),
+    ("POST", "/console/new/presets", ORGANIZER), ("GET", "/console/c/cup", ANY),
+    ("GET", "/console/c/cup/import", ORGANIZER), ("POST", "/console/c/cup/import/preview", ORGANIZER),
+    ("POST", "/console/c/cup/import/confirm", ORGANIZER), ("POST", "/console/c/cup/codes", ORGANIZER),
+    ("GET", "/console/c/cup/labels", ORGANIZER), ("GET", "/console/c/cup/judges", ORGANIZER),
+    ("POST", "/console/c/cup/judges/new", ORGANIZER), ("POST", "/console/c/cup/judges/cards", ORGANIZER),
+    ("POST", "/console/c/cup/judges/j1/assign", ORGANIZER), ("POST", "/console/c/cup/judges/j1/revoke", ORGANIZER),
+    ("GET", "/console/c/cup/audit", ORGANIZER), ("GET", "/console/c/cup/downloads", ORGANIZER),
+    ("GET", "/console/c/cup/downloads/csv", ORGANIZER),
+    ("GET", "/console/c/cup/e/hot", SCOPED), ("POST", "/console/c/cup/e/hot/state", SCOPED),
+    ("GET", "/console/c/cup/e/hot/entry/e1", SCOPED), ("POST", "/console/c/cup/e/hot/entry/e1/rescore", SCOPED),
+    ("POST", "/console/c/cup/e/hot/entry/e1/deduction", SCOPED), ("POST", "/console/c/cup/e/hot/entry/e1/lock", SCOPED),
+]
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / 'console.db'}")
+    migrate(engine)
+    seed(engine)
+    with session(engine, write=True) as s:
+        create_account(s, "admin", PASSWORD)
+        create_account(s, "chief-other", PASSWORD, ["cup:other"])
+        create_account(s, "chief-hot", PASSWORD, ["cup:hot"])
+        chief = s.exec(select(db.Judge).where(db.Judge.key == "j5")).one()
+        hot = s.exec(select(db.Event).where(db.Event.key == "hot")).one()
+        assert chief.id is not None and hot.id is not None
+        s.add(db.Assignment(judge_id=chief.id, event_id=hot.id, role="chief"))
+        s.commit()
+    return engine
+
+
+@pytest.fixture
+async def client(engine: Engine) -> AsyncIterator[Client]:
+    app = create_app(Settings.from_env(env_file=None, database_url="sqlite://"), engine=engine)
+    async with running(app) as (http, state):
+        for raw in half_judged():
+            await state["service"].submit("cup", str(raw["judge"]), raw)
+        yield http, state
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+async def sign_in(http: httpx.AsyncClient, username: str = "admin", password: str = PASSWORD) -> str:
+    """Sign in; returns the session's CSRF token."""
+    page = await http.get("/console/login")
+    r = await http.post("/console/login", data={"csrf": csrf_of(page.text), "username": username,
+                                                "password": password, "next": "/console/"})
+    assert r.status_code == 303, r.text
+    return csrf_of((await http.get("/console/")).text)
+
+
+async def post(http: httpx.AsyncClient, path: str, csrf: str, **data: Any) -> httpx.Response:
+    return await http.post(path, data={"csrf": csrf, **data})
+
+
+def audited(engine: Engine, action: str) -> list[db.AuditLog]:
+    with session(engine) as s:
+        return audit_log(s, action=action)
+
+
+# --- who may reach what -------------------------------------------------------------------------
+
+async def _refused_without_console_session(http: httpx.AsyncClient) -> None:
+    for method, path, _who in ROUTES:
+        r = await http.request(method, path)
+        if method == "GET":
+            assert r.status_code == 303, (method, path, r.status_code)
+            assert r.headers["location"].startswith("/console/login?next="), path
+        else:
+            assert r.status_code == 401, (method, path, r.status_code)
+
+
+async def test_every_route_refused_without_a_session(client: Client) -> None:
+    http, _state = client
+    await _refused_without_console_session(http)
+
+
+async def test_every_route_refused_with_a_judges_session(client: Client, engine: Engine) -> None:
+    http, _state = client
+    with session(engine, write=True) as s:
+        token = issue_token(s, "cup", "j1", actor="test")
+        s.commit()
+    r = await http.get(f"/j/login/{token}")
+    assert r.status_code in (302, 303, 307) and http.cookies.get("scoreboard_session")
+    await _refused_without_console_session(http)
+
+
+async def test_a_chief_judge_of_another_event_is_refused(client: Client) -> None:
+    http, _state = client
+    csrf = await sign_in(http, "chief-other")
+    for method, path, who in ROUTES:
+        r = await http.request(method, path, data={"csrf": csrf} if method == "POST" else None)
+        if who == ANY:
+            assert r.status_code == 200, (method, path, r.status_code)
+        else:
+            assert r.status_code == 403, (method, path, r.status_code)
+    overview = BeautifulSoup((await http.get("/console/c/cup")).text, "html.parser")
+    assert [a.get_text() for a in overview.select("table.events td:first-child a")] == ["面点"]
+
+
+async def test_a_chief_judge_acts_in_their_event_only(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http, "chief-hot")
+    assert (await http.get("/console/c/cup/e/hot")).status_code == 200
+    assert (await http.get("/console/c/cup/e/other")).status_code == 403
+    assert (await http.get("/console/c/cup/judges")).status_code == 403
+    r = await post(http, "/console/c/cup/e/hot/entry/e2/lock", csrf, locked="1", reason="checked")
+    assert r.status_code == 200
+    # an entry of another event through this event's path is not theirs to touch
+    assert (await post(http, "/console/c/cup/e/hot/entry/o1/lock", csrf, locked="1")).status_code == 404
+    # a chief judge may lock, not publish
+    assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="published")).status_code == 403
+    assert [a.actor for a in audited(engine, "entry.locked")] == ["chief:chief-hot"]
+
+
+async def test_every_post_refused_without_the_csrf_token(client: Client) -> None:
+    http, _state = client
+    await sign_in(http)
+    for method, path, _who in ROUTES:
+        if method != "POST":
+            continue
+        assert (await http.post(path, data={})).status_code == 403, path
+        assert (await http.post(path, data={"csrf": "forged"})).status_code == 403, path
+    # the header htmx sends works like the field
+    csrf = csrf_of((await http.get("/console/")).text)
+    r = await http.post("/console/c/cup/e/hot/entry/e1/lock", data={"locked": "1", "reason": "ok"},
+                        headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200
+    # the sign-in and sign-out forms need it too
+    assert (await http.post("/console/logout")).status_code == 403
+    assert (await http.post("/console/login", data={"username": "admin", "password": PASSWORD})).status_code == 403
+
+
+# --- signing in and out --------------------------------------------------------------------------
+
+async def test_sign_in_and_out(client: Client) -> None:
+    http, _state = client
+    page = await http.get("/console/login")
+    assert page.status_code == 200 and "工匠杯" not in page.text
+    wrong = await http.post("/console/login", data={"csrf": csrf_of(page.text), "username": "admin", "password": "x"})
+    assert wrong.status_code == 401
+    csrf = await sign_in(http)
+    home = BeautifulSoup((await http.get("/console/")).text, "html.parser")
+    assert [a.get_text() for a in home.select("table.list td a")] == ["工匠杯测试"]
+    assert (await post(http, "/console/logout", csrf)).status_code == 303
+    assert (await http.get("/console/")).status_code == 303
+
+
+async def test_the_next_address_stays_inside_the_console(client: Client) -> None:
+    http, _state = client
+    page = await http.get("/console/login")
+    r = await http.post("/console/login", data={"csrf": csrf_of(page.text), "username": "admin",
+                                                "password": PASSWORD, "next": "https://evil.example/"})
+    assert r.headers["location"] == "/console/"
+
+
+async def test_sessions_expire(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    http, _state = client
+    await sign_in(http)
+    assert (await http.get("/console/")).status_code == 200
+    later = console_auth.time.time() + console_auth.IDLE + 5
+    monkeypatch.setattr(console_auth.time, "time", lambda: later)
+    assert (await http.get("/console/")).status_code == 303
+
+
+async def test_sign_in_is_rate_limited_per_address(client: Client) -> None:
+    http, state = client
+    csrf = csrf_of((await http.get("/console/login")).text)
+    for _ in range(state["console"].limiter.failures):
+        r = await http.post("/console/login", data={"csrf": csrf, "username": "admin", "password": "guess"})
+        assert r.status_code == 401
+    r = await http.post("/console/login", data={"csrf": csrf, "username": "admin", "password": PASSWORD})
+    assert r.status_code == 429  # even the right password waits
+
+
+# --- before: competitions, imports, codes, judges ----------------------------------------------
+
+BAD_CSV = "赛项,作品编号,作品名称,参赛单位,选手\n热菜,e10,黄花鱼,大同宾馆,张三\n冷菜,e11,黄花拌豆腐,新单位,李四\n"
+GOOD_CSV = BAD_CSV.replace("冷菜", "热菜")
+
+
+async def test_import_refuses_a_bad_row_then_imports_the_fixed_file(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+    files = {"file": ("roster.csv", BAD_CSV.encode(), "text/csv")}
+    preview = await http.post("/console/c/cup/import/preview", data={"csrf": csrf}, files=files)
+    assert preview.status_code == 422
+    soup = BeautifulSoup(preview.text, "html.parser")
+    assert [tr["id"] for tr in soup.select("tr.bad")] == ["row-3"]
+    assert "冷菜" in soup.select_one("#row-3 .problem").get_text()
+    table = soup.select_one("input[name=table]")["value"]
+    refused = await post(http, "/console/c/cup/import/confirm", csrf, table=table)
+    assert refused.status_code == 422 and "e10" not in _entry_keys(engine)
+    preview = await http.post("/console/c/cup/import/preview", data={"csrf": csrf},
+                              files={"file": ("roster.csv", GOOD_CSV.encode("gb18030"), "text/csv")})
+    assert preview.status_code == 200
+    table = BeautifulSoup(preview.text, "html.parser").select_one("input[name=table]")["value"]
+    done = await post(http, "/console/c/cup/import/confirm", csrf, table=table)
+    assert done.status_code == 200 and "#import-done" and "2" in done.text
+    assert {"e10", "e11"} <= _entry_keys(engine)
+    with session(engine) as s:
+        new = s.exec(select(db.Entry).where(db.Entry.key == "e11")).one()
+        assert new.code and new.code.startswith("H")  # a blind event: a code was drawn
+        assert s.exec(select(db.Team).where(db.Team.name_zh == "新单位")).one()
+    assert audited(engine, "roster.imported")[0].detail["entries"] == 2
+
+
+async def test_import_may_skip_bad_rows_when_asked(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+    book = Workbook()
+    for row in [line.split(",") for line in BAD_CSV.strip().split("\n")]:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    preview = await http.post("/console/c/cup/import/preview", data={"csrf": csrf},
+                              files={"file": ("roster.xlsx", out.getvalue(), "application/octet-stream")})
+    table = BeautifulSoup(preview.text, "html.parser").select_one("input[name=table]")["value"]
+    done = await post(http, "/console/c/cup/import/confirm", csrf, table=table, skip_bad="1")
+    assert done.status_code == 200
+    assert "e10" in _entry_keys(engine) and "e11" not in _entry_keys(engine)
+    assert audited(engine, "roster.imported")[0].detail["skipped_rows"] == 1
+
+
+def _entry_keys(engine: Engine) -> set[str]:
+    with session(engine) as s:
+        return set(s.exec(select(db.Entry.key)).all())
+
+
+async def test_create_a_competition_from_presets_and_refuse_a_bad_file(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+    r = await post(http, "/console/new/presets", csrf, key="build", name_zh="建筑技能", name_en="Building",
+                   preset=["masonry", "painting"])
+    assert r.status_code == 303 and r.headers["location"] == "/console/c/build"
+    bad = b'[competition]\nkey = "x"\nname = { zh = "x", en = "x" }\n[[events]]\nkey = "e"\nrubric = "nope"\n'
+    r = await http.post("/console/new/file", data={"csrf": csrf}, files={"file": ("bad.toml", bad, "text/plain")})
+    assert r.status_code == 422
+    problems = [li.get_text() for li in BeautifulSoup(r.text, "html.parser").select(".problems li")]
+    assert len(problems) >= 2 and all(p.startswith("bad.toml") for p in problems)
+    with session(engine) as s:
+        assert set(s.exec(select(db.Competition.key)).all()) == {"cup", "build"}
+    assert [a.subject for a in audited(engine, "competition.created")] == ["competition:build"]
+
+
+async def test_judges_created_assigned_carded_and_revoked(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+    r = await post(http, "/console/c/cup/judges/new", csrf, key="j9", name="新评委", team="t2", events=["hot"])
+    assert r.status_code == 200
+    r = await post(http, "/console/c/cup/judges/j9/assign", csrf, team="t2", events=["hot", "other"])
+    assert r.status_code == 200
+    cards = await post(http, "/console/c/cup/judges/cards", csrf, judge="j9")
+    assert cards.status_code == 200 and "/j/login/" in cards.text and "新评委" in cards.text
+    assert (await post(http, "/console/c/cup/judges/j9/revoke", csrf, reason="card lost")).status_code == 200
+    with session(engine) as s:
+        j9 = s.exec(select(db.Judge).where(db.Judge.key == "j9")).one()
+        assert j9.revoked and j9.team_id is not None
+    for action in ("judge.created", "judge.assigned", "judge.token", "judge.revoked"):
+        assert audited(engine, action), action
+    assert audited(engine, "judge.revoked")[0].reason == "card lost"
+
+
+# --- during: progress, review, lock -------------------------------------------------------------
+
+def _cells(html: str, entry: str) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return [c["data-status"] for c in soup.select(f"#entry-{entry} .cell")]
+
+
+async def test_the_progress_matrix_shows_a_sheet_sent_through_the_service(client: Client) -> None:
+    http, state = client
+    await sign_in(http)
+    page = (await http.get("/console/c/cup/e/hot")).text
+    # e3: j1 and j2 sent; j3–j5 not yet; j7 is of e3's own team (t1)
+    assert _cells(page, "e3") == ["received", "received", "missing", "missing", "missing", "conflict"]
+    await state["service"].submit("cup", "j3", sheet("e3", "j3", EIGHTY))
+    fragment = await http.get("/console/c/cup/e/hot", headers={"HX-Request": "true"})
+    assert fragment.text.lstrip().startswith('<div id="matrix"')
+    assert _cells(fragment.text, "e3")[:3] == ["received"] * 3
+
+
+async def test_lock_then_a_sheet_is_refused(client: Client, engine: Engine) -> None:
+    http, state = client
+    csrf = await sign_in(http)
+    r = await post(http, "/console/c/cup/e/hot/entry/e3/lock", csrf, locked="1", reason="")
+    assert r.status_code == 200
+    assert _cells((await http.get("/console/c/cup/e/hot")).text, "e3")[0] == "locked"
+    with pytest.raises(UserError) as refused:
+        await state["service"].submit("cup", "j3", sheet("e3", "j3", EIGHTY))
+    assert refused.value.code == "entry_locked"
+    assert (await post(http, "/console/c/cup/e/hot/entry/e3/lock", csrf, locked="0")).status_code == 422  # why?
+    assert (await post(http, "/console/c/cup/e/hot/entry/e3/lock", csrf, locked="0", reason="re-judged")).status_code \
+        == 200
+    assert [(a.action, a.reason) for a in audited(engine, "entry.unlocked")] == [("entry.unlocked", "re-judged")]
+    # the whole event
+    assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="locked", reason="end")).status_code == 200
+    with pytest.raises(UserError) as closed:
+        await state["service"].submit("cup", "j4", sheet("e3", "j4", EIGHTY))
+    assert closed.value.code == "event_not_open"
+    assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="open")).status_code == 422  # reopen needs why
+    assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="open", reason="appeal")).status_code == 200
+    assert [a.reason for a in audited(engine, "event.state")][-2:] == ["end", "appeal"]
+
+
+async def test_a_rescore_request_is_audited_and_announced(client: Client, engine: Engine) -> None:
+    http, state = client
+    csrf = await sign_in(http)
+    async with state["bus"].subscribe() as queue:
+        r = await post(http, "/console/c/cup/e/hot/entry/e1/rescore", csrf, judge="j2", reason="差异过大")
+        assert r.status_code == 200
+        event = await queue.get()
+    assert event == RescoreRequested("cup", "hot", "e1", "j2", "差异过大")
+    [row] = audited(engine, "entry.rescore")
+    assert (row.actor, row.subject, row.reason) == ("organizer:admin", "entry:e1", "差异过大")
+    assert row.detail["judge"] == "j2"
+
+
+async def test_a_deduction_is_a_chief_judges_sheet(client: Client, engine: Engine) -> None:
+    http, state = client
+    csrf = await sign_in(http, "chief-hot")
+    rule = state["book"].book("cup").competition.event("hot").rubric.deductions[0]
+    r = await post(http, "/console/c/cup/e/hot/entry/e2/deduction", csrf, rule=rule.key, amount="2", reason="卫生")
+    assert r.status_code == 200, r.text
+    with session(engine) as s:
+        stored = s.exec(select(db.Sheet).join(db.Judge).where(db.Judge.key == "j5", db.Sheet.reason == "卫生")).one()
+    assert stored.marks == {} and stored.deductions[0]["key"] == rule.key
+    assert [a.actor for a in audited(engine, "sheet.recorded") if a.reason == "卫生"] == ["judge:j5"]
+    assert [a.actor for a in audited(engine, "entry.deduction")] == ["chief:chief-hot"]
+    no_reason = await post(http, "/console/c/cup/e/hot/entry/e2/deduction", csrf, rule=rule.key, amount="1")
+    assert no_reason.status_code == 422
+
+
+async def test_the_entry_review_shows_each_judges_marks(client: Client) -> None:
+    http, _state = client
+    await sign_in(http)
+    soup = BeautifulSoup((await http.get("/console/c/cup/e/hot/entry/e2")).text, "html.parser")
+    totals = [td.get_text(strip=True) for td in soup.select(".marks tr.totals td")]
+    assert totals == ["评委总分", "80.00", "80.00", "80.00", "80.00", "80.00", "—", "80.00"]
+
+
+# --- after: publish, audit log, downloads ---------------------------------------------------------
+
+async def test_publishing_shows_names_on_the_public_page(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+    assert "黄花炒肉丝" not in (await http.get("/c/cup/e/hot")).text  # blind until published
+    assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="locked", reason="done")).status_code == 200
+    assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="published")).status_code == 200
+    assert "黄花炒肉丝" in (await http.get("/c/cup/e/hot")).text
+    assert [a.detail["to"] for a in audited(engine, "event.state")][-2:] == ["locked", "published"]
+
+
+async def test_the_audit_log_filters_by_action_and_subject(client: Client) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+    await post(http, "/console/c/cup/e/hot/entry/e1/lock", csrf, locked="1", reason="ok")
+    page = BeautifulSoup((await http.get("/console/c/cup/audit?action=entry.locked")).text, "html.parser")
+    assert [tr["data-action"] for tr in page.select("#log tbody tr")] == ["entry.locked"]
+    page = BeautifulSoup((await http.get("/console/c/cup/audit?subject=entry:e2")).text, "html.parser")
+    assert {tr["data-action"] for tr in page.select("#log tbody tr")} == {"sheet.recorded"}
+    fragment = await http.get("/console/c/cup/audit?action=entry.locked", headers={"HX-Request": "true"})
+    assert fragment.text.lstrip().startswith('<div id="log">')
+
+
+async def test_downloads_call_the_exports(client: Client) -> None:
+    http, _state = client
+    await sign_in(http)
+    page = BeautifulSoup((await http.get("/console/c/cup/downloads")).text, "html.parser")
+    assert page.select("ul.downloads a")
+    r = await http.get("/console/c/cup/downloads/csv")
+    assert r.status_code == 200 and r.headers["content-disposition"].startswith("attachment")
+    assert "H-101" in r.content.decode("utf-8-sig")
+    magic = {"application/pdf": b"%PDF", "application/json": b"{", XLSX: b"PK"}
+    for d in DOWNLOADS:
+        if writer(d) is None:
+            continue
+        r = await http.get(f"/console/c/cup/downloads/{d.key}")
+        assert r.status_code == 200, d.key
+        assert r.content.startswith(magic.get(d.media_type, b"")), d.key
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+def test_accounts_never_take_a_short_password(engine: Engine) -> None:
+    with session(engine, write=True) as s, pytest.raises(UserError) as refused:
+        create_account(s, "x", "short")
+    assert refused.value.code == "password_short"
+    with session(engine, write=True) as s, pytest.raises(UserError) as unknown:
+        create_account(s, "y", PASSWORD, ["cup:nope"])
+    assert unknown.value.code == "event_unknown"
+
+
+def test_admin_create_reads_the_password_and_never_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from scoreboard import cli
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert cli.main(["--lang", "en", "admin", "create", "boss", "--password-stdin", "--database-url", url]) == 0
+    assert "boss (organizer)" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert cli.main(["--lang", "en", "admin", "create", "nopass", "--password-stdin", "--database-url", url]) == 2
+    assert "at least 8 characters" in capsys.readouterr().err
+    engine = make_engine(url)
+    with session(engine) as s:
+        assert s.exec(select(db.Account.username)).all() == ["boss"]
+    engine.dispose()
+
+
+async def test_a_signed_in_organizer_sees_the_organizer_board_and_the_ceremony(client: Client) -> None:
+    http, state = client
+    await state["events"].set_state("cup", "hot", "published", actor="test")
+    assert (await http.get("/c/cup/board?ceremony=1")).status_code == 403
+    await sign_in(http, "chief-hot")  # a chief judge is not the organizer
+    assert (await http.get("/c/cup/board?ceremony=1")).status_code == 403
+    http.cookies.clear()
+    await sign_in(http)
+    assert (await http.get("/c/cup/board?ceremony=1")).status_code == 200
