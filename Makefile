@@ -40,12 +40,16 @@ lint:
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Each benchmark prints its figures; they take a few minutes together on 2 cores.
 bench: setup
 	$(BIN)/python benchmarks/standings.py
+	$(BIN)/python benchmarks/judge_sheets.py
+	$(BIN)/python benchmarks/board.py
+	$(BIN)/python benchmarks/exports.py
 
 # Refresh the catalogs after adding or changing user-facing text.
 translations:
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o scoreboard/locale/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 -k label --no-location --sort-output -o scoreboard/locale/messages.pot .
 	$(BIN)/pybabel update -i scoreboard/locale/messages.pot -d scoreboard/locale -D messages --no-fuzzy-matching
 
 clean:

@@ -16,19 +16,28 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from judges import cards as judge_cards
+from judges import registry as judge_registry
+from judges import socket as judge_socket
+from judges import tablet as judge_tablet
+from judges.protocol import Limits
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus, make_bus
+from scoreboard.live.hub import Hub
+from scoreboard.organize import EventService
 from scoreboard.service import SheetService
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
-from scoreboard.web import public
+from scoreboard.web import board, console, console_login, public, testhooks
+from scoreboard.web.live import BoardRenderer
 from scoreboard.web.locale import LocaleMiddleware
 from scoreboard.web.templating import STATIC_DIR, make_templates, render
 
@@ -39,14 +48,21 @@ class State(TypedDict):
     book: StandingsBook
     service: SheetService
     templates: Jinja2Templates
+    judges: judge_registry.JudgeSockets
+    boards: board.Boards
+    events: EventService
+    console: console.Console
 
 
-async def _follow(bus: MemoryBus, book: StandingsBook) -> None:
-    """Keep the standings book current: every accepted sheet rescored once, in order."""
+async def _follow(bus: MemoryBus, book: StandingsBook, hub: Hub | None = None) -> None:
+    """Keep the standings book current: every accepted sheet rescored once, in order; then the
+    board hub re-renders what changed."""
     async with bus.subscribe() as queue:
         while True:
             event = await queue.get()
             await run_in_threadpool(book.apply, event)
+            if hub is not None:
+                hub.changed(event)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -59,9 +75,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 Job = Callable[[State], Coroutine[Any, Any, None]]
 
 
-def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[Job] = ()) -> Starlette:
+def _boards(book: StandingsBook, settings: Settings) -> board.Boards:
+    renderer = BoardRenderer(book, make_templates().env)
+    return board.Boards(book, Hub(renderer), renderer, settings.organizer_key)
+
+
+def _judge_cards(s: Any, competition: str, judges: list[str] | None, actor: str, base_url: str) -> str:
+    """The console prints login cards through ``judges.cards`` (``scoreboard`` never imports ``judges``)."""
+    tokens = judge_cards.issue_tokens(s, competition, judges, actor)
+    return judge_cards.cards_html(judge_cards.make_cards(s, competition, tokens, base_url))
+
+
+def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[Job] = (),
+               judge_limits: Limits | None = None) -> Starlette:
     """The application. ``engine`` reuses an existing engine; ``jobs`` run in the background
-    with the lifespan state while the app serves (the demo's simulated judges)."""
+    with the lifespan state while the app serves (the demo's simulated judges);
+    ``judge_limits`` overrides the judges' socket limits (benchmarks)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -69,8 +98,17 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         await run_in_threadpool(migrate, db)
         bus = make_bus(settings.broadcast_url)
         book = StandingsBook(db)
-        state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=make_templates())
-        tasks = [asyncio.create_task(_follow(bus, book))] + [asyncio.create_task(job(state)) for job in jobs]
+        state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=make_templates(),
+                      judges=judge_registry.JudgeSockets(judge_limits),
+                      boards=_boards(book, settings), events=EventService(db, bus),
+                      console=console.Console(cards=_judge_cards, revoke=judge_registry.revoke_judge))
+        notice = await run_in_threadpool(console_login.no_organizer_notice, db)
+        if notice:
+            print(notice, flush=True)
+        hub = state["boards"].hub
+        tasks = [asyncio.create_task(_follow(bus, book, hub)), asyncio.create_task(hub.run()),
+                 asyncio.create_task(judge_registry.follow(bus, state["judges"], state["service"]))]
+        tasks += [asyncio.create_task(job(state)) for job in jobs]
         try:
             yield state
         finally:
@@ -79,10 +117,15 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await state["service"].close()  # sheets already queued are written before the engine goes
             if engine is None:
                 db.dispose()
 
-    routes = [*public.routes, Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
-    middleware = [Middleware(LocaleMiddleware, default=settings.default_locale)]
+    routes = [*public.routes, *board.routes, *console.routes, *(testhooks.routes if settings.test_hooks else []),
+              *judge_socket.routes, *judge_tablet.routes,
+              Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
+    middleware = [Middleware(SessionMiddleware, secret_key=str(settings.secret_key),
+                             session_cookie="scoreboard_session", same_site="lax"),
+                  Middleware(LocaleMiddleware, default=settings.default_locale)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={HTTPException: _http_error})

@@ -12,10 +12,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scoreboard import i18n
 from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+BASE_URL = "http://127.0.0.1:8000"
 
 
 def _fail(error: UserError) -> int:
@@ -46,10 +52,18 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_standings(args: argparse.Namespace) -> int:
     from scoreboard.competition import load_competition
+    from scoreboard.exports.archive import is_archive, read_archive
     from scoreboard.offline import read_sheets, standings_report
 
-    competition = load_competition(args.competition)
-    sheets = read_sheets(competition, Path(args.sheets))
+    if args.sheets is None and is_archive(Path(args.competition)):  # an archive holds both, verified
+        competition, sheets, _archive = read_archive(Path(args.competition))
+    elif args.sheets is None:
+        from scoreboard.errors import N_
+
+        raise UserError.one("sheets_missing", N_("give the sheets file too, or an archive (.json) alone"))
+    else:
+        competition = load_competition(args.competition)
+        sheets = read_sheets(competition, Path(args.sheets))
     sys.stdout.write(standings_report(competition, sheets, args.format, args.event))
     return 0
 
@@ -107,6 +121,95 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(database_url: str | None) -> Engine:
+    from scoreboard.settings import Settings
+    from scoreboard.store.engine import make_engine, migrate
+
+    settings = Settings.from_env(**({"database_url": database_url} if database_url else {}))
+    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
+    migrate(engine)
+    return engine
+
+
+def cmd_judges_tokens(args: argparse.Namespace) -> int:
+    from judges.cards import issue_tokens, login_link
+    from scoreboard.store.engine import session
+
+    with session(_engine(args.database_url), write=True) as s:
+        tokens = issue_tokens(s, args.competition, [args.judge] if args.judge else None, actor="cli")
+        s.commit()
+    for key, token in tokens.items():
+        print(f"{key}\t{token}\t{login_link(args.base_url, token)}")
+    return 0
+
+
+def cmd_judges_cards(args: argparse.Namespace) -> int:
+    from judges.cards import issue_tokens, make_cards, write_cards
+    from scoreboard.store.engine import session
+
+    with session(_engine(args.database_url), write=True) as s:
+        tokens = issue_tokens(s, args.competition, [args.judge] if args.judge else None, actor="cli")
+        page = make_cards(s, args.competition, tokens, args.base_url)
+        html, pdf = write_cards(page, Path(args.out))
+        s.commit()
+    print(_("Wrote %(n)s login cards: %(html)s, %(pdf)s (earlier cards of these judges no longer work).") % {
+        "n": len(page.cards), "html": html, "pdf": pdf})
+    return 0
+
+
+def cmd_judges_revoke(args: argparse.Namespace) -> int:
+    from judges.auth import revoke
+    from scoreboard.store.engine import session
+
+    with session(_engine(args.database_url), write=True) as s:
+        revoke(s, args.competition, args.judge, actor="cli", reason=args.reason)
+        s.commit()
+    print(_("Revoked judge %(judge)s: their card and sessions no longer work.") % {"judge": args.judge})
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(_("Password: "))
+    if getpass.getpass(_("Password again: ")) != first:
+        from scoreboard.errors import N_
+
+        raise UserError.one("password_mismatch", N_("the two passwords differ"))
+    return first
+
+
+def cmd_admin_create(args: argparse.Namespace) -> int:
+    from scoreboard.store.accounts import create_account
+    from scoreboard.store.engine import session
+
+    engine = _engine(args.database_url)
+    password = _read_password(args.password_stdin)
+    with session(engine, write=True) as s:
+        create_account(s, args.username, password, args.chief_of or (), actor="cli")
+        s.commit()
+    role = _("chief judge of %(events)s") % {"events": ", ".join(args.chief_of)} if args.chief_of else _("organizer")
+    print(_("Created console account %(name)s (%(role)s).") % {"name": args.username, "role": role})
+    return 0
+
+
+EXPORT_FORMATS = ("xlsx", "csv", "json", "pdf", "certificates", "consistency")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from scoreboard.exports.command import cmd_export as export
+
+    return export(args.competition, args.format, args.out, args.event, args.database_url, _engine)
+
+
+def cmd_archive_verify(args: argparse.Namespace) -> int:
+    from scoreboard.exports.command import cmd_archive_verify as verify
+
+    return verify(args.file)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="scoreboard", description="Live judging and scoreboards for skills competitions.")
     p.add_argument("--lang", help="language of messages: zh_CN or en (default: from LANG)")
@@ -117,9 +220,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--database-url", help="overrides DATABASE_URL")
     s.set_defaults(func=cmd_init)
 
-    s = sub.add_parser("standings", help="compute standings offline from a competition file and its sheets")
-    s.add_argument("competition", help="the competition TOML file")
-    s.add_argument("sheets", help="score sheets, one JSON object a line")
+    s = sub.add_parser("standings", help="compute standings offline from a competition file and its sheets",
+                       description="Compute standings offline from a competition file and its sheets, or from a "
+                                   "competition archive (scoreboard export --format json) alone, which is "
+                                   "verified first: a changed record is refused and named.")
+    s.add_argument("competition", help="the competition TOML file, or an archive (.json)")
+    s.add_argument("sheets", nargs="?", help="score sheets, one JSON object a line (not with an archive)")
     s.add_argument("--event", help="only this event (key)")
     s.add_argument("--format", choices=("table", "json", "csv"), default="table")
     s.set_defaults(func=cmd_standings)
@@ -131,6 +237,74 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_rubric_check)
     s = rubric.add_parser("list", help="list the shipped presets")
     s.set_defaults(func=cmd_rubric_list)
+
+    judges = sub.add_parser("judges", help="judges' login tokens and printable login cards").add_subparsers(
+        dest="judges_command", required=True, metavar="ACTION")
+    s = judges.add_parser("tokens", help="issue fresh login tokens and print them with their links",
+                          description="Issue fresh login tokens and print judge, token and link, one a line. "
+                                      "A judge's earlier token and card stop working.")
+    s.add_argument("competition", help="the competition (key)")
+    s.add_argument("--judge", metavar="KEY", help="only this judge (default: every judge)")
+    s.add_argument("--base-url", metavar="URL", default=BASE_URL,
+                   help=f"the server's address as tablets reach it (default {BASE_URL})")
+    s.add_argument("--database-url", help="overrides DATABASE_URL")
+    s.set_defaults(func=cmd_judges_tokens)
+    s = judges.add_parser("cards", help="issue fresh tokens and write printable login cards (PDF and HTML)",
+                          description="Write login-cards.pdf and login-cards.html (six cards an A4 page, with cut "
+                                      "lines): each judge's name, events, a QR code of their login link, the link "
+                                      "and how to sign in, in Chinese and English. Making cards issues fresh "
+                                      "tokens: earlier cards of these judges stop working.")
+    s.add_argument("competition", help="the competition (key)")
+    s.add_argument("--out", metavar="DIR", required=True, help="folder to write the cards to")
+    s.add_argument("--judge", metavar="KEY", help="only this judge (default: every judge)")
+    s.add_argument("--base-url", metavar="URL", default=BASE_URL,
+                   help=f"the server's address as tablets reach it (default {BASE_URL})")
+    s.add_argument("--database-url", help="overrides DATABASE_URL")
+    s.set_defaults(func=cmd_judges_cards)
+    s = judges.add_parser("revoke", help="revoke a judge: their card and sessions stop working",
+                          description="Revoke a judge: their card, their signed-in tablets and open connections "
+                                      "stop working. Issue a new card to let them in again.")
+    s.add_argument("competition", help="the competition (key)")
+    s.add_argument("judge", help="the judge (key)")
+    s.add_argument("--reason", required=True, help="why, for the audit log")
+    s.add_argument("--database-url", help="overrides DATABASE_URL")
+    s.set_defaults(func=cmd_judges_revoke)
+
+    admin = sub.add_parser("admin", help="organizer console accounts").add_subparsers(
+        dest="admin_command", required=True, metavar="ACTION")
+    s = admin.add_parser("create", help="create a console account (asks for its password)",
+                         description="Create an organizer console account, or with --chief-of a chief judge's "
+                                     "account limited to those events. The password is asked for twice (or read "
+                                     "from one line of standard input with --password-stdin); there is no default.")
+    s.add_argument("username")
+    s.add_argument("--chief-of", metavar="COMPETITION:EVENT", action="append",
+                   help="a chief judge of this event (repeat for several); without it: an organizer")
+    s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    s.add_argument("--database-url", help="overrides DATABASE_URL")
+    s.set_defaults(func=cmd_admin_create)
+
+    s = sub.add_parser("export", help="export standings, marks, archive, result sheets, certificates",
+                       description="Export a competition from the database: xlsx (standings per event, every "
+                                   "judge's marks, team standings), csv (the same tables: PATH, PATH-detail.csv, "
+                                   "PATH-teams.csv), json (the tamper-evident archive), pdf (result sheets for "
+                                   "signing), certificates (PDF), consistency (the judges' consistency report: "
+                                   "HTML, or PDF when PATH ends in .pdf). A progress bar goes to standard error.")
+    s.add_argument("competition", help="the competition (key)")
+    s.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    s.add_argument("--out", metavar="PATH", required=True, help="the file to write")
+    s.add_argument("--event", metavar="KEY", help="only this event (not for json)")
+    s.add_argument("--lang", choices=("zh_CN", "en"), default=argparse.SUPPRESS,
+                   help="language of the export (default: as for messages)")
+    s.add_argument("--database-url", help="overrides DATABASE_URL")
+    s.set_defaults(func=cmd_export)
+
+    archive = sub.add_parser("archive", help="check competition archives").add_subparsers(
+        dest="archive_command", required=True, metavar="ACTION")
+    s = archive.add_parser("verify", help="check an archive's hash chains and recompute its results",
+                           description="Check every hash chain of an archive (scoreboard export --format json), "
+                                       "name the first changed record, and recompute the results it records.")
+    s.add_argument("file", help="the archive (.json)")
+    s.set_defaults(func=cmd_archive_verify)
 
     s = sub.add_parser("demo", help="run the Craftsman Cup demo on a fresh embedded database")
     s.add_argument("--host", default="127.0.0.1")

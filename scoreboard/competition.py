@@ -71,6 +71,8 @@ class Event:
     rubric_data: Mapping[str, Any]
     blind: bool = False
     visibility: str = "live"
+    reveal: bool = False  # the projector's score-reveal card when an entry completes
+    frozen_seq: int | None = None  # where a frozen event's public standings stop (from the store)
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ def parse_competition(data: Table, source: str, base: Path | None = None) -> Com
 
 
 def _event(r: Reader, t: Table, where: str, base: Path | None) -> Event:
-    r.fields(t, where, {"key", "name", "rubric", "blind", "visibility"}, {"key", "name", "rubric"})
+    r.fields(t, where, {"key", "name", "rubric", "blind", "visibility", "reveal"}, {"key", "name", "rubric"})
     raw = t.get("rubric")
     data: Any = {}
     source = r.source
@@ -160,12 +162,13 @@ def _event(r: Reader, t: Table, where: str, base: Path | None) -> Event:
     inner = Reader(source)
     rubric = read_rubric(inner, data, rubric_where)
     r.problems.extend(inner.problems if data else [])
-    blind = t.get("blind", False)
-    if not isinstance(blind, bool):
-        r.fail(f"{where}.blind", N_("must be true or false"))
+    blind, reveal = t.get("blind", False), t.get("reveal", False)
+    for name, value in (("blind", blind), ("reveal", reveal)):
+        if not isinstance(value, bool):
+            r.fail(f"{where}.{name}", N_("must be true or false"))
     return Event(r.key(t, where), r.text(t, where, "name") or Text("?", "?"), rubric,
                  json.loads(json.dumps(data, default=str)), bool(blind),
-                 r.choice(t, where, "visibility", VISIBILITY, "live"))
+                 r.choice(t, where, "visibility", VISIBILITY, "live"), bool(reveal))
 
 
 def _contestant(r: Reader, t: Table, where: str, teams: set[str]) -> Contestant:

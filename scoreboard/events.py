@@ -28,10 +28,51 @@ class CompetitionChanged:
     competition: str
 
 
-Event = SheetAccepted | CompetitionChanged
-KINDS: dict[str, type[SheetAccepted] | type[CompetitionChanged]] = {
-    k.name: k for k in (SheetAccepted, CompetitionChanged)
-}
+@dataclass(frozen=True)
+class EntryLocked:
+    """An entry was locked (no more sheets for it) or unlocked again."""
+
+    name: ClassVar[str] = "entry.locked"
+    competition: str
+    event: str
+    entry: str
+    locked: bool = True
+
+
+@dataclass(frozen=True)
+class JudgeRevoked:
+    """A judge's token was revoked or replaced: their open sockets close at once."""
+
+    name: ClassVar[str] = "judge.revoked"
+    competition: str
+    judge: str
+
+
+@dataclass(frozen=True)
+class EventChanged:
+    """An event's state or visibility changed (opened, frozen, published…): re-read and re-render it."""
+
+    name: ClassVar[str] = "event.changed"
+    competition: str
+    event: str
+
+
+@dataclass(frozen=True)
+class RescoreRequested:
+    """The chief judge asks a judge to re-score an entry (send a new revision): the judge's tablet
+    is told (the ``rescore`` push of ``docs/protocol.md``)."""
+
+    name: ClassVar[str] = "rescore.requested"
+    competition: str
+    event: str
+    entry: str
+    judge: str
+    reason: str = ""
+
+
+Event = SheetAccepted | CompetitionChanged | EntryLocked | JudgeRevoked | EventChanged | RescoreRequested
+KINDS: dict[str, type[Event]] = {k.name: k for k in (SheetAccepted, CompetitionChanged, EntryLocked, JudgeRevoked,
+                                                     EventChanged, RescoreRequested)}
 
 
 def to_dict(event: Event) -> dict[str, Any]:

@@ -27,6 +27,11 @@ SETTINGS = (
     Setting("SECRET_KEY", "", "Signs session cookies; a random one is made per run when empty."),
     Setting("DEFAULT_LOCALE", "zh_CN", "The language for browsers that state no preference: zh_CN or en."),
     Setting("SQLITE_SYNCHRONOUS", "FULL", "SQLite's synchronous pragma: FULL keeps every acknowledged commit."),
+    Setting("ORGANIZER_KEY", "",
+            "A secret (?key=) that opens the organizer's board and the ceremony on the projector's kiosk browser; "
+            "a signed-in organizer needs none. Empty: only signed-in organizers."),
+    Setting("TEST_HOOKS", "0", "1 adds /_test/ routes (submit a sheet, change an event, cut board sockets) for "
+            "browser tests and benchmarks; never in production."),
 )
 
 
@@ -37,6 +42,8 @@ class Settings:
     secret_key: Secret
     default_locale: str
     sqlite_synchronous: str
+    organizer_key: str = ""
+    test_hooks: bool = False
 
     @classmethod
     def from_env(cls, env_file: str | Path | None = ".env", **overrides: str) -> Settings:
@@ -48,4 +55,5 @@ class Settings:
 
             values["SECRET_KEY"] = secrets.token_urlsafe(32)
         return cls(values["DATABASE_URL"], values["BROADCAST_URL"], Secret(values["SECRET_KEY"]),
-                   values["DEFAULT_LOCALE"], values["SQLITE_SYNCHRONOUS"].upper())
+                   values["DEFAULT_LOCALE"], values["SQLITE_SYNCHRONOUS"].upper(), values["ORGANIZER_KEY"],
+                   values["TEST_HOOKS"].strip() == "1")

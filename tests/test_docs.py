@@ -12,7 +12,9 @@ from scoreboard.cli import parser
 from scoreboard.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = [[], ["init"], ["standings"], ["rubric"], ["rubric", "check"], ["rubric", "list"], ["demo"], ["serve"]]
+COMMANDS = [[], ["init"], ["standings"], ["rubric"], ["rubric", "check"], ["rubric", "list"], ["judges"],
+            ["judges", "tokens"], ["judges", "cards"], ["judges", "revoke"], ["export"], ["archive"],
+            ["archive", "verify"], ["admin"], ["admin", "create"], ["demo"], ["serve"]]
 
 
 def help_text(words: list[str], monkeypatch: pytest.MonkeyPatch) -> str:

@@ -11,8 +11,10 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from scoreboard.app import create_app
+from scoreboard.events import CompetitionChanged
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.load import set_event_state
@@ -65,7 +67,7 @@ async def test_blind_event_hides_entrants_until_published(client: tuple[httpx.As
     with session(db, write=True) as s:
         set_event_state(s, "cup", "hot", "published", actor="test")
         s.commit()
-    state["book"].apply(__import__("scoreboard.events", fromlist=["x"]).CompetitionChanged("cup"))
+    state["book"].apply(CompetitionChanged("cup"))
     after = (await http.get("/c/cup/e/hot", headers=ZH)).text
     assert rows(after)[0] == ["1", "H-101 黄花炒肉丝", "大同宾馆", "88.83", "银奖 二等奖", "已完成"]
     assert "评委1" not in after
@@ -97,7 +99,7 @@ async def test_progress_only_event_shows_no_scores(db: Engine) -> None:
     from scoreboard.store import tables
 
     with session(db, write=True) as s:
-        row = s.exec(__import__("sqlmodel").select(tables.Event).where(tables.Event.key == "hot")).one()
+        row = s.exec(select(tables.Event).where(tables.Event.key == "hot")).one()
         row.visibility = "progress"
         s.add(row)
         s.commit()
@@ -110,12 +112,23 @@ async def test_progress_only_event_shows_no_scores(db: Engine) -> None:
         assert "3 of 3 entries scored" in page
 
 
-async def test_team_standings_only_count_visible_events(client: tuple[httpx.AsyncClient, Any]) -> None:
-    http, _state = client
-    soup = BeautifulSoup((await http.get("/c/cup/teams", headers=EN)).text, "html.parser")
-    table = [[td.get_text(strip=True) for td in tr.select("td")] for tr in soup.select("table tbody tr")]
+async def test_team_standings_count_a_blind_event_only_once_published(client: tuple[httpx.AsyncClient, Any],
+                                                                       db: Engine) -> None:
+    http, state = client
+
+    async def table() -> list[list[str]]:
+        soup = BeautifulSoup((await http.get("/c/cup/teams", headers=EN)).text, "html.parser")
+        return [[td.get_text(strip=True) for td in tr.select("td")] for tr in soup.select("table tbody tr")]
+
+    # hot is blind and not published: a team's score would tell whose dishes are whose. Only "other"
+    # counts, where Yungang's o1 is entered but unscored.
+    assert await table() == [["", "Datong Hotel", "—", "0 / 0"], ["", "Yungang Restaurant", "—", "0 / 1"]]
+    with session(db, write=True) as s:
+        set_event_state(s, "cup", "hot", "published", actor="test")
+        s.commit()
+    state["book"].apply(CompetitionChanged("cup"))
     # mean of ranked entries: Datong Hotel e1 88.83 (e3 entered, no total); Yungang e2 80 (o1 entered, unscored).
-    assert table == [["1", "Datong Hotel", "88.83", "1 / 2"], ["2", "Yungang Restaurant", "80.00", "1 / 2"]]
+    assert await table() == [["1", "Datong Hotel", "88.83", "1 / 2"], ["2", "Yungang Restaurant", "80.00", "1 / 2"]]
 
 
 async def test_unknown_pages_are_404_in_the_page_language(client: tuple[httpx.AsyncClient, Any]) -> None:

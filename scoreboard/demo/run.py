@@ -2,7 +2,8 @@
 
 Seeds the cooking contest and the construction contest, opens every event for scoring, prints
 the pages to open and serves them on 127.0.0.1. With ``--simulate``, simulated judges submit the
-demo's sheets at a steady rate through ``SheetService`` — the path a tablet's sheet takes.
+demo's sheets at a steady rate, each through a ``judges.client`` over ``/ws/judge`` with a token
+issued at seed time — the path a tablet's sheet takes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 import tempfile
 from itertools import zip_longest
 from pathlib import Path
@@ -26,6 +28,7 @@ from scoreboard.demo.plan import demo_sheets
 from scoreboard.errors import N_, UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.settings import Settings
+from scoreboard.store.accounts import create_account
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.load import load_competition, save_competition, set_event_state
 
@@ -47,21 +50,50 @@ def seed(engine: Engine, seed: int = 2023) -> list[Competition]:
     return stored
 
 
-def simulator(competitions: list[Competition], rate: float, seed: int = 2023) -> Job:
-    """A background job: every demo sheet, the competitions interleaved, ``rate`` a second."""
+def judge_tokens(engine: Engine, competitions: list[Competition]) -> dict[tuple[str, str], str]:
+    """A login token for every demo judge, by (competition, judge): the simulated judges' cards."""
+    from judges.auth import issue_token  # the demo assembles the app, as app.py does: it may use judges
+
+    with session(engine, write=True) as s:
+        tokens = {(c.key, j.key): issue_token(s, c.key, j.key, actor="demo") for c in competitions for j in c.judges}
+        s.commit()
+    return tokens
+
+
+def simulator(competitions: list[Competition], rate: float, url: str, tokens: dict[tuple[str, str], str],
+              seed: int = 2023) -> Job:
+    """A background job: every demo sheet, the competitions interleaved, ``rate`` a second, each
+    sent by its judge's ``judges.client.JudgeClient`` over the real socket at ``url`` — the path
+    a tablet's sheet takes."""
+    from judges.client import JudgeClient, JudgeError
 
     async def job(state: State) -> None:
         plans = [[(c.key, raw) for raw in demo_sheets(c, seed)] for c in competitions]
-        sent = 0
-        for item in (x for group in zip_longest(*plans) for x in group if x is not None):
-            key, raw = item
+        clients: dict[tuple[str, str], JudgeClient] = {}
+        sending: set[asyncio.Task[bool]] = set()
+
+        async def send(client: JudgeClient, raw: dict[str, object]) -> bool:
             try:
-                await state["service"].submit(key, str(raw["judge"]), raw)
-                sent += 1
-            except UserError as e:
+                await client.submit(raw)
+                return True
+            except JudgeError as e:
                 log.warning("simulated sheet refused: %s", e)
-            await asyncio.sleep(1 / rate)
-        log.warning(_("The simulation has sent all %(n)s sheets."), {"n": sent})
+                return False
+
+        try:
+            for key, raw in (x for group in zip_longest(*plans) for x in group if x is not None):
+                judge = (key, str(raw["judge"]))
+                if judge not in clients:
+                    clients[judge] = JudgeClient(url, tokens[judge], backoff=(0.2, 5))
+                    await clients[judge].start(timeout=30)
+                task = asyncio.create_task(send(clients[judge], raw))
+                sending.add(task)
+                task.add_done_callback(sending.discard)
+                await asyncio.sleep(1 / rate)
+            sent = sum(await asyncio.gather(*sending))
+            log.warning(_("The simulation has sent all %(n)s sheets."), {"n": sent})
+        finally:
+            await asyncio.gather(*(c.close() for c in clients.values()))
 
     return job
 
@@ -90,18 +122,30 @@ def run_demo(host: str, port: int, simulate: bool, rate: float, db: str | None) 
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     migrate(engine)
     competitions = seed(engine)
+    tokens = judge_tokens(engine, competitions)
+    password = secrets.token_urlsafe(9)  # never a default password, even in a demo
+    with session(engine, write=True) as s:
+        create_account(s, "demo", password, actor="demo")
+        s.commit()
     base = f"http://{host}:{port}"
     print(_("Scoreboard demo — database %(path)s") % {"path": path})
     print(f"  {_('Home')}: {base}/")
     for c in competitions:
         print(f"  {c.name.get(i18n.current())}:")
+        print(f"    {_('Projector')}: {base}/c/{c.key}/board")
         for e in c.events:
             print(f"    {e.name.get(i18n.current()):<12} {base}/c/{c.key}/e/{e.key}")
         if c.team_rule:
             print(f"    {_('Team standings')}: {base}/c/{c.key}/teams")
+    judge = competitions[0].judges[0]
+    link = f"{base}/j/login/{tokens[(competitions[0].key, judge.key)]}"
+    print(f"  {_('A judge tablet (%(name)s)') % {'name': judge.name}}: {link}")
+    print(f"  {_('Organizer console')}: {base}/console/  ({_('user')} demo, {_('password')} {password})")
     if simulate:
         print(_("Simulated judges submit %(rate)s sheets a second.") % {"rate": rate})
     print(_("Press Ctrl+C to stop."), flush=True)
-    jobs = [simulator(competitions, rate)] if simulate else []
+    connect_to = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    url = f"ws://{connect_to}:{port}/ws/judge"
+    jobs = [simulator(competitions, rate, url, tokens)] if simulate else []
     uvicorn.run(create_app(settings, engine=engine, jobs=jobs), host=host, port=port, log_level="warning")
     return 0

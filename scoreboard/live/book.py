@@ -2,7 +2,9 @@
 
 On first use a competition is read from the store and every entry scored; after that each
 ``SheetAccepted`` rescores only its entry (from the store, the source of truth) and moves it in
-the event's ``Ranking``. A ``CompetitionChanged`` drops the competition so the next read reloads.
+the event's ``Ranking``. A ``CompetitionChanged`` or ``EventChanged`` drops the competition so
+the next read reloads. A *frozen* event also keeps a second ranking, its *snapshot*: the sheets up
+to the event's ``frozen_seq`` only, which is what the public sees until it is published.
 Methods are synchronous (they touch the database); async callers run them in a worker thread.
 """
 
@@ -13,11 +15,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from scoreboard.competition import Competition, Event
-from scoreboard.events import CompetitionChanged, SheetAccepted
+from scoreboard.competition import Competition, Entry, Event
+from scoreboard.events import CompetitionChanged, EventChanged, SheetAccepted
 from scoreboard.events import Event as DomainEvent
 from scoreboard.intake import Lookup, score_event
 from scoreboard.rubric.score import score_entry
+from scoreboard.rubric.sheet import Sheet
 from scoreboard.standings import Ranking, Standing
 from scoreboard.store import load as store_load
 from scoreboard.store import sheets as store_sheets
@@ -30,6 +33,7 @@ class Book:
     lookup: Lookup
     rankings: dict[str, Ranking]
     states: dict[str, str]  # event key → draft/open/closed/locked/published
+    frozen: dict[str, Ranking]  # event key → its snapshot, for frozen events
 
 
 class StandingsBook:
@@ -48,18 +52,19 @@ class StandingsBook:
         with session(self.engine) as s:
             comp = store_load.load_competition(s, key)
             states = store_load.event_states(s, key)
-            rankings = {}
+            rankings, frozen = {}, {}
             for event in comp.events:
                 entries = comp.entries_of(event.key)
-                ranking = Ranking(event.rubric, entries)
-                for result in score_event(event, entries, store_sheets.sheets_of_event(s, key, event.key)).values():
-                    ranking.update(result)
-                rankings[event.key] = ranking
-        return Book(comp, Lookup(comp), rankings, states)
+                sheets = store_sheets.sheets_of_event(s, key, event.key)
+                rankings[event.key] = _ranking(event, entries, sheets)
+                if event.visibility == "frozen":
+                    upto = event.frozen_seq or 0
+                    frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
+        return Book(comp, Lookup(comp), rankings, states, frozen)
 
     def apply(self, event: DomainEvent) -> None:
         with self._lock:
-            if isinstance(event, CompetitionChanged):
+            if isinstance(event, CompetitionChanged | EventChanged):
                 self._books.pop(event.competition, None)
                 return
             book = self._books.get(event.competition)
@@ -71,9 +76,21 @@ class StandingsBook:
                 sheets = store_sheets.sheets_of_entry(s, event.competition, event.entry)
             book.rankings[entry.event].update(score_entry(rubric, entry.key, sheets, entry.attrs))
 
-    def standings(self, competition: str, event: str) -> tuple[Event, str, list[Standing]]:
-        """The event, its state and its standings; ``KeyError`` for an unknown event."""
+    def standings(self, competition: str, event: str, public: bool = False) -> tuple[Event, str, list[Standing]]:
+        """The event, its state and its standings; ``KeyError`` for an unknown event. ``public``:
+        a frozen, unpublished event's snapshot instead of its current standings."""
         book = self.book(competition)
         with self._lock:
             people = {c.key: c for c in book.competition.contestants}
-            return book.lookup.events[event], book.states[event], book.rankings[event].standings(people)
+            state = book.states[event]
+            ranking = book.rankings[event]
+            if public and state != "published" and event in book.frozen:
+                ranking = book.frozen[event]
+            return book.lookup.events[event], state, ranking.standings(people)
+
+
+def _ranking(event: Event, entries: list[Entry], sheets: list[Sheet]) -> Ranking:
+    ranking = Ranking(event.rubric, entries)
+    for result in score_event(event, entries, sheets).values():
+        ranking.update(result)
+    return ranking

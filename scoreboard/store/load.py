@@ -19,9 +19,19 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from scoreboard.competition import Competition, Contestant, Entry, Event, Judge, Team, TeamRule, rubric_of
+from scoreboard.competition import (
+    VISIBILITY,
+    Competition,
+    Contestant,
+    Entry,
+    Event,
+    Judge,
+    Team,
+    TeamRule,
+    rubric_of,
+)
 from scoreboard.errors import N_, UserError
 from scoreboard.rubric.golden import run_golden
 from scoreboard.rubric.model import Text
@@ -91,7 +101,7 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
     cid = _id(row)
     events = {e.key: db.Event(competition_id=cid, key=e.key, name_zh=e.name.zh, name_en=e.name.en,
                               rubric=dict(e.rubric_data), rubric_source=f"{c.key}/{e.key}", blind=e.blind,
-                              visibility=e.visibility, position=i)
+                              visibility=e.visibility, position=i, reveal=e.reveal)
               for i, e in enumerate(c.events)}
     teams = {t.key: db.Team(competition_id=cid, key=t.key, name_zh=t.name.zh, name_en=t.name.en) for t in c.teams}
     session.add_all([*events.values(), *teams.values()])
@@ -139,7 +149,7 @@ def load_competition(session: Session, key: str) -> Competition:
     return Competition(
         key=row.key, name=Text(row.name_zh, row.name_en),
         events=tuple(Event(e.key, Text(e.name_zh, e.name_en), rubric_of(e.rubric, e.rubric_source), e.rubric,
-                           e.blind, e.visibility) for e in events),
+                           e.blind, e.visibility, e.reveal, e.frozen_seq) for e in events),
         teams=tuple(Team(t.key, Text(t.name_zh, t.name_en)) for t in teams),
         contestants=tuple(Contestant(p.key, p.name, team_key.get(p.team_id, ""), p.age, p.gender)
                           for p in _rows(session, db.Contestant, db.Contestant.competition_id == cid)),
@@ -189,6 +199,26 @@ def set_event_state(session: Session, competition_key: str, event_key: str, stat
     session.add(row)
     audit(session, actor, "event.state", f"event:{event_key}",
           {"competition": competition_key, "from": before, "to": state}, reason)
+    return before
+
+
+def set_event_visibility(session: Session, competition_key: str, event_key: str, visibility: str, actor: str,
+                         reason: str = "") -> str:
+    """Choose what the public sees of an event (live, progress, frozen, hidden) and audit it;
+    returns the visibility it had. Freezing records the latest sheet's seq: the moment of freezing."""
+    if visibility not in VISIBILITY:
+        raise UserError.one("visibility_unknown", N_("{visibility} is not one of {choices}"), visibility=visibility,
+                            choices=", ".join(VISIBILITY))
+    row = _event_row(session, competition_key, event_key)
+    before = row.visibility
+    if visibility == "frozen" and before != "frozen":
+        row.frozen_seq = session.exec(select(func.max(db.Sheet.id))).one() or 0
+    elif visibility != "frozen":
+        row.frozen_seq = None
+    row.visibility = visibility
+    session.add(row)
+    audit(session, actor, "event.visibility", f"event:{event_key}",
+          {"competition": competition_key, "from": before, "to": visibility, "frozen_seq": row.frozen_seq}, reason)
     return before
 
 

@@ -12,6 +12,8 @@ database's own number, used only for references between rows.
 - Numbers in ``Sheet.marks`` and ``Sheet.deductions`` are exact decimal strings ("8.5"),
   never floats (see ``scoreboard.store.sheets``).
 - ``Entry.code`` is the blind code, unique per event; NULL where the entry has none.
+- ``Event.frozen_seq``: while an event's visibility is ``frozen``, the public standings are those
+  of the sheets with ``seq`` up to it (the moment of freezing), so every worker agrees.
 
 Every change to these classes needs a migration in ``migrations/versions``; a test checks the
 migrated schema against this metadata.
@@ -77,6 +79,8 @@ class Event(SQLModel, table=True):
     visibility: str = Field(default="live", max_length=16)
     state: str = Field(default="draft", max_length=16)
     position: int = 0
+    reveal: bool = False  # show the score-reveal card on the projector when an entry completes
+    frozen_seq: int | None = None  # frozen: the public sees the sheets up to this sequence number
 
 
 class Team(SQLModel, table=True):
@@ -178,3 +182,32 @@ class AuditLog(SQLModel, table=True):
     subject: str = Field(default="", max_length=200, index=True)
     detail: dict[str, Any] = _json(dict)
     reason: str = Field(default="", max_length=500)
+
+
+ACCOUNT_ROLES = ("organizer", "chief")
+
+
+class Account(SQLModel, table=True):
+    """An organizer console login: ``organizer`` (everything) or ``chief`` (the chief judge of the
+    events in ``account_event``: resolve, lock and reopen there, nothing else). Only a salted
+    scrypt hash of the password is kept (``scoreboard.store.accounts``)."""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=KEY, unique=True)
+    password_hash: str = Field(max_length=256)
+    role: str = Field(default="organizer", max_length=16)
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+
+
+class AccountEvent(SQLModel, table=True):
+    """An event a ``chief`` account may act on."""
+
+    __tablename__ = "account_event"
+    __table_args__ = (UniqueConstraint("account_id", "event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    event_id: int = Field(foreign_key="event.id")

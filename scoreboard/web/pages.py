@@ -1,7 +1,8 @@
 """Typed page contexts for the public pages, built from standings (what a spectator may see).
 
 Visibility rules live here, in one place: a blind event shows blind codes only until it is
-published; a ``progress`` (or ``frozen``) event shows how many entries are scored, no totals; a
+published; a ``progress`` event shows how many entries are scored, no totals; a ``frozen`` event
+shows its snapshot (the standings at the moment of freezing: the caller passes those); a
 ``hidden`` event shows nothing until published. Judges are never named on a public page.
 """
 
@@ -106,7 +107,7 @@ class TeamsPage:
 
 
 def shows_scores(event: Event, state: str) -> bool:
-    return state == "published" or event.visibility == "live"
+    return state == "published" or event.visibility in ("live", "frozen")
 
 
 def shows_names(event: Event, state: str) -> bool:

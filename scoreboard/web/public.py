@@ -1,4 +1,4 @@
-"""Public pages: the competitions' home, an event's standings, team standings.
+"""Public pages: the competitions' home and team standings (an event's live page is in ``board``).
 
 Read-only and open to anyone, so every page is built through ``pages`` which applies each
 event's visibility. Data comes from the standings book (kept current by accepted sheets).
@@ -42,7 +42,7 @@ async def home(request: Request) -> Response:
             teams = {t.key: t.name.get(pages.i18n.current()) for t in b.competition.teams}
             events = []
             for ev in b.competition.events:
-                _e, state, standings = book.standings(key, ev.key)
+                _e, state, standings = book.standings(key, ev.key, public=True)
                 events.append(pages.event_card(ev, state, standings, teams))
             c = b.competition
             cards.append(pages.CompetitionCard(c.key, c.name.get(pages.i18n.current()), c.date, c.venue, events,
@@ -50,19 +50,6 @@ async def home(request: Request) -> Response:
         return pages.HomePage(cards)
 
     return render(request, "home.html", await run_in_threadpool(build))
-
-
-async def event(request: Request) -> Response:
-    competition, key = request.path_params["competition"], request.path_params["event"]
-    book = _book(request)
-    try:
-        b = await run_in_threadpool(book.book, competition)
-        ev, state, standings = await run_in_threadpool(book.standings, competition, key)
-    except (KeyError, UserError):
-        raise HTTPException(404, _("No such event.")) from None
-    page = pages.event_page(b.competition, ev, state, standings, str(request.url_for("event", competition=competition,
-                                                                                     event=key)))
-    return render(request, "event.html", page, block="standings")
 
 
 async def teams(request: Request) -> Response:
@@ -76,8 +63,10 @@ async def teams(request: Request) -> Response:
         raise HTTPException(404, _("This competition has no team standings."))
     visible: list[Standing] = []
     for ev in b.competition.events:
-        _e, state, standings = await run_in_threadpool(book.standings, competition, ev.key)
-        if pages.shows_scores(ev, state):
+        _e, state, standings = await run_in_threadpool(book.standings, competition, ev.key, True)
+        # a blind event's entries count for their teams only once it is published: a team's score
+        # would otherwise tell whose dishes are whose
+        if pages.shows_scores(ev, state) and pages.shows_names(ev, state):
             visible.extend(standings)
     rows = team_standings(b.competition.team_rule, [t.key for t in b.competition.teams], visible)
     return render(request, "teams.html", pages.teams_page(b.competition, rows))
@@ -85,6 +74,5 @@ async def teams(request: Request) -> Response:
 
 routes = [
     Route("/", home, name="home"),
-    Route("/c/{competition}/e/{event}", event, name="event"),
     Route("/c/{competition}/teams", teams, name="teams"),
 ]

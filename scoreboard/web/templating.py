@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
@@ -29,7 +30,14 @@ def make_templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["both"] = both
     return Jinja2Templates(env=env)
+
+
+def both(message: str) -> Markup:
+    """A label in Chinese and English, for the bilingual projector (``?bilingual=1``)."""
+    zh, en = i18n.translations("zh_CN").gettext(message), i18n.translations("en").gettext(message)
+    return escape(zh) if zh == en else Markup('{} <span class="en">{}</span>').format(zh, en)
 
 
 def render(request: Request, name: str, page: Any, block: str | None = None, status_code: int = 200) -> HTMLResponse:
