@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -16,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_demo_browser import CHROMIUM_ARGS, free_port
+from tests.e2e.servers import free_port, serving
 from tests.support import EIGHTY, GOLDEN, sheet
 
 pytestmark = pytest.mark.e2e
@@ -30,32 +29,9 @@ SHOTS = Path(os.environ.get("BOARD_SHOTS") or tempfile.mkdtemp(prefix="board-sho
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("board")
     port = free_port()
-    log = (folder / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "tests.e2e.board_server", str(folder / "b.db"), str(port), KEY],
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(Path(log.name).read_text()) from None
-                time.sleep(0.2)
+    with serving([sys.executable, "-m", "tests.e2e.board_server", str(folder / "b.db"), str(port), KEY], port,
+                 folder / "server.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def post(base: str, path: str, body: object = None) -> dict[str, object]:

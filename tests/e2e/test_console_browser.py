@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,11 +22,11 @@ from pathlib import Path
 import pytest
 import tomli_w
 from openpyxl import Workbook
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from scoreboard.store.engine import make_engine, session
 from scoreboard.store.load import set_event_state
-from tests.e2e.test_demo_browser import CHROMIUM_ARGS, free_port
+from tests.e2e.servers import free_port, serving
 from tests.support import COMPETITION, EIGHTY, half_judged
 
 pytestmark = pytest.mark.e2e
@@ -56,41 +55,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         s.commit()
     engine.dispose()
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (folder / "serve.log").open("w")
-    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError((folder / "serve.log").read_text()) from None
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not start in 30 s: " + (folder / "serve.log").read_text())
+    with serving([*cli, "serve", "--port", str(port)], port, folder / "serve.log", env) as base:
         for raw in half_judged():
             _sheet(base, raw)
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 def _sheet(base: str, raw: dict[str, object]) -> None:
     request = urllib.request.Request(f"{base}/_test/c/cup/sheet", data=json.dumps(raw).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
     urllib.request.urlopen(request, timeout=10).close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _xlsx(path: Path, rows: list[list[str]]) -> Path:

@@ -7,60 +7,25 @@ filling in as simulated judges submit, and the switch to English.
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.servers import free_port, serving
 
 pytestmark = pytest.mark.e2e
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("demo")
     port = free_port()
-    log = (folder / "demo.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "scoreboard.cli", "demo", "--port", str(port), "--simulate",
-                             "--rate", "60", "--db", str(folder / "demo.db")], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(Path(log.name).read_text()) from None
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the demo did not start in 30 s: " + Path(log.name).read_text())
+    with serving([sys.executable, "-m", "scoreboard.cli", "demo", "--port", str(port), "--simulate", "--rate", "60",
+                  "--db", str(folder / "demo.db")], port, folder / "demo.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def chinese_page(browser: Browser) -> Page:

@@ -12,19 +12,17 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tomli_w
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from scoreboard.store.engine import make_engine, session
 from scoreboard.store.load import set_event_state
-from tests.e2e.test_demo_browser import CHROMIUM_ARGS, free_port
+from tests.e2e.servers import free_port, serving
 from tests.support import COMPETITION, EIGHTY
 
 pytestmark = pytest.mark.e2e
@@ -60,32 +58,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
     out = subprocess.run([*cli, "judges", "tokens", "cup", "--judge", "j1", "--base-url", base], env=env, check=True,
                          capture_output=True, text=True).stdout
     link = out.split("\t")[2].strip()
-    log = (folder / "serve.log").open("w")
-    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError((folder / "serve.log").read_text()) from None
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not start in 30 s: " + (folder / "serve.log").read_text())
+    with serving([*cli, "serve", "--port", str(port)], port, folder / "serve.log", env) as served:
+        assert served == base
         yield base, link, db
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def score(page: Page, entry: str, marks: dict[str, Any], shots: Path | None = None) -> None:
