@@ -6,7 +6,8 @@ phone view of the event, and the score-reveal card. A *board socket* (``/ws/boar
 event of a competition, ``/ws/board/{c}/{e}`` for one) is subscribed to the hub and gets each
 event's full state first, then every change. The *organizer level* (everything, never frozen)
 and the *ceremony* (``?ceremony=1``: the standings uncovered from the bottom up, pausing on
-award places) are for a signed-in organizer (a console session) or a page opened with ``?key=``
+award places) are for a signed-in organizer (a console session) who asks for them
+(``?view=organizer``, ``?ceremony=1``), or a page opened with ``?key=``
 equal to ``ORGANIZER_KEY`` — for the projector's kiosk browser, which nobody signs in on.
 """
 
@@ -84,9 +85,12 @@ def qr_svg(url: str) -> Markup:
 
 
 async def _level(conn: HTTPConnection) -> str:
+    """The organizer level only when asked for (``?view=organizer``, ``?ceremony=1``) by a
+    signed-in organizer, or with the kiosk's key: otherwise an organizer sees what the public sees."""
     if _boards(conn).is_organizer(conn.query_params.get("key")):
         return "organizer"
-    account = await signed_in(conn)
+    asked = conn.query_params.get("view") == "organizer" or conn.query_params.get("ceremony") == "1"
+    account = await signed_in(conn) if asked else None
     return "organizer" if account is not None and account.is_organizer else "public"
 
 
@@ -105,7 +109,7 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
 
 
 def _query(conn: HTTPConnection, **extra: str) -> str:
-    keep = {k: conn.query_params[k] for k in ("bilingual", "key") if conn.query_params.get(k)}
+    keep = {k: conn.query_params[k] for k in ("bilingual", "key", "view") if conn.query_params.get(k)}
     return urlencode({**keep, **extra})
 
 
