@@ -3,6 +3,13 @@
 // extension as out-of-band swaps; this file only animates and announces them.
 (function () {
   "use strict";
+  // Reconnect soon after a cut and never wait more than 5 s (the ws extension's default backoff
+  // can grow to a minute); the jitter spreads a hall full of phones after a server restart.
+  if (window.htmx) {
+    window.htmx.config.wsReconnectDelay = function (retry) {
+      return Math.min(500 * Math.pow(2, retry), 5000) * (0.5 + Math.random() / 2);
+    };
+  }
   var body = document.body;
   var root = document.querySelector("[ws-connect]") || document.querySelector(".pj") || body;
   var holder = document.querySelector("[data-stale]");
