@@ -10,7 +10,8 @@ For 500, 1,000 and 2,000 spectator sockets on 127.0.0.1, measured in one run:
 Prints p50/p99 per count (over every spectator of every round), the ratio ours/bare at p99, and
 the server's RSS at the largest count. Bounded: a fixed number of rounds, 127.0.0.1 only.
 
-Run: ``.venv/bin/python benchmarks/board.py [--rounds 12] [--counts 500,1000,2000]``.
+Run: ``.venv/bin/python benchmarks/board.py [--rounds 12] [--counts 500,1000,2000]``; with
+``WS_COMPRESSION=0`` both servers run without permessage-deflate (the ``WS_COMPRESSION`` setting).
 """
 
 from __future__ import annotations
@@ -55,10 +56,11 @@ def serve_ours(db: str, port: int) -> None:
     from scoreboard.settings import Settings
     from scoreboard.store.engine import make_engine
 
-    settings = Settings.from_env(env_file=None, database_url=f"sqlite:///{db}", test_hooks="1")
+    settings = Settings.from_env(env_file=None, database_url=f"sqlite:///{db}", test_hooks="1",
+                                 ws_compression=os.environ.get("WS_COMPRESSION", "1"))
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     uvicorn.run(create_app(settings, engine=engine), host="127.0.0.1", port=port, log_level="error",
-                ws="websockets-sansio", backlog=4096)
+                ws="websockets-sansio", backlog=4096, ws_per_message_deflate=settings.ws_compression)
 
 
 def serve_bare(port: int, frame_file: str) -> None:
@@ -80,7 +82,8 @@ def serve_bare(port: int, frame_file: str) -> None:
             clients.discard(ws)
 
     async def main() -> None:
-        async with serve(handler, "127.0.0.1", port, backlog=4096, max_queue=None):
+        compression = "deflate" if os.environ.get("WS_COMPRESSION", "1") != "0" else None
+        async with serve(handler, "127.0.0.1", port, backlog=4096, max_queue=None, compression=compression):
             await asyncio.Future()
 
     asyncio.run(main())

@@ -117,7 +117,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from scoreboard.app import create_app
     from scoreboard.settings import Settings
 
-    uvicorn.run(create_app(Settings.from_env()), host=args.host, port=args.port, log_level="info")
+    settings = Settings.from_env()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
+                ws_per_message_deflate=settings.ws_compression)
     return 0
 
 

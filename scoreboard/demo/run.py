@@ -147,5 +147,6 @@ def run_demo(host: str, port: int, simulate: bool, rate: float, db: str | None) 
     connect_to = "127.0.0.1" if host in ("0.0.0.0", "") else host
     url = f"ws://{connect_to}:{port}/ws/judge"
     jobs = [simulator(competitions, rate, url, tokens)] if simulate else []
-    uvicorn.run(create_app(settings, engine=engine, jobs=jobs), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings, engine=engine, jobs=jobs), host=host, port=port, log_level="warning",
+                ws_per_message_deflate=settings.ws_compression)
     return 0
