@@ -14,10 +14,11 @@ too, each change audited. Nothing here commits; the caller does.
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import secrets
-from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, func, select
 
@@ -32,7 +33,7 @@ from scoreboard.competition import (
     TeamRule,
     rubric_of,
 )
-from scoreboard.errors import N_, UserError
+from scoreboard.errors import N_, Problem, UserError
 from scoreboard.rubric.golden import run_golden
 from scoreboard.rubric.model import Text
 from scoreboard.store import tables as db
@@ -233,3 +234,56 @@ def set_entry_locked(session: Session, competition_key: str, entry_key: str, loc
     session.add(row)
     audit(session, actor, "entry.locked" if locked else "entry.unlocked", f"entry:{entry_key}",
           {"competition": competition_key}, reason)
+
+
+def sheets_stored(session: Session, competition_key: str, event_key: str) -> int:
+    """How many sheets (every revision) are stored for the event's entries."""
+    row = _event_row(session, competition_key, event_key)
+    return session.exec(select(func.count()).select_from(db.Sheet).join(db.Entry, col(db.Sheet.entry_id) == db.Entry.id)
+                        .where(db.Entry.event_id == row.id)).one()
+
+
+def rules_may_change(session: Session, competition_key: str, event_key: str) -> bool:
+    """An event's rubric (and whether it is judged blind) may change while it is a draft or while
+    no sheet is stored for it: changing the rules under stored marks would change results silently."""
+    row = _event_row(session, competition_key, event_key)
+    return row.state == "draft" or sheets_stored(session, competition_key, event_key) == 0
+
+
+def update_event(session: Session, competition_key: str, event_key: str, *, name_zh: str, name_en: str,
+                 blind: bool, reveal: bool, rubric_data: Mapping[str, Any], actor: str,
+                 reason: str = "", source: str = "") -> dict[str, Any]:
+    """Change an event's names, blindness, score-reveal card and rubric snapshot, and audit what
+    changed (``event.edited``); returns the changed fields as {field: {"from", "to"}}. The new
+    rubric must read and pass its golden cases; the rubric and blindness are refused once sheets
+    are stored for an event that is not a draft. The visibility has its own ``set_event_visibility``.
+    ``source`` names the rubric in problems' places (default: the event's rubric source)."""
+    row = _event_row(session, competition_key, event_key)
+    source = source or row.rubric_source
+    data = json.loads(json.dumps(dict(rubric_data), default=str))
+    problems = []
+    if not name_zh.strip():
+        problems.append(Problem("name_missing", N_("the Chinese name is needed"), {}, "name.zh"))
+    for place, value in (("name.zh", name_zh), ("name.en", name_en)):
+        if len(value) > 200:
+            problems.append(Problem("name_too_long", N_("at most {n} characters"), {"n": 200}, place))
+    if problems:
+        raise UserError(problems)
+    rubric = rubric_of(data, source)
+    golden, _cases = run_golden(rubric, source)
+    if golden:
+        raise UserError(golden)
+    wanted: dict[str, Any] = {"name_zh": name_zh.strip(), "name_en": name_en.strip() or name_zh.strip(),
+                              "blind": blind, "reveal": reveal, "rubric": data}
+    changed = {k: {"from": getattr(row, k), "to": v} for k, v in wanted.items() if getattr(row, k) != v}
+    if not changed:
+        return {}
+    if ({"rubric", "blind"} & set(changed)) and not rules_may_change(session, competition_key, event_key):
+        raise UserError.one("rules_fixed", N_("the rubric and blind judging cannot change: sheets are already "
+                                              "stored for this event and it is no longer a draft"), source)
+    for k, v in changed.items():
+        setattr(row, k, v["to"])
+    session.add(row)
+    audit(session, actor, "event.edited", f"event:{event_key}",
+          {"competition": competition_key, "changed": changed}, reason)
+    return changed
