@@ -53,6 +53,7 @@ class Submit:
 @dataclass(frozen=True)
 class Ping:
     t: Any = None
+    waiting: int | None = None  # the tablet's outbox: sheets not yet acknowledged (optional)
 
 
 ClientMessage = Submit | Ping
@@ -87,7 +88,10 @@ def parse(text: str | bytes) -> ClientMessage:
         return Submit(sheet)
     if kind == "ping":
         t = data.get("t")
-        return Ping(t if isinstance(t, int | float | str) and not isinstance(t, bool) else None)
+        waiting = data.get("waiting")
+        if waiting is not None and (not isinstance(waiting, int) or isinstance(waiting, bool) or waiting < 0):
+            raise UserError.one("field_type", N_("{field} must be a whole number, 0 or more"), field="waiting")
+        return Ping(t if isinstance(t, int | float | str) and not isinstance(t, bool) else None, waiting)
     raise UserError.one("type_unknown", N_("unknown message type {type}"), type=str(kind)[:32])
 
 

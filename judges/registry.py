@@ -8,12 +8,19 @@ judge; ``follow`` reads domain events from the bus and turns them into pushes:
 who see the entry, ``RescoreRequested`` → ``rescore`` to the judge asked, ``EventChanged`` →
 ``event_closed`` with the event's new state (opened again too), ``CompetitionChanged`` →
 ``assignments_changed``.
+
+A judge's *device status* (``JudgeSockets.status``): ``online`` while a connection of theirs is
+open, ``last_seen`` the last time any frame was heard from one (kept after the socket closes,
+in this process's memory only: a restart forgets it, and each process of a multi-process
+deployment knows only its own sockets), ``waiting`` the outbox size their tablet last reported
+in a ``ping`` (summed over open connections that reported; else what the last closed one said).
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -41,6 +48,14 @@ class Connection:
     entries: frozenset[str] = frozenset()  # the entries this judge's hello listed
     outgoing: asyncio.Queue[dict[str, Any] | Close] = field(default_factory=asyncio.Queue)
     closing: bool = False
+    heard: datetime = field(default_factory=lambda: datetime.now(UTC))  # the last frame from the client
+    waiting: int | None = None  # the outbox size the client last reported in a ping
+
+    def heard_from(self, waiting: int | None = None, now: datetime | None = None) -> None:
+        """A frame came in (a ping may say how many sheets the tablet still has to send)."""
+        self.heard = now or datetime.now(UTC)
+        if waiting is not None:
+            self.waiting = waiting
 
     def send(self, frame: dict[str, Any]) -> None:
         if not self.closing:
@@ -53,16 +68,40 @@ class Connection:
             self.outgoing.put_nowait(Close(code, reason))
 
 
+@dataclass(frozen=True)
+class DeviceStatus:
+    online: bool
+    last_seen: datetime | None
+    waiting: int | None
+
+
 class JudgeSockets:
     def __init__(self, limits: protocol.Limits | None = None) -> None:
         self.limits = limits or protocol.Limits()
         self._open: dict[str, set[Connection]] = {}  # by competition
+        self._closed: dict[tuple[str, str], tuple[datetime, int | None]] = {}  # (competition, judge) → last heard
 
     def add(self, connection: Connection) -> None:
         self._open.setdefault(connection.competition, set()).add(connection)
 
     def remove(self, connection: Connection) -> None:
         self._open.get(connection.competition, set()).discard(connection)
+        key = (connection.competition, connection.judge)
+        before = self._closed.get(key)
+        if before is None or connection.heard >= before[0]:
+            self._closed[key] = (connection.heard, connection.waiting)
+
+    def status(self, competition: str, judge: str) -> DeviceStatus:
+        """The judge's device state: online, last seen, sheets waiting (see the module's words)."""
+        open_ = self.of(competition, judge)
+        closed = self._closed.get((competition, judge))
+        seen = [c.heard for c in open_] + ([closed[0]] if closed else [])
+        reported = [c.waiting for c in open_ if c.waiting is not None]
+        if reported:
+            waiting: int | None = sum(reported)
+        else:
+            waiting = None if open_ or closed is None else closed[1]
+        return DeviceStatus(bool(open_), max(seen, default=None), waiting)
 
     def of(self, competition: str, judge: str | None = None) -> list[Connection]:
         return [c for c in self._open.get(competition, ()) if judge is None or c.judge == judge]

@@ -109,6 +109,7 @@ class JudgeSession:
             if message["type"] == "websocket.disconnect":
                 self.tg.cancel_scope.cancel()
                 return
+            c.heard_from()
             data = message.get("text")
             size = len(data.encode()) if data is not None else len(message.get("bytes") or b"")
             if size > limits.max_bytes:
@@ -126,6 +127,7 @@ class JudgeSession:
             self.connection.send(protocol.error(e, None, self.gettext))
             return
         if isinstance(message, protocol.Ping):
+            self.connection.heard_from(message.waiting)
             self.connection.send(protocol.pong(message.t, datetime.now(UTC)))
         else:
             self.tg.start_soon(self._submit, message)

@@ -98,10 +98,11 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         await run_in_threadpool(migrate, db)
         bus = make_bus(settings.broadcast_url)
         book = StandingsBook(db)
+        sockets = judge_registry.JudgeSockets(judge_limits)
         state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=make_templates(),
-                      judges=judge_registry.JudgeSockets(judge_limits),
-                      boards=_boards(book, settings), events=EventService(db, bus),
-                      console=console.Console(cards=_judge_cards, revoke=judge_registry.revoke_judge))
+                      judges=sockets, boards=_boards(book, settings), events=EventService(db, bus),
+                      console=console.Console(cards=_judge_cards, revoke=judge_registry.revoke_judge,
+                                              device=sockets.status))
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)
         if notice:
             print(notice, flush=True)

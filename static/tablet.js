@@ -18,6 +18,7 @@
   const COMPETITION = app.dataset.competition;
   const LANG = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
   const MAX_INFLIGHT = 4;
+  const NUDGE_MS = 2000; // the soonest a ping follows the last one when the outbox changed
 
   const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => (p[k] ?? ""));
   const nameOf = (t) => (t == null ? "" : typeof t === "string" ? t : t[LANG] || t.zh || t.en || "");
@@ -102,7 +103,7 @@
   const S = {
     hello: null, records: new Map(), stored: {}, rescore: {}, inflight: new Set(),
     ws: null, ready: false, attempt: 0, retryAt: 0, retryTimer: 0, pingTimer: 0, pumpTimer: 0,
-    nextSend: 0, lastHeard: 0, signedOut: false, madeCounter: 0, open: null,
+    nudgeTimer: 0, lastPing: 0, nextSend: 0, lastHeard: 0, signedOut: false, madeCounter: 0, open: null,
   };
   const mine = (r) => r.judge === JUDGE && r.competition === COMPETITION;
   const events = () => (S.hello ? S.hello.events : []);
@@ -511,6 +512,7 @@
     if (d.replaces) { await store.del(d.replaces); S.records.delete(d.replaces); }
     closeForm();
     pump();
+    nudge();
   }
 
   async function discard(id) {
@@ -518,6 +520,7 @@
     await store.del(id);
     S.records.delete(id);
     closeForm();
+    nudge();
   }
 
   /* ---- the connection ---- */
@@ -537,7 +540,7 @@
     if (ws) { ws.onmessage = ws.onclose = null; try { ws.close(); } catch (_) { /* already closed */ } }
     S.ws = null; S.ready = false;
     S.inflight.clear();
-    clearInterval(S.pingTimer); clearTimeout(S.pumpTimer);
+    clearInterval(S.pingTimer); clearTimeout(S.pumpTimer); clearTimeout(S.nudgeTimer); S.nudgeTimer = 0;
     if (code === 4401) { S.signedOut = true; banner(T.signed_out); refresh(); return; }
     const base = Math.min(30000, 1000 * 2 ** S.attempt);
     const delay = Math.round(base / 2 + Math.random() * base / 2); // exponential backoff, equal jitter
@@ -588,11 +591,23 @@
     clearInterval(S.pingTimer);
     S.pingTimer = setInterval(() => {
       if (Date.now() - S.lastHeard > every * 3) { dropped(4408); return; } // three pings unanswered
-      sendFrame({ type: "ping", t: Date.now() });
+      ping();
     }, every);
+    nudge();
     banner("");
     refresh();
     pump();
+  }
+
+  /* A ping carries the outbox size (sheets not yet acknowledged), so the console can show it. */
+  function ping() {
+    if (sendFrame({ type: "ping", t: Date.now(), waiting: waiting().length })) S.lastPing = Date.now();
+  }
+
+  /* Ping soon after the outbox changed, at most once every NUDGE_MS, to keep the console's count fresh. */
+  function nudge() {
+    if (S.nudgeTimer || !S.ready) return;
+    S.nudgeTimer = setTimeout(() => { S.nudgeTimer = 0; ping(); }, Math.max(0, S.lastPing + NUDGE_MS - Date.now()));
   }
 
   async function onAck(m) {
@@ -602,6 +617,7 @@
     if (r) { r.status = "acked"; r.seq = m.seq; r.time = m.time; await store.put(r); }
     refreshTile(m.entry);
     pump();
+    nudge();
   }
 
   async function onError(m) {
@@ -613,6 +629,7 @@
     await store.put(r);
     refreshTile(r.entry);
     pump();
+    nudge();
   }
 
   /* Send waiting sheets in the order they were made: a few in flight, paced under the

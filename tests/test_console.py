@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from judges.auth import issue_token
+from judges.registry import Connection
+from scoreboard import i18n
 from scoreboard.app import create_app
 from scoreboard.errors import UserError
 from scoreboard.events import RescoreRequested
@@ -28,6 +31,7 @@ from scoreboard.store.audit import audit_log
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.web import console_auth
 from scoreboard.web.console_downloads import DOWNLOADS, XLSX, writer
+from scoreboard.web.console_progress import outbox_label, seen_label
 from tests.support import EIGHTY, half_judged, running, seed, sheet
 
 PASSWORD = "correct horse battery"
@@ -321,6 +325,57 @@ async def test_the_progress_matrix_shows_a_sheet_sent_through_the_service(client
     fragment = await http.get("/console/c/cup/e/hot", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<div id="matrix"')
     assert _cells(fragment.text, "e3")[:3] == ["received"] * 3
+
+
+async def test_the_progress_page_shows_each_judges_device(client: Client) -> None:
+    """Drives the app's real judge registry (the one ``create_app`` hands the console) with a
+    connection object rather than a socket: the websocket side is in test_judge_socket.py."""
+    http, state = client
+    await sign_in(http)
+    sockets = state["judges"]
+    tablet = Connection("cup", "j1", "en")
+    sockets.add(tablet)
+    tablet.heard_from(2, now=datetime.now(UTC) - timedelta(seconds=90))
+
+    def device(html: str, judge: str) -> Any:
+        return BeautifulSoup(html, "html.parser").select_one(f"#device-{judge}")
+
+    page = (await http.get("/console/c/cup/e/hot?lang=en")).text  # the language stays for the fragment
+    j1 = device(page, "j1")
+    assert (j1["data-online"], j1["data-waiting"]) == ("yes", "2")
+    assert j1.select_one(".device-state").text == "online"
+    assert j1.select_one(".seen").text == "last seen 1 min ago"
+    assert j1.select_one(".outbox").text == "2 sheets waiting"
+    j2 = device(page, "j2")
+    assert j2["data-online"] == "no" and not j2.has_attr("data-waiting")
+    assert j2.select_one(".seen").text == "never seen" and j2.select_one(".outbox") is None
+    tablet.heard_from(0)
+    sockets.remove(tablet)  # the tablet went away: offline, but last seen and its outbox are kept
+    fragment = (await http.get("/console/c/cup/e/hot", headers={"HX-Request": "true"})).text
+    j1 = device(fragment, "j1")
+    assert (j1["data-online"], j1["data-waiting"]) == ("no", "0")
+    assert j1.select_one(".seen").text == "last seen 0 s ago"
+    assert j1.select_one(".outbox").text == "no sheets waiting"
+    zh = device((await http.get("/console/c/cup/e/hot?lang=zh_CN")).text, "j1")
+    assert zh.select_one(".device-state").text == "离线" and "最近在线" in zh.select_one(".seen").text
+
+
+def test_device_labels() -> None:
+    now = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    with i18n.using("zh_CN"):
+        assert (seen_label(now - timedelta(seconds=75), now), outbox_label(3)) == ("最近在线：1 分钟前",
+                                                                                  "3 份评分表等待发送")
+    with i18n.using("en"):
+        _english_labels(now)
+
+
+def _english_labels(now: datetime) -> None:
+    assert seen_label(now - timedelta(seconds=12), now) == "last seen 12 s ago"
+    assert seen_label(now - timedelta(minutes=5, seconds=59), now) == "last seen 5 min ago"
+    assert seen_label(now - timedelta(hours=3), now) == "last seen 3 h ago"
+    assert seen_label(now + timedelta(seconds=3), now) == "last seen 0 s ago"  # a clock a little ahead
+    assert [outbox_label(n) for n in (None, 0, 1, 7)] == ["", "no sheets waiting", "1 sheet waiting",
+                                                          "7 sheets waiting"]
 
 
 async def test_lock_then_a_sheet_is_refused(client: Client, engine: Engine) -> None:

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 from base64 import b64encode
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import itsdangerous
@@ -18,7 +19,7 @@ from websockets.exceptions import ConnectionClosed
 
 from judges import auth
 from judges.protocol import Limits
-from judges.registry import revoke_judge
+from judges.registry import DeviceStatus, revoke_judge
 from scoreboard.store.engine import session
 from scoreboard.store.load import set_event_state
 from tests.live import Live, judge_server
@@ -115,6 +116,10 @@ FRAMES: list[tuple[str, str, Any]] = [
     ("j1", "not_assigned", submit("o1")),
     ("j7", "conflict", submit("e1")),
     ("j1", "revision_conflict", submit("e1", revision=3)),
+    ("j1", "field_type", {"v": 1, "type": "ping", "waiting": -1}),
+    ("j1", "field_type", {"v": 1, "type": "ping", "waiting": "3"}),
+    ("j1", "field_type", {"v": 1, "type": "ping", "waiting": 1.5}),
+    ("j1", "field_type", {"v": 1, "type": "ping", "waiting": True}),
 ]
 
 
@@ -231,3 +236,29 @@ async def test_rescore_requests_and_event_state_changes_reach_the_judge(engine: 
         closed = {"v": 1, "type": "event_closed", "event": "hot", "state": "closed"}
         assert json.loads(await asyncio.wait_for(ws.recv(), 2)) == closed
         assert json.loads(await asyncio.wait_for(other.recv(), 2)) == closed  # j2 got no rescore push first
+
+
+async def test_a_ping_reports_the_outbox_and_last_seen_outlives_the_socket(engine: Engine) -> None:
+    async with judge_server(engine) as live:
+        sockets = live.state["judges"]
+        assert sockets.status("cup", "j1") == DeviceStatus(False, None, None)  # never connected
+        ws, _ = await open_socket(live, "j1")
+        assert sockets.status("cup", "j1").online and sockets.status("cup", "j1").waiting is None
+        pong = await ask(ws, {"v": 1, "type": "ping", "t": 5, "waiting": 3})
+        assert (pong["type"], pong["t"]) == ("pong", 5)
+        status = sockets.status("cup", "j1")
+        assert (status.online, status.waiting) == (True, 3)
+        assert status.last_seen is not None and datetime.now(UTC) - status.last_seen < timedelta(seconds=5)
+        bad = await ask(ws, {"v": 1, "type": "ping", "waiting": -2})
+        assert (bad["type"], bad["code"]) == ("error", "field_type")
+        assert sockets.status("cup", "j1").waiting == 3  # a refused value changes nothing
+        assert (await ask(ws, {"v": 1, "type": "ping"}))["type"] == "pong"  # waiting stays optional
+        assert sockets.status("cup", "j1").waiting == 3
+        seen = sockets.status("cup", "j1").last_seen
+        await ws.close()
+        for _ in range(200):
+            if not sockets.status("cup", "j1").online:
+                break
+            await asyncio.sleep(0.01)
+        assert sockets.status("cup", "j1") == DeviceStatus(False, seen, 3)  # kept after the socket closed
+        assert sockets.status("cup", "j2") == DeviceStatus(False, None, None)

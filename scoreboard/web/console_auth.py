@@ -19,6 +19,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
@@ -66,15 +68,29 @@ class LoginLimiter:
         self._seen.pop(ip, None)
 
 
+class Device(Protocol):
+    """A judge's device state: a socket open now, the last frame heard (kept after it closes),
+    the sheets the tablet last said were waiting in its outbox (None: never said)."""
+
+    @property
+    def online(self) -> bool: ...
+    @property
+    def last_seen(self) -> datetime | None: ...
+    @property
+    def waiting(self) -> int | None: ...
+
+
 @dataclass
 class Console:
     """What the console routes share, made in the lifespan. ``cards`` prints judges' login cards
     (session, competition, judge keys or None for all, actor, base URL → HTML) and ``revoke``
     revokes a judge and closes their sockets (engine, bus, competition, judge, actor, reason):
-    both come from ``judges`` through ``create_app``, since ``scoreboard`` never imports it."""
+    both come from ``judges`` through ``create_app``, since ``scoreboard`` never imports it. So does
+    ``device``: (competition, judge) → the judge's ``Device`` state, from the open sockets."""
 
     cards: Callable[..., str] | None = None
     revoke: Callable[..., Awaitable[None]] | None = None
+    device: Callable[[str, str], Device] | None = None
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
 
 

@@ -4,7 +4,9 @@ Words: the *matrix* has a row per entry and a column per judge of the event's pa
 is ``missing`` (no sheet yet), ``received`` (with the latest revision), ``flagged`` (received,
 and the entry is flagged for the chief judge), ``locked`` (the entry is locked) or ``conflict``
 (the judge's own team: never scored). A judge's *device* is ``online`` while a tablet of theirs
-holds a socket open. The page polls its matrix block every few seconds (htmx).
+holds a socket open; the column also says when the device was last heard from and how many
+sheets its outbox last reported waiting (``Console.device``, from ``judges`` through
+``create_app``). The page polls its matrix block every few seconds (htmx).
 
 State changes go through ``organize.EventService`` (stored, audited, then announced). A chief
 judge may close, lock and reopen their events; only an organizer opens a draft or publishes.
@@ -14,6 +16,7 @@ Reopening needs a reason; so does locking while entries are flagged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -41,6 +44,9 @@ class Column:
     name: str
     online: bool
     waiting: int  # entries of the event this judge has not sent a sheet for
+    seen: str = ""  # "last seen 12 s ago", translated
+    outbox: int | None = None  # sheets the judge's tablet last said it has still to send
+    outbox_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,12 +92,31 @@ def allowed_moves(organizer: bool, state: str) -> list[str]:
     return [m for m in moves if m in ("closed", "locked") or (m == "open" and state in ("closed", "locked"))]
 
 
-def _online(request: Request, competition: str, judge: str) -> bool:
-    sockets = getattr(request.state, "judges", None)
-    try:
-        return bool(sockets.of(competition, judge)) if sockets is not None else False
-    except (AttributeError, TypeError):
-        return False
+def seen_label(last_seen: datetime | None, now: datetime) -> str:
+    if last_seen is None:
+        return _("never seen")
+    ago = max(0, int((now - last_seen).total_seconds()))
+    if ago < 60:
+        return _("last seen %(n)s s ago") % {"n": ago}
+    if ago < 3600:
+        return _("last seen %(n)s min ago") % {"n": ago // 60}
+    return _("last seen %(n)s h ago") % {"n": ago // 3600}
+
+
+def outbox_label(waiting: int | None) -> str:
+    if waiting is None:
+        return ""
+    if waiting == 0:
+        return _("no sheets waiting")
+    return _("1 sheet waiting") if waiting == 1 else _("%(n)s sheets waiting") % {"n": waiting}
+
+
+def _column(request: Request, competition: str, key: str, name: str, to_go: int, now: datetime) -> Column:
+    device = request.state.console.device
+    if device is None:
+        return Column(key, name, False, to_go)  # no judges wired in: nothing known about devices
+    d = device(competition, key)
+    return Column(key, name, d.online, to_go, seen_label(d.last_seen, now), d.waiting, outbox_label(d.waiting))
 
 
 def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ProgressPage:
@@ -127,8 +152,9 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
         rows.append(MatrixRow(st.entry.key, st.entry.code, st.entry.title, state_key,
                               _(STATE_LABELS.get(state_key, state_key)),
                               "—" if result.shown is None else fixed(result.shown, result.decimals), cells))
-    columns = [Column(j.key, j.name, _online(request, c, j.key),
-                      sum(1 for r in rows if r.cells[i].status == "missing")) for i, j in enumerate(panel)]
+    now = datetime.now(UTC)
+    columns = [_column(request, c, j.key, j.name, sum(1 for r in rows if r.cells[i].status == "missing"), now)
+               for i, j in enumerate(panel)]
     return ProgressPage(chrome(ctx, c, comp.name.get(i18n.current()), "progress"), c, e,
                         event.name.get(i18n.current()), state, _(EVENT_STATES.get(state, state)), event.visibility,
                         columns, rows, counts, allowed_moves(ctx.account.is_organizer, state), POLL_SECONDS,

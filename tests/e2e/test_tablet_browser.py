@@ -8,6 +8,7 @@ list and the form at a tablet's 1280×800 go to the test's temporary folder (pri
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -102,6 +103,8 @@ def test_scores_survive_going_offline_and_a_reload(server: tuple[str, str, Path]
     base, link, db = server
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     page = context.new_page()
+    sent: list[str] = []  # the frames the tablet sent: its pings report the outbox
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(str(payload))))
     page.goto(link)
     assert page.url == base + "/j/"  # the token left the address bar
     expect(page.locator("#net")).to_have_attribute("data-state", "online")
@@ -134,6 +137,16 @@ def test_scores_survive_going_offline_and_a_reload(server: tuple[str, str, Path]
     expect(page.locator("#queue")).to_have_attribute("data-count", "0")
     expect(page.locator("#net")).to_have_attribute("data-state", "online")
     page.screenshot(path=str(tmp_path / "tablet-list.png"))
+
+    def pings() -> list[dict[str, Any]]:
+        return [f for f in map(json.loads, sent) if f["type"] == "ping"]
+
+    for _ in range(50):  # a ping follows the last ack within about 2 s, saying the outbox is empty
+        if pings() and pings()[-1]["waiting"] == 0:
+            break
+        page.wait_for_timeout(100)
+    assert pings() and pings()[-1]["waiting"] == 0
+    assert all(isinstance(p["waiting"], int) and p["waiting"] >= 0 for p in pings())
     rows = stored(db)
     assert sorted(entry for _uid, entry, _rev in rows) == ["e1", "e2", "e3"]
     assert len({uid for uid, _e, _r in rows}) == 3 and {rev for _u, _e, rev in rows} == {1}
