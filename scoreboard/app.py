@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from http import HTTPStatus
 from typing import Any, TypedDict
 
 from sqlalchemy import Engine
@@ -68,7 +69,11 @@ async def _follow(bus: MemoryBus, book: StandingsBook, hub: Hub | None = None) -
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     titles = {404: _("Not found"), 405: _("Not allowed")}
-    page = {"title": titles.get(exc.status_code, _("Error")), "message": exc.detail}
+    # Starlette's own messages (an unknown address) are English phrases: say it in the page's language
+    generic = {404: _("There is no page at this address."), 405: _("This address does not take that request.")}
+    starlettes = exc.detail == HTTPStatus(exc.status_code).phrase
+    message = generic.get(exc.status_code, exc.detail) if starlettes else exc.detail
+    page = {"title": titles.get(exc.status_code, _("Error")), "message": message}
     return render(request, "error.html", page, status_code=exc.status_code)
 
 

@@ -136,3 +136,9 @@ async def test_unknown_pages_are_404_in_the_page_language(client: tuple[httpx.As
     missing = await http.get("/c/cup/e/nope", headers=EN)
     assert missing.status_code == 404 and "No such event." in missing.text
     assert (await http.get("/c/nope/e/hot", headers=EN)).status_code == 404
+
+
+async def test_an_unknown_address_says_so_in_the_page_language(client: tuple[httpx.AsyncClient, Any]) -> None:
+    http, _state = client
+    page = await http.get("/no/such/page", headers=ZH)
+    assert page.status_code == 404 and "此地址没有页面。" in page.text and "Not Found" not in page.text
