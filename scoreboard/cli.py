@@ -33,15 +33,11 @@ def _fail(error: UserError) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from scoreboard.competition import load_competition
-    from scoreboard.settings import Settings
-    from scoreboard.store.engine import make_engine, migrate, session
+    from scoreboard.store.engine import session
     from scoreboard.store.load import save_competition
 
     competition = load_competition(args.file)
-    settings = Settings.from_env(**({"database_url": args.database_url} if args.database_url else {}))
-    engine = make_engine(settings.database_url, settings.sqlite_synchronous)
-    migrate(engine)
-    with session(engine) as s:
+    with session(_engine(args.database_url), write=True) as s:
         save_competition(s, competition)
         s.commit()
     print(_("Loaded %(name)s: %(events)s events, %(entries)s entries, %(judges)s judges.") % {

@@ -67,6 +67,8 @@ class Result:
     flags: tuple[Problem, ...]
     steps: tuple[Step, ...]
     decimals: int = 2
+    dropped_high: tuple[str, ...] = ()  # on totals: the judges whose totals were dropped as highest
+    dropped_low: tuple[str, ...] = ()  # ... and as lowest
 
     @property
     def shown(self) -> Fraction | None:
@@ -211,6 +213,8 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
     criteria: dict[str, Fraction | None] = {}
     kept_judges: tuple[str, ...] = tuple(judge_totals)
     dropped = Fraction(0)
+    dropped_high: tuple[str, ...] = ()
+    dropped_low: tuple[str, ...] = ()
     if rubric.aggregate_on == "total":
         agg = rubric.aggregation
         by_judge = sorted(judge_totals.items())
@@ -220,6 +224,8 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
         _explain(N_("total"), agg.method, agg.combine, value, sel, steps)
         kept_judges = tuple(j for j, _ in sel.kept) if value is not None else ()
         dropped = sum((v for _, v in sel.high + sel.low), Fraction(0))
+        if value is not None:
+            dropped_high, dropped_low = tuple(j for j, _ in sel.high), tuple(j for j, _ in sel.low)
         how = "mean" if agg.method == "median" else agg.combine
         for c in rubric.criteria:
             kept = [(j, v) for j, v in earned[c.key] if j in kept_judges]
@@ -271,4 +277,5 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
         entry=entry, total=total, criteria=criteria, parts=part_points, deductions=deductions,
         judge_totals=judge_totals, kept_judges=kept_judges, dropped=dropped, state=state,
         complete=complete, disqualified=dq, flags=tuple(flags), steps=tuple(steps), decimals=rubric.decimals,
+        dropped_high=dropped_high, dropped_low=dropped_low,
     )

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from scoreboard import i18n
 from scoreboard.competition import Competition, Event
 from scoreboard.i18n import gettext as _
-from scoreboard.rubric import aggregate
 from scoreboard.rubric.numbers import fixed
 from scoreboard.standings import Standing
 from scoreboard.web import pages
@@ -88,11 +87,7 @@ def reveal_card(competition: Competition, event: Event, standing: Standing, name
     result = standing.result
     order = [j.key for j in competition.judges if event.key in j.events or event.key in j.chief_of]
     order += sorted(k for k in result.judge_totals if k not in order)
-    high: set[str] = set()
-    low: set[str] = set()
-    if event.rubric.aggregate_on == "total" and result.total is not None:
-        _value, sel = aggregate.apply(sorted(result.judge_totals.items()), event.rubric.aggregation)
-        high, low = {j for j, _v in sel.high}, {j for j, _v in sel.low}
+    high, low = set(result.dropped_high), set(result.dropped_low)
     judges = []
     for n, key in enumerate((k for k in order if k in result.judge_totals), start=1):
         value = result.judge_totals[key]
