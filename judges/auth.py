@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scoreboard.errors import N_, UserError
 from scoreboard.store import tables as db
@@ -71,6 +71,13 @@ def identify_hash(session: Session, hashed: str) -> JudgeIdentity | None:
         return None
     judge, competition = found
     return JudgeIdentity(competition, judge.key, judge.name, hashed)
+
+
+def valid_hashes(session: Session, hashes: set[str]) -> set[str]:
+    """Those of ``hashes`` that still sign a judge in (not revoked, not replaced)."""
+    found = session.exec(select(db.Judge.token_hash).where(
+        col(db.Judge.token_hash).in_(hashes), db.Judge.revoked == False)).all()  # noqa: E712
+    return {h for h in found if h is not None}
 
 
 def identify(session: Session, token: str) -> JudgeIdentity | None:

@@ -20,6 +20,7 @@ from scoreboard.competition import Competition, Event
 from scoreboard.errors import N_, UserError
 from scoreboard.rubric.model import Rubric, Text
 from scoreboard.store.sheets import Receipt, exact
+from scoreboard.texts import strings_in, valid_unicode
 
 VERSION = 1
 PATH = "/ws/judge"
@@ -29,6 +30,10 @@ CLOSE_FLOOD = 1008
 CLOSE_TOO_BIG = 1009
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_IDLE = 4408
+CLOSE_TOO_MANY = 4409
+MAX_DEPTH = 8  # the deepest nesting a client message needs is 4 (submit → sheet → marks → readings)
+MAX_WAITING = 1_000_000
+REQUIRED = ("id", "entry", "revision")  # a submitted sheet's fields that have no default
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Limits:
     burst: int = 40
     ping_seconds: float = 10
     idle_seconds: float = 45
+    sockets: int = 4  # open sockets one login card may hold; a fifth closes the oldest (4409)
+    recheck_seconds: float = 2  # how often open sockets re-check their card (revoked, replaced)
 
 
 @dataclass(frozen=True)
@@ -69,14 +76,34 @@ class StoredSheet:
     seq: int
 
 
-def parse(text: str | bytes) -> ClientMessage:
-    """A client frame, or a ``UserError``: malformed, version_unsupported, type_unknown, field_type."""
+class SheetRefused(UserError):
+    """A submit refused before its sheet was read: the error frame still names the sheet's id."""
+
+    def __init__(self, error: UserError, sheet_id: str | None) -> None:
+        super().__init__(error.problems)
+        self.sheet_id = sheet_id
+
+
+def _decode(text: str | bytes) -> dict[str, Any]:
+    """A frame's JSON object, with every text in it valid Unicode, nested at most ``MAX_DEPTH``."""
     try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise UserError.one("malformed", N_("the message is not valid JSON")) from None
     if not isinstance(data, dict):
         raise UserError.one("malformed", N_("the message must be a JSON object"))
+    strings = strings_in(data, MAX_DEPTH)
+    if strings is None:
+        raise UserError.one("malformed", N_("the message is nested too deeply"))
+    if not all(valid_unicode(s) for s in strings):
+        raise UserError.one("malformed", N_("the message holds text that is not valid Unicode"))
+    return data
+
+
+def parse(text: str | bytes) -> ClientMessage:
+    """A client frame, or a ``UserError``: malformed, version_unsupported, type_unknown,
+    field_type, sheet_field."""
+    data = _decode(text)
     if data.get("v") != VERSION or isinstance(data.get("v"), bool):
         raise UserError.one("version_unsupported", N_("protocol version {v} is not supported; use {version}"),
                             v=str(data.get("v"))[:16], version=VERSION)
@@ -85,13 +112,20 @@ def parse(text: str | bytes) -> ClientMessage:
         sheet = data.get("sheet")
         if not isinstance(sheet, dict):
             raise UserError.one("field_type", N_("{field} must be an object"), field="sheet")
+        missing = [name for name in REQUIRED if name not in sheet]
+        if missing:
+            sid = sheet.get("id")
+            raise SheetRefused(UserError.one("sheet_field", N_("the sheet has no {fields}"),
+                                             fields=", ".join(missing)), sid if isinstance(sid, str) else None)
         return Submit(sheet)
     if kind == "ping":
         t = data.get("t")
         waiting = data.get("waiting")
-        if waiting is not None and (not isinstance(waiting, int) or isinstance(waiting, bool) or waiting < 0):
+        if waiting is not None and (not isinstance(waiting, int) or isinstance(waiting, bool)
+                                    or not 0 <= waiting <= MAX_WAITING):
             raise UserError.one("field_type", N_("{field} must be a whole number, 0 or more"), field="waiting")
-        return Ping(t if isinstance(t, int | float | str) and not isinstance(t, bool) else None, waiting)
+        echo = isinstance(t, int | float | str) and not isinstance(t, bool) and len(str(t)) <= 64
+        return Ping(t if echo else None, waiting)
     raise UserError.one("type_unknown", N_("unknown message type {type}"), type=str(kind)[:32])
 
 

@@ -46,6 +46,7 @@ class Connection:
     judge: str
     locale: str
     entries: frozenset[str] = frozenset()  # the entries this judge's hello listed
+    token: str = ""  # the hash of the login card's token the socket signed in with
     outgoing: asyncio.Queue[dict[str, Any] | Close] = field(default_factory=asyncio.Queue)
     closing: bool = False
     heard: datetime = field(default_factory=lambda: datetime.now(UTC))  # the last frame from the client
@@ -80,12 +81,22 @@ class JudgeSockets:
         self.limits = limits or protocol.Limits()
         self._open: dict[str, set[Connection]] = {}  # by competition
         self._closed: dict[tuple[str, str], tuple[datetime, int | None]] = {}  # (competition, judge) → last heard
+        self._order: list[Connection] = []  # open connections, oldest first
 
     def add(self, connection: Connection) -> None:
-        self._open.setdefault(connection.competition, set()).add(connection)
+        """Hold ``connection``; if its card now holds more than ``limits.sockets``, the oldest
+        close with 4409 (a tablet left open elsewhere, or a card copied)."""
+        mine = self._open.setdefault(connection.competition, set())
+        same = [c for c in self._order if c.token == connection.token and c in mine and not c.closing]
+        for old in same[: max(0, len(same) + 1 - self.limits.sockets)]:
+            old.close(protocol.CLOSE_TOO_MANY, "signed in on too many devices")
+        mine.add(connection)
+        self._order.append(connection)
 
     def remove(self, connection: Connection) -> None:
         self._open.get(connection.competition, set()).discard(connection)
+        if connection in self._order:
+            self._order.remove(connection)
         key = (connection.competition, connection.judge)
         before = self._closed.get(key)
         if before is None or connection.heard >= before[0]:
@@ -125,6 +136,16 @@ class JudgeSockets:
             for c in self.of(event.competition):
                 c.send(protocol.push("assignments_changed"))
 
+    def signed_out(self, valid: set[str]) -> None:
+        """Close the connections whose card is no longer among the ``valid`` token hashes."""
+        for c in list(self._order):
+            if c.token not in valid and not c.closing:
+                c.send(protocol.push("revoked"))
+                c.close(protocol.CLOSE_UNAUTHORIZED, "revoked")
+
+    def tokens(self) -> set[str]:
+        return {c.token for c in self._order}
+
     def event_state(self, competition: str, event: str, state: str) -> None:
         for c in self.of(competition):
             c.send(protocol.push("event_closed", event=event, state=state))
@@ -141,6 +162,22 @@ async def follow(bus: MemoryBus, sockets: JudgeSockets, service: SheetService) -
                 state = await run_in_threadpool(_state_of, service.engine, event.competition, event.event)
                 sockets.event_state(event.competition, event.event, state)
             sockets.apply(event)
+
+
+async def recheck(engine: Engine, sockets: JudgeSockets) -> None:
+    """Run for the app's life: every ``limits.recheck_seconds`` the open sockets' cards are checked
+    against the database, so a revocation or a new card made anywhere — another worker, the command
+    line — closes the old card's sockets within a few seconds."""
+    while True:
+        await asyncio.sleep(sockets.limits.recheck_seconds)
+        tokens = sockets.tokens()
+        if tokens:
+            sockets.signed_out(await run_in_threadpool(_valid, engine, tokens))
+
+
+def _valid(engine: Engine, tokens: set[str]) -> set[str]:
+    with session(engine) as s:
+        return auth.valid_hashes(s, tokens)
 
 
 def _state_of(engine: Engine, competition: str, event: str) -> str:

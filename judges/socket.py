@@ -124,7 +124,8 @@ class JudgeSession:
         try:
             message = protocol.parse(data)
         except UserError as e:
-            self.connection.send(protocol.error(e, None, self.gettext))
+            sheet_id = e.sheet_id if isinstance(e, protocol.SheetRefused) else None
+            self.connection.send(protocol.error(e, sheet_id, self.gettext))
             return
         if isinstance(message, protocol.Ping):
             self.connection.heard_from(message.waiting)
@@ -178,7 +179,7 @@ async def judge_socket(ws: WebSocket) -> None:
     competition: Competition = lookup.competition
     hello = protocol.hello(competition, identity.judge, states, locked, stored, datetime.now(UTC), sockets.limits)
     entries = frozenset(e["key"] for event in hello["events"] for e in event["entries"])
-    connection = Connection(identity.competition, identity.judge, i18n.current(), entries)
+    connection = Connection(identity.competition, identity.judge, i18n.current(), entries, identity.token_hash)
     sockets.add(connection)
     try:
         await JudgeSession(ws, connection, service, sockets.limits).run(hello)

@@ -113,7 +113,8 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
             print(notice, flush=True)
         hub = state["boards"].hub
         tasks = [asyncio.create_task(_follow(bus, book, hub)), asyncio.create_task(hub.run()),
-                 asyncio.create_task(judge_registry.follow(bus, state["judges"], state["service"]))]
+                 asyncio.create_task(judge_registry.follow(bus, state["judges"], state["service"])),
+                 asyncio.create_task(judge_registry.recheck(db, state["judges"]))]
         tasks += [asyncio.create_task(job(state)) for job in jobs]
         try:
             yield state

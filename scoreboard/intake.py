@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from scoreboard.competition import Competition, Entry, Event, Judge
 from scoreboard.errors import N_, UserError
 from scoreboard.rubric.score import Result, score_entry
-from scoreboard.rubric.sheet import Sheet, parse_sheet
+from scoreboard.rubric.sheet import Limits, Sheet, parse_sheet
+from scoreboard.texts import shown, text_fault
 
 
 class Lookup:
@@ -34,11 +35,14 @@ def check_sheet(lookup: Lookup, raw: object, judge: str | None = None, place: st
     judge_key = judge if judge is not None else raw.get("judge")
     j = lookup.judges.get(judge_key) if isinstance(judge_key, str) else None
     if j is None:
-        raise UserError.one("judge_unknown", N_("no judge {judge}"), place, judge=str(judge_key)[:64])
+        raise UserError.one("judge_unknown", N_("no judge {judge}"), place, judge=shown(judge_key))
     entry_key = raw.get("entry")
-    entry = lookup.entries.get(entry_key) if isinstance(entry_key, str) else None
+    if text_fault(entry_key, Limits.max_id, required=True) is not None:
+        raise UserError.one("sheet_field", N_("{field} must be one line of text of 1–{n} characters"), place,
+                            field="entry", n=Limits.max_id)
+    entry = lookup.entries.get(entry_key)  # type: ignore[arg-type]
     if entry is None:
-        raise UserError.one("entry_unknown", N_("no entry {entry}"), place, entry=str(entry_key)[:64])
+        raise UserError.one("entry_unknown", N_("no entry {entry}"), place, entry=shown(entry_key))
     if entry.event not in j.events and entry.event not in j.chief_of:
         raise UserError.one("not_assigned", N_("judge {judge} is not assigned to event {event}"), place,
                             judge=j.key, event=entry.event)

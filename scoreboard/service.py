@@ -10,9 +10,10 @@ Words: *group commit* — checked sheets wait in a queue of *pending* submits; o
 takes up to ``batch`` of them at a time and records them in one transaction
 (``store.batch.record_batch``: the rules of ``record_sheet`` with a few queries for the whole
 batch; a refused sheet writes nothing and spoils none of the others), commits once, and only
-then answers each submitter. While one batch commits the next one gathers, so under load many sheets
-share one commit (``synchronous=FULL`` on SQLite allows ≈ 1,800 commits a second here) and
-when idle a sheet is written at once. The writer stops when the queue is empty and is started
+then answers each submitter. Should the batch's commit fail, its sheets are committed one by
+one, so only a sheet that fails on its own is answered with an error. While one batch commits
+the next one gathers, so under load many sheets share one commit (``synchronous=FULL`` on
+SQLite allows ≈ 1,800 commits a second here) and when idle a sheet is written at once. The writer stops when the queue is empty and is started
 again by the next submit.
 """
 
@@ -112,7 +113,23 @@ class SheetService:
 
     def _write(self, batch: list[_Pending]) -> list[Receipt | Exception]:
         items = [Item(p.competition, p.sheet, f"judge:{p.judge}") for p in batch]
-        with self._lock, session(self.engine, write=True) as s:
+        with self._lock:
+            try:
+                return self._commit(items)
+            except Exception:
+                if len(items) == 1:
+                    raise
+                log.exception("a batch of %d sheets could not be committed: committing them one by one", len(items))
+            results: list[Receipt | Exception] = []
+            for item in items:  # only a sheet whose own commit fails is refused
+                try:
+                    results.extend(self._commit([item]))
+                except Exception as e:
+                    results.append(e)
+            return results
+
+    def _commit(self, items: list[Item]) -> list[Receipt | Exception]:
+        with session(self.engine, write=True) as s:
             results = record_batch(s, items)
             s.commit()
             self.commits += 1

@@ -15,7 +15,7 @@ from tests.support import EIGHTY, sheet
 
 
 def mine(entry: str, sid: str, **extra: object) -> dict[str, object]:
-    raw = sheet(entry, "", EIGHTY, sid, **extra)
+    raw = sheet(entry, "", EIGHTY, sid, **{"revision": 1, **extra})
     del raw["judge"]
     return raw
 

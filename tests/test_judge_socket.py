@@ -41,7 +41,7 @@ async def ask(ws: ClientConnection, frame: Any) -> dict[str, Any]:
 
 
 def submit(entry: str, marks: dict[str, Any] = EIGHTY, sid: str | None = None, **extra: Any) -> dict[str, Any]:
-    raw = sheet(entry, "ignored", marks, sid, **extra)
+    raw = sheet(entry, "ignored", marks, sid, **{"revision": 1, **extra})
     del raw["judge"]
     return {"v": 1, "type": "submit", "sheet": raw}
 

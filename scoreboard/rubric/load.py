@@ -38,7 +38,9 @@ ZERO_TEXT = Text("?", "?")
 RUBRIC_FIELDS = {"key", "name", "description", "panel", "aggregate_on", "aggregation", "parts", "criteria",
                  "deductions", "factor", "total_spread", "decimals", "tie_break", "awards", "honours", "golden"}
 CRITERION_FIELDS = {"key", "name", "kind", "max", "min", "step", "weight", "part", "levels", "aggregation",
-                    "panel", "spread", "help", "points", "unit", "target", "value", "bands", "grading", "count_bands"}
+                    "panel", "spread", "help", "points", "unit", "target", "value", "bands", "grading", "count_bands",
+                    "reading_min", "reading_max"}
+MEASURE_FIELDS = ("points", "unit", "target", "value", "bands", "grading", "count_bands", "reading_min", "reading_max")
 
 
 def preset_names() -> list[str]:
@@ -96,7 +98,7 @@ def _bands(r: Reader, data: Table, path: str, name: str) -> tuple[Band, ...]:
 
 
 def _criterion(r: Reader, t: Table, path: str, parts: set[str], on_total: bool) -> Criterion:
-    r.fields(t, path, CRITERION_FIELDS, {"key", "name", "kind", "max"})
+    r.fields(t, path, CRITERION_FIELDS, {"key", "name", "max"})
     kind = Kind(r.choice(t, path, "kind", [k.value for k in Kind], "score"))
     low = r.number(t, path, "min", ZERO) or ZERO
     high = r.number(t, path, "max", low=ZERO) or Fraction(1)
@@ -127,9 +129,13 @@ def _criterion(r: Reader, t: Table, path: str, parts: set[str], on_total: bool) 
             unit=r.string(t, path, "unit", "mm", 16),
             grading=grading,
             count_bands=_bands(r, t, path, "count_bands") if grading == "count_out" else (),
+            low=r.number(t, path, "reading_min", required=False),
+            high=r.number(t, path, "reading_max", required=False),
         )
+        if measure.lowest >= measure.highest:
+            r.fail(f"{path}.reading_max", N_("must be more than reading_min"))
     else:
-        for name in ("points", "unit", "target", "value", "bands", "grading", "count_bands"):
+        for name in MEASURE_FIELDS:
             if name in t:
                 r.fail(f"{path}.{name}", N_("only measurement criteria have this field"))
     aggregation = None

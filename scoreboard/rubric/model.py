@@ -57,6 +57,9 @@ class Band:
     pct: Fraction
 
 
+PLAUSIBLE = Fraction(1000)  # by default a reading lies within value ± this, in the criterion's unit
+
+
 @dataclass(frozen=True)
 class Measure:
     target: Target
@@ -68,6 +71,16 @@ class Measure:
     # are counted and ``count_bands`` grade that count (within = how many may be out).
     grading: str = "mean"
     count_bands: tuple[Band, ...] = ()
+    low: Fraction | None = None  # the plausible readings: a reading outside is refused as mistyped
+    high: Fraction | None = None  # (None: value ∓ PLAUSIBLE)
+
+    @property
+    def lowest(self) -> Fraction:
+        return self.value - PLAUSIBLE if self.low is None else self.low
+
+    @property
+    def highest(self) -> Fraction:
+        return self.value + PLAUSIBLE if self.high is None else self.high
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 from scoreboard.errors import N_, Problem, UserError
 from scoreboard.rubric.model import Text
 from scoreboard.rubric.numbers import fmt, number
+from scoreboard.texts import text_fault
 
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 Table = Mapping[str, Any]
@@ -81,9 +82,10 @@ class Reader:
 
     def string(self, data: Table, path: str, name: str, default: str | None = None, limit: int = 500) -> str:
         value = data.get(name, default)
-        if not isinstance(value, str) or len(value) > limit or (default is None and not value.strip()):
-            self.fail(_join(path, name), N_("must be text of at most {limit} characters"), limit=limit)
+        if text_fault(value, limit, required=default is None) is not None:
+            self.fail(_join(path, name), N_("must be one line of text of at most {limit} characters"), limit=limit)
             return default or ""
+        assert isinstance(value, str)
         return value
 
     def text(self, data: Table, path: str, name: str, required: bool = True) -> Text | None:
@@ -91,12 +93,15 @@ class Reader:
         value = data.get(name)
         if value is None and not required:
             return None
-        if isinstance(value, str) and value.strip():
+        if text_fault(value, 2000, multiline=True, required=True) is None:
+            assert isinstance(value, str)
             return Text(value, value)
         if isinstance(value, Mapping):
             zh, en = value.get("zh"), value.get("en")
             extra = set(value) - {"zh", "en"}
-            if isinstance(zh, str) and isinstance(en, str) and zh.strip() and en.strip() and not extra:
+            if (text_fault(zh, 2000, multiline=True, required=True) is None
+                    and text_fault(en, 2000, multiline=True, required=True) is None and not extra):
+                assert isinstance(zh, str) and isinstance(en, str)
                 return Text(zh, en)
         self.fail(_join(path, name), N_("must be text, or a table with zh and en texts"))
         return Text("?", "?")

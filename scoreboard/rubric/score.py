@@ -26,7 +26,7 @@ from scoreboard.errors import N_, Problem
 from scoreboard.rubric import aggregate
 from scoreboard.rubric.model import Band, Criterion, DeductionKind, Kind, Measure, Rubric, Target
 from scoreboard.rubric.numbers import fmt, number, round_half_up
-from scoreboard.rubric.sheet import Mark, Sheet, current
+from scoreboard.rubric.sheet import Mark, Sheet, current, fits
 
 __all__ = ["EntryState", "Result", "Step", "round_half_up", "score_entry"]
 
@@ -190,7 +190,10 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
     attrs = attrs or {}
     sheets = current(s for s in sheets if s.entry == entry)
     steps: list[Step] = []
-    flags: list[Problem] = []
+    flags: list[Problem] = [
+        Problem("sheet_unreadable", N_("judge {judge}'s sheet #{seq} cannot be read: ask for a re-score"),
+                {"judge": s.judge, "seq": str(s.seq)}) for s in sheets if not fits(rubric, s)]
+    sheets = [s for s in sheets if fits(rubric, s)]
     marks = {c.key: [(s.judge, s.marks[c.key]) for s in sheets if c.key in s.marks] for c in rubric.criteria}
     earned = {c.key: [(j, points(c, m)) for j, m in marks[c.key]] for c in rubric.criteria}
     judge_totals = {
@@ -267,10 +270,10 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
             total = Fraction(0) if dq else max(Fraction(0), base * factor - deductions)
             steps.append(Step(N_("total {value}"), {"value": fmt(total)}))
 
-    if not sheets:
-        state = EntryState.PENDING
-    elif flags:
+    if flags:
         state = EntryState.FLAGGED
+    elif not sheets:
+        state = EntryState.PENDING
     else:
         state = EntryState.COMPLETE if complete else EntryState.PARTIAL
     return Result(

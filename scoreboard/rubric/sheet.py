@@ -20,7 +20,8 @@ from fractions import Fraction
 
 from scoreboard.errors import N_, Problem, UserError
 from scoreboard.rubric.model import Criterion, DeductionKind, Kind, Rubric
-from scoreboard.rubric.numbers import fmt, number
+from scoreboard.rubric.numbers import MAX_PLACES, Refusal, fmt, read_number
+from scoreboard.texts import shown, text_fault
 
 Mark = Fraction | tuple[Fraction, ...] | bool
 
@@ -43,6 +44,29 @@ class Sheet:
     seq: int = 0
     reason: str = ""
     at: str = ""
+    unreadable: bool = False  # stored, but its marks could not be read back: it counts as empty
+
+
+def fits(rubric: Rubric, sheet: Sheet) -> bool:
+    """Whether every mark of a stored sheet is of its criterion's kind (a rubric edited under
+    stored marks, or a damaged row, would otherwise break scoring)."""
+    for key, mark in sheet.marks.items():
+        c = rubric.criterion(key)
+        if c is None:
+            return False
+        if c.kind is Kind.CHECK:
+            ok = isinstance(mark, bool)
+        elif c.kind is Kind.MEASUREMENT:
+            ok = isinstance(mark, tuple) and c.measure is not None and len(mark) == c.measure.points
+        else:
+            ok = isinstance(mark, Fraction)
+        if not ok:
+            return False
+    return not sheet.unreadable
+
+
+MAX_AMOUNT = 100_000  # the most minutes or occurrences a deduction counts
+MAX_REVISION = 10_000  # no judge corrects a sheet more often
 
 
 @dataclass(frozen=True)
@@ -52,10 +76,27 @@ class Limits:
     max_readings: int = 50
 
 
+def _refused(c: Criterion, why: Refusal, raw: object, place: str, what: str = "") -> Problem:
+    """The problem with a mark (or a reading) that ``read_number`` refused."""
+    if why is Refusal.RANGE:
+        low, high = (c.measure.lowest, c.measure.highest) if c.measure is not None else (c.min, c.max)
+        return Problem("mark_range", N_("{criterion}: {value} is outside {min}–{max}"),
+                       {"criterion": c.key, "value": shown(raw, 24), "min": fmt(low), "max": fmt(high)}, place)
+    if why is Refusal.PLACES:
+        return Problem("mark_type", N_("{criterion}: {value} has more than {places} decimal places"),
+                       {"criterion": c.key, "value": shown(raw, 24), "places": MAX_PLACES}, place)
+    if what == "reading":
+        return Problem("mark_type", N_("{criterion}: every reading must be a number"), {"criterion": c.key}, place)
+    return Problem("mark_type", N_("{criterion}: a number is needed"), {"criterion": c.key}, place)
+
+
 def _check_number(c: Criterion, raw: object, place: str) -> tuple[Fraction | None, list[Problem]]:
-    value = number(raw)
-    if value is None:
-        return None, [Problem("mark_type", N_("{criterion}: a number is needed"), {"criterion": c.key}, place)]
+    value = read_number(raw)
+    if isinstance(value, Refusal):
+        if c.kind is Kind.JUDGEMENT and value is not Refusal.TYPE:
+            value = Fraction(-1)  # out of the levels: said below
+        else:
+            return None, [_refused(c, value, raw, place)]
     if c.kind is Kind.JUDGEMENT:
         if value.denominator != 1 or not 0 <= value <= 3:
             return None, [Problem("mark_range", N_("{criterion}: a judgement is a whole level from 0 to 3"),
@@ -70,6 +111,23 @@ def _check_number(c: Criterion, raw: object, place: str) -> tuple[Fraction | Non
     return value, []
 
 
+def _readings(c: Criterion, raw: object, place: str, limits: Limits) -> tuple[Mark | None, list[Problem]]:
+    assert c.measure is not None
+    readings = raw if isinstance(raw, list) else [raw]
+    if len(readings) != c.measure.points or len(readings) > limits.max_readings:
+        return None, [Problem("mark_readings", N_("{criterion}: {points} reading(s) are needed, got {got}"),
+                              {"criterion": c.key, "points": c.measure.points, "got": len(readings)}, place)]
+    values = []
+    for reading in readings:
+        value = read_number(reading)
+        if isinstance(value, Refusal):
+            return None, [_refused(c, value, reading, place, "reading")]
+        if not c.measure.lowest <= value <= c.measure.highest:
+            return None, [_refused(c, Refusal.RANGE, reading, place, "reading")]
+        values.append(value)
+    return tuple(values), []
+
+
 def parse_mark(c: Criterion, raw: object, place: str = "",
                limits: Limits = Limits()) -> tuple[Mark | None, list[Problem]]:
     if c.kind is Kind.CHECK:
@@ -78,39 +136,38 @@ def parse_mark(c: Criterion, raw: object, place: str = "",
                                   {"criterion": c.key}, place)]
         return raw, []
     if c.kind is Kind.MEASUREMENT:
-        assert c.measure is not None
-        readings = raw if isinstance(raw, list) else [raw]
-        if len(readings) != c.measure.points or len(readings) > limits.max_readings:
-            return None, [Problem("mark_readings", N_("{criterion}: {points} reading(s) are needed, got {got}"),
-                                  {"criterion": c.key, "points": c.measure.points, "got": len(readings)}, place)]
-        values = [number(r) for r in readings]
-        if any(v is None for v in values):
-            return None, [Problem("mark_type", N_("{criterion}: every reading must be a number"),
-                                  {"criterion": c.key}, place)]
-        return tuple(v for v in values if v is not None), []
+        return _readings(c, raw, place, limits)
     return _check_number(c, raw, place)
+
+
+def _reason(raw: object, place: str, limits: Limits) -> Problem | None:
+    if text_fault(raw, limits.max_reason, multiline=True) is None:
+        return None
+    return Problem("reason_type", N_("a reason is text of at most {n} characters, without control characters"),
+                   {"n": limits.max_reason}, place)
 
 
 def parse_deduction(rubric: Rubric, raw: object, place: str,
                     limits: Limits) -> tuple[DeductionMark | None, list[Problem]]:
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("key"), str):
+    if not isinstance(raw, Mapping) or text_fault(raw.get("key"), limits.max_id, required=True) is not None:
         return None, [Problem("deduction_type", N_("a deduction needs a key"), {}, place)]
     rule = rubric.deduction(raw["key"])
     if rule is None:
-        return None, [Problem("deduction_unknown", N_("no deduction {key} in this rubric"), {"key": raw["key"]}, place)]
+        return None, [Problem("deduction_unknown", N_("no deduction {key} in this rubric"),
+                              {"key": shown(raw["key"])}, place)]
     reason = raw.get("reason", "")
-    if not isinstance(reason, str) or len(reason) > limits.max_reason:
-        return None, [Problem("reason_type", N_("a reason is text of at most {n} characters"),
-                              {"n": limits.max_reason}, place)]
+    problem = _reason(reason, place, limits)
+    if problem is not None:
+        return None, [problem]
     amount = Fraction(0)
     if rule.kind in (DeductionKind.PER_MINUTE, DeductionKind.PER_OCCURRENCE):
         field_name = "minutes" if rule.kind is DeductionKind.PER_MINUTE else "count"
-        value = number(raw.get(field_name))
-        if value is None or value < 0 or value.denominator != 1 or value > 100_000:
-            return None, [Problem("deduction_amount", N_("{key}: {field} must be a whole number, 0 or more"),
-                                  {"key": rule.key, "field": field_name}, place)]
+        value = read_number(raw.get(field_name))
+        if isinstance(value, Refusal) or value < 0 or value.denominator != 1 or value > MAX_AMOUNT:
+            return None, [Problem("deduction_amount", N_("{key}: {field} must be a whole number from 0 to {max}"),
+                                  {"key": rule.key, "field": field_name, "max": MAX_AMOUNT}, place)]
         amount = value
-    return DeductionMark(rule.key, amount, reason), []
+    return DeductionMark(rule.key, amount, str(reason)), []
 
 
 def parse_sheet(rubric: Rubric, raw: object, place: str = "", limits: Limits = Limits(),
@@ -120,17 +177,17 @@ def parse_sheet(rubric: Rubric, raw: object, place: str = "", limits: Limits = L
         raise UserError.one("sheet_type", N_("a sheet must be an object"), place)
     problems: list[Problem] = []
     for name in ("id", "entry", "judge"):
-        v = raw.get(name)
-        if not isinstance(v, str) or not v.strip() or len(v) > limits.max_id:
-            problems.append(Problem("sheet_field", N_("{field} must be text of 1–{n} characters"),
+        if text_fault(raw.get(name), limits.max_id, required=True) is not None:
+            problems.append(Problem("sheet_field", N_("{field} must be one line of text of 1–{n} characters"),
                                     {"field": name, "n": limits.max_id}, place))
     revision = raw.get("revision", 1)
-    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
-        problems.append(Problem("sheet_field", N_("revision must be a whole number from 1"), {}, place))
+    if isinstance(revision, bool) or not isinstance(revision, int) or not 1 <= revision <= MAX_REVISION:
+        problems.append(Problem("sheet_field", N_("revision must be a whole number from 1 to {max}"),
+                                {"max": MAX_REVISION}, place))
     reason = raw.get("reason", "")
-    if not isinstance(reason, str) or len(reason) > limits.max_reason:
-        problems.append(Problem("reason_type", N_("a reason is text of at most {n} characters"),
-                                {"n": limits.max_reason}, place))
+    problem = _reason(reason, place, limits)
+    if problem is not None:
+        problems.append(problem)
     marks_raw = raw.get("marks", {})
     marks: dict[str, Mark] = {}
     if not isinstance(marks_raw, Mapping):
@@ -140,7 +197,7 @@ def parse_sheet(rubric: Rubric, raw: object, place: str = "", limits: Limits = L
         c = rubric.criterion(key)
         if c is None:
             problems.append(Problem("criterion_unknown", N_("no criterion {criterion} in this rubric"),
-                                    {"criterion": key}, place))
+                                    {"criterion": shown(key)}, place))
             continue
         mark, found = parse_mark(c, value, place, limits)
         problems.extend(found)

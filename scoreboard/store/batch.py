@@ -8,10 +8,11 @@ competition, the sheets already stored under the batch's ids, and the latest rev
 batch is answered with the first one's receipt; revision 2 may follow revision 1 of the same
 batch). The accepted rows and their audit rows are then written in two multi-row inserts.
 
-If that insert fails on a unique constraint (another process wrote the same sheet id or
-revision meanwhile), the batch's writes are rolled back to a savepoint and every sheet is
-recorded again one by one with ``record_sheet``, which knows how to answer that race. Nothing
-here commits.
+If that insert fails — on a unique constraint (another process wrote the same sheet id or
+revision meanwhile) or for any other reason the database gives — the batch's writes are rolled
+back to a savepoint and every sheet is recorded again one by one with ``record_sheet``, each in a
+savepoint of its own: it knows how to answer the race, and a sheet the database refuses fails
+alone, never the others of its batch. Nothing here commits.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from scoreboard.errors import N_, UserError
@@ -59,7 +59,7 @@ def record_batch(session: Session, items: Sequence[Item]) -> list[Outcome]:
     try:
         with session.begin_nested():
             return _record(session, items)
-    except IntegrityError:
+    except Exception:  # a unique-constraint race, or a row the database refuses: one by one
         out: list[Outcome] = []
         for item in items:
             try:

@@ -10,12 +10,15 @@ refused. A judge's revisions of one entry go 1, 2, 3…: each must be exactly on
 latest stored, so two tablets cannot both correct the same sheet.
 
 Marks are stored exactly, as decimal strings ("8.5", readings ["1.2", "-0.5"]) or, for a
-fraction that has no finite decimal, "p/q"; yes/no marks as JSON booleans. Nothing here
-commits: the caller commits once the sheets of one unit of work are all recorded.
+fraction that has no finite decimal, "p/q"; yes/no marks as JSON booleans. Reading them back
+never fails a whole event: a stored sheet that cannot be read comes back *unreadable* (no marks),
+and scoring flags its entry for the organizer. Nothing here commits: the caller commits once the
+sheets of one unit of work are all recorded.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,10 +30,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from scoreboard.errors import N_, FatalError, UserError
+from scoreboard.rubric.numbers import stored_number
 from scoreboard.rubric.sheet import DeductionMark, Mark, Sheet
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit
 
+log = logging.getLogger("scoreboard.store")
 __all__ = ["Receipt", "audit", "decode_marks", "encode_marks", "record_sheet", "sheets_of_entry", "sheets_of_event"]
 
 
@@ -66,14 +71,24 @@ def encode_marks(marks: Mapping[str, Mark]) -> dict[str, Any]:
 
 
 def decode_marks(data: Mapping[str, Any]) -> dict[str, Mark]:
+    """Stored marks back as exact values; ``ValueError`` if any cannot be read."""
     def one(value: Any) -> Mark:
         if isinstance(value, bool):
             return value
         if isinstance(value, list):
-            return tuple(Fraction(v) for v in value)
-        return Fraction(value)
+            return tuple(stored_number(v) for v in value)
+        return stored_number(value)
 
-    return {key: one(value) for key, value in data.items()}
+    if not isinstance(data, Mapping):
+        raise ValueError("marks are not a table")
+    return {str(key): one(value) for key, value in data.items()}
+
+
+def decode_deductions(data: Any) -> tuple[DeductionMark, ...]:
+    """Stored deductions back; ``ValueError`` if any cannot be read."""
+    if not isinstance(data, list) or not all(isinstance(d, Mapping) for d in data):
+        raise ValueError("deductions are not a list of tables")
+    return tuple(DeductionMark(str(d["key"]), stored_number(d["amount"]), str(d.get("reason", ""))) for d in data)
 
 
 def _encode_deductions(deductions: tuple[DeductionMark, ...]) -> list[dict[str, str]]:
@@ -166,11 +181,14 @@ def _sheets(session: Session, competition_key: str, *where: Any) -> list[Sheet]:
     for row, entry_key, judge_key in rows:
         if row.id is None:
             raise FatalError("a stored sheet has no id")
-        out.append(Sheet(id=row.uid, entry=entry_key, judge=judge_key, marks=decode_marks(row.marks),
-                         deductions=tuple(DeductionMark(d["key"], Fraction(d["amount"]), d["reason"])
-                                          for d in row.deductions),
+        try:
+            marks, deductions, unreadable = decode_marks(row.marks), decode_deductions(row.deductions), False
+        except (ValueError, KeyError, TypeError) as e:  # counted as unreadable: the entry is flagged
+            log.warning("sheet #%s of judge %s cannot be read: %s", row.id, judge_key, e)
+            marks, deductions, unreadable = {}, (), True
+        out.append(Sheet(id=row.uid, entry=entry_key, judge=judge_key, marks=marks, deductions=deductions,
                          revision=row.revision, seq=row.id, reason=row.reason,
-                         at=_utc(row.received_at).isoformat()))
+                         at=_utc(row.received_at).isoformat(), unreadable=unreadable))
     return out
 
 
