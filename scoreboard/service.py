@@ -13,8 +13,8 @@ batch; a refused sheet writes nothing and spoils none of the others), commits on
 then answers each submitter. Should the batch's commit fail, its sheets are committed one by
 one, so only a sheet that fails on its own is answered with an error. While one batch commits
 the next one gathers, so under load many sheets share one commit (``synchronous=FULL`` on
-SQLite allows ≈ 1,800 commits a second here) and when idle a sheet is written at once. The writer stops when the queue is empty and is started
-again by the next submit.
+SQLite allows ≈ 1,800 commits a second here) and when idle a sheet is written at once. The
+writer stops when the queue is empty and is started again by the next submit.
 """
 
 from __future__ import annotations
