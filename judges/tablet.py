@@ -111,7 +111,7 @@ async def tablet(request: Request) -> Response:
         return _denied(request, 401)
     response = render(request, "tablet.html", TabletPage(identity.judge, identity.name, identity.competition,
                                                                strings()))
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers.update({"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"})  # as its <meta> says
     return response
 
 

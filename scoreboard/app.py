@@ -37,7 +37,8 @@ from scoreboard.organize import EventService
 from scoreboard.service import SheetService
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
-from scoreboard.web import board, console, console_login, public, testhooks
+from scoreboard.web import board, console, console_login, logs, public, testhooks
+from scoreboard.web.headers import SecurityHeaders
 from scoreboard.web.live import BoardRenderer
 from scoreboard.web.locale import LocaleMiddleware
 from scoreboard.web.templating import STATIC_DIR, make_templates, render
@@ -128,10 +129,12 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
             if engine is None:
                 db.dispose()
 
+    logs.install()  # tokens and keys never reach uvicorn's access log
     routes = [*public.routes, *board.routes, *console.routes, *(testhooks.routes if settings.test_hooks else []),
               *judge_socket.routes, *judge_tablet.routes,
               Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
-    middleware = [Middleware(SessionMiddleware, secret_key=str(settings.secret_key),
+    middleware = [Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
+                  Middleware(SessionMiddleware, secret_key=str(settings.secret_key),
                              session_cookie="scoreboard_session", same_site="lax"),
                   Middleware(LocaleMiddleware, default=settings.default_locale)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,

@@ -19,6 +19,7 @@ from typing import Any
 from scoreboard import i18n
 from scoreboard.competition import Competition
 from scoreboard.errors import N_, Problem, UserError
+from scoreboard.exports.tables import as_text
 from scoreboard.i18n import gettext as _
 from scoreboard.intake import Lookup, check_sheet, score_event
 from scoreboard.rubric.numbers import fixed, fmt
@@ -118,8 +119,9 @@ def standings_report(competition: Competition, sheets: list[Sheet], form: str, o
                   "deductions", "awards"]
         writer = csv.DictWriter(out, fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "awards": " ".join(row["award_names"])})
+        for row in rows:  # texts never become formulas in a spreadsheet; numbers are left as they are
+            texts = {k: as_text(row[k]) for k in ("code", "title")}
+            writer.writerow({**row, **texts, "awards": as_text(" ".join(row["award_names"]))})
         return out.getvalue()
     names = {t.key: t.name.get(locale) for t in competition.teams}
     lines = []

@@ -1,6 +1,7 @@
 """CSV exports: the standings of every event (one table, an event column first), the detail of
 every judge's marks, and the team standings — UTF-8 with a byte-order mark, so Excel opens the
-Chinese text correctly, and numbers as shown (``88.83``, ``80.00``).
+Chinese text correctly, and numbers as shown (``88.83``, ``80.00``). A formula-like text (see
+``tables``) is prefixed with ``'`` so no spreadsheet runs it; numbers are never prefixed.
 
 ``export_csv(data, out, progress=None, locale="zh_CN", table="standings")`` writes one table
 (``standings``, ``detail`` or ``teams``); ``export_csv_files(data, path, …)`` writes all three:
@@ -17,7 +18,7 @@ from pathlib import Path
 from scoreboard import i18n
 from scoreboard.errors import N_, UserError
 from scoreboard.exports.data import ExportData, Out, Progress, no_progress, opened
-from scoreboard.exports.tables import Table, detail_table, standings_table, teams_table
+from scoreboard.exports.tables import Cell, Table, as_text, detail_table, standings_table, teams_table
 
 TABLES = ("standings", "detail", "teams")
 
@@ -32,12 +33,22 @@ def table_of(data: ExportData, table: str, locale: str) -> Table:
     raise UserError.one("table_unknown", N_("{table} is not one of {tables}"), table=table, tables=", ".join(TABLES))
 
 
+def field(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int):
+        return str(value)
+    return as_text(value)
+
+
 def csv_bytes(table: Table) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(table.headers)
+    writer.writerow([field(h) for h in table.headers])
     for row in table.rows:
-        writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal) else v for v in row])
+        writer.writerow([field(v) for v in row])
     return text.getvalue().encode("utf-8-sig")
 
 

@@ -12,6 +12,12 @@ number as shown and ranked) or ``None`` (empty). Three kinds of table:
 - *teams*: the team standings by the competition's rule.
 
 Where one table spans several events, criterion columns are the union of their criteria by key.
+
+A *formula-like* text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return: a
+spreadsheet would run it (``=HYPERLINK(…)`` sends data away on a click). Names, titles and reasons
+come from outside, so the writers never let one become a formula: the XLSX writer stores it as a
+string cell, the CSV writer prefixes ``'``. Numbers (``int``, ``Decimal``) are never text here, so a
+negative score stays a number.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from scoreboard.standings import Standing
 
 Cell = str | int | Decimal | None
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 STATES = {"pending": N_("not scored"), "partial": N_("provisional"), "complete": N_("complete"),
           "flagged": N_("under review"), "locked": N_("locked")}
 
@@ -42,6 +50,15 @@ class Table:
     headers: tuple[str, ...]
     rows: list[list[Cell]]
     decimals: int = 2
+
+
+def formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+def as_text(text: str) -> str:
+    """``text`` as a CSV field no spreadsheet runs: prefixed with ``'`` if it is formula-like."""
+    return "'" + text if formula_like(text) else text
 
 
 def shown(value: Fraction | None, decimals: int) -> Decimal | None:

@@ -4,13 +4,16 @@ judge's marks, and the team standings.
 ``export_xlsx(data, out, progress=None, locale="zh_CN")``. Each worksheet has a title row
 (competition and table), the header row below it, both frozen; scores are numbers, rounded half
 up as shown (``0.00`` for two decimals), ranks and counts whole numbers; column widths follow
-their content (a Chinese character counts double), capped.
+their content (a Chinese character counts double), capped. Every text — title, headers, names —
+is a string cell, never a formula, even when it starts with ``=`` (openpyxl would otherwise store
+it as one; see ``tables``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -20,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scoreboard import i18n
 from scoreboard.exports.data import ExportData, Out, Progress, no_progress, opened
-from scoreboard.exports.tables import Table, detail_table, standings_table, teams_table
+from scoreboard.exports.tables import Cell, Table, detail_table, standings_table, teams_table
 
 HEADER = PatternFill("solid", fgColor="DDE3EC")
 MAX_WIDTH = 40
@@ -41,10 +44,18 @@ def sheet_title(text: str, taken: set[str]) -> str:
     return title
 
 
+def append(ws: Worksheet, values: Sequence[Cell]) -> None:
+    """Append a row; texts become string cells (openpyxl reads a text starting with ``=`` as a formula)."""
+    ws.append([float(v) if isinstance(v, Decimal) else v for v in values])
+    for cell, v in zip(ws[ws.max_row], values, strict=False):
+        if isinstance(v, str):
+            cell.data_type = "s"
+
+
 def write_table(ws: Worksheet, table: Table, heading: str) -> None:
-    ws.append([heading])
+    append(ws, [heading])
     ws.cell(1, 1).font = Font(bold=True, size=13)
-    ws.append(list(table.headers))
+    append(ws, table.headers)
     widths = [width(h) for h in table.headers]
     for cell in ws[2]:
         cell.font = Font(bold=True)
@@ -52,7 +63,7 @@ def write_table(ws: Worksheet, table: Table, heading: str) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     number_format = "0." + "0" * table.decimals if table.decimals else "0"
     for row in table.rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        append(ws, row)
         for i, v in enumerate(row):
             if v is not None:
                 widths[i] = max(widths[i], width(str(v)))

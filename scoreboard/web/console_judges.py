@@ -26,6 +26,7 @@ from scoreboard.store import panel
 from scoreboard.store import tables as db
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Console, Ctx, chrome, field_text
+from scoreboard.web.headers import own_policy
 from scoreboard.web.templating import render
 
 
@@ -144,7 +145,8 @@ async def cards(request: Request, ctx: Ctx) -> Response:
         return render(request, "console/judges.html",
                       await run_in_threadpool(_page, request, ctx, [p.render(i18n.gettext) for p in e.problems]),
                       status_code=422)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                                       **own_policy(html)})  # self-contained: its own style, by hash
 
 
 async def revoke(request: Request, ctx: Ctx) -> Response:
