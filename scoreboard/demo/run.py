@@ -148,5 +148,5 @@ def run_demo(host: str, port: int, simulate: bool, rate: float, db: str | None) 
     url = f"ws://{connect_to}:{port}/ws/judge"
     jobs = [simulator(competitions, rate, url, tokens)] if simulate else []
     uvicorn.run(create_app(settings, engine=engine, jobs=jobs), host=host, port=port, log_level="warning",
-                ws_per_message_deflate=settings.ws_compression)
+                **settings.server_options())
     return 0
