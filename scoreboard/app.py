@@ -38,6 +38,7 @@ from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
 from scoreboard.store.keys import server_key
 from scoreboard.web import board, console, console_login, public, testhooks
+from scoreboard.web.hosts import HostCheck
 from scoreboard.web.live import BoardRenderer
 from scoreboard.web.locale import LocaleMiddleware
 from scoreboard.web.sessions import Sessions
@@ -135,6 +136,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
               *judge_socket.routes, *judge_tablet.routes,
               Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
     middleware = [Middleware(Sessions, https=settings.https),
-                  Middleware(LocaleMiddleware, default=settings.default_locale, https=settings.https)]
+                  Middleware(LocaleMiddleware, default=settings.default_locale, https=settings.https),
+                  Middleware(HostCheck)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={HTTPException: _http_error})

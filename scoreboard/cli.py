@@ -114,11 +114,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from scoreboard.app import create_app
+    from scoreboard.serving import uvicorn_options
     from scoreboard.settings import Settings
 
     settings = Settings.from_env()
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                **settings.server_options())
+                **uvicorn_options(settings))
     return 0
 
 

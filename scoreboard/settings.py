@@ -178,9 +178,3 @@ class Settings:
                    v["SQLITE_SYNCHRONOUS"], v["ORGANIZER_KEY"], v["TEST_HOOKS"], v["WS_COMPRESSION"], v["HTTPS"],
                    v["FORWARDED_ALLOW_IPS"])
 
-    def server_options(self) -> dict[str, Any]:
-        """How uvicorn is to serve the app: forwarded headers believed only from the named proxies
-        (uvicorn's own default trusts 127.0.0.1), compression on websockets as set."""
-        proxies = self.forwarded_allow_ips
-        return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or "",
-                "ws_per_message_deflate": self.ws_compression}

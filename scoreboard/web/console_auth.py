@@ -56,6 +56,10 @@ class LoginLimiter:
         self.failures, self.window, self.remember = failures, window, remember
         self._seen: dict[str, deque[float]] = {}  # in order of last use
 
+    def __len__(self) -> int:
+        """How many addresses and usernames are remembered."""
+        return len(self._seen)
+
     @staticmethod
     def _keys(ip: str, username: str) -> tuple[str, str]:
         return f"ip:{ip}", f"user:{username.strip().casefold()}"
