@@ -5,12 +5,12 @@ Words: the *console session* is one sign-in, kept on the server (``accounts.open
 ``console`` entry of the signed session cookie carries only its random id (``sid``). It ends
 after ``IDLE`` without a request, after ``LIFETIME`` in all, when the account is disabled or its
 password changed (the session keeps the password's fingerprint), and when someone signs out —
-on every copy of the cookie, in every process using the database. The
-*CSRF token* is a random value kept in the session (made on the first console page, before
-sign-in too); every POST must carry it, as the ``csrf`` form field or the ``X-CSRF-Token`` header
-(htmx sends it from the page's ``hx-headers``), or it is refused with 403. The *guard* wraps a
-handler: no console session → to the sign-in page (a GET) or 401 (anything else); a bad CSRF
-token → 403; a chief judge outside their events, or on an organizer's page → 403.
+on every copy of the cookie, in every process using the database. The *CSRF token* is a random
+value kept in the session (made on the first console page, before sign-in too); every POST must
+carry it, as the ``csrf`` form field or the ``X-CSRF-Token`` header (htmx sends it from the page's
+``hx-headers``), or it is refused with 403. The *guard* wraps a handler: no console session → to
+the sign-in page (a GET) or 401 (anything else); a bad CSRF token → 403; a chief judge outside
+their events, or on an organizer's page → 403.
 """
 
 from __future__ import annotations
@@ -71,9 +71,6 @@ class LoginLimiter:
             q.popleft()
         self._seen[key] = q  # now the most recently used
         return q
-
-    def blocked(self, ip: str, username: str) -> bool:
-        return any(len(self._recent(k)) >= self.failures for k in self._keys(ip, username))
 
     def attempt(self, ip: str, username: str) -> bool:
         """Count an attempt against the address and the username; False (nothing counted) when
