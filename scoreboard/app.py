@@ -17,7 +17,6 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
@@ -37,10 +36,13 @@ from scoreboard.organize import EventService
 from scoreboard.service import SheetService
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
+from scoreboard.store.keys import server_key
 from scoreboard.web import board, console, console_login, logs, public, testhooks
 from scoreboard.web.headers import SecurityHeaders
+from scoreboard.web.hosts import HostCheck
 from scoreboard.web.live import BoardRenderer
 from scoreboard.web.locale import LocaleMiddleware
+from scoreboard.web.sessions import Sessions
 from scoreboard.web.templating import STATIC_DIR, make_templates, render
 
 
@@ -54,6 +56,7 @@ class State(TypedDict):
     boards: board.Boards
     events: EventService
     console: console.Console
+    session_key: str  # signs the session cookie (scoreboard.web.sessions)
 
 
 async def _follow(bus: MemoryBus, book: StandingsBook, hub: Hub | None = None) -> None:
@@ -102,13 +105,15 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         db = engine or make_engine(settings.database_url, settings.sqlite_synchronous)
         await run_in_threadpool(migrate, db)
+        key = str(settings.secret_key) or await run_in_threadpool(server_key, db)
         bus = make_bus(settings.broadcast_url)
         book = StandingsBook(db)
         sockets = judge_registry.JudgeSockets(judge_limits)
         state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=make_templates(),
                       judges=sockets, boards=_boards(book, settings), events=EventService(db, bus),
                       console=console.Console(cards=_judge_cards, revoke=judge_registry.revoke_judge,
-                                              device=sockets.status))
+                                              device=sockets.status),
+                      session_key=key)
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)
         if notice:
             print(notice, flush=True)
@@ -134,8 +139,8 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
               *judge_socket.routes, *judge_tablet.routes,
               Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
     middleware = [Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
-                  Middleware(SessionMiddleware, secret_key=str(settings.secret_key),
-                             session_cookie="scoreboard_session", same_site="lax"),
-                  Middleware(LocaleMiddleware, default=settings.default_locale)]
+                  Middleware(Sessions, https=settings.https),
+                  Middleware(LocaleMiddleware, default=settings.default_locale, https=settings.https),
+                  Middleware(HostCheck)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={HTTPException: _http_error})

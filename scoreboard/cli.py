@@ -25,7 +25,10 @@ BASE_URL = "http://127.0.0.1:8000"
 
 
 def _fail(error: UserError) -> int:
-    print(_("Refused — nothing was written:"), file=sys.stderr)
+    if error.code == "setting_invalid":  # scoreboard.settings.SettingError
+        print(_("Stopped — a setting has a value Scoreboard cannot use:"), file=sys.stderr)
+    else:
+        print(_("Refused — nothing was written:"), file=sys.stderr)
     for p in error.problems:
         print(f"  - {p.render(i18n.gettext)}", file=sys.stderr)
     return 2
@@ -111,11 +114,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from scoreboard.app import create_app
+    from scoreboard.serving import uvicorn_options
     from scoreboard.settings import Settings
 
     settings = Settings.from_env()
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                ws_per_message_deflate=settings.ws_compression)
+                **uvicorn_options(settings))
     return 0
 
 

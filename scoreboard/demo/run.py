@@ -9,6 +9,7 @@ issued at seed time — the path a tablet's sheet takes.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import secrets
@@ -27,6 +28,7 @@ from scoreboard.demo.build import construction_competition, cooking_competition
 from scoreboard.demo.plan import demo_sheets
 from scoreboard.errors import N_, UserError
 from scoreboard.i18n import gettext as _
+from scoreboard.serving import uvicorn_options
 from scoreboard.settings import Settings
 from scoreboard.store.accounts import create_account
 from scoreboard.store.engine import make_engine, migrate, session
@@ -113,12 +115,13 @@ def write_files(folder: Path, seed: int = 2023) -> list[Path]:
 
 
 def run_demo(host: str, port: int, simulate: bool, rate: float, db: str | None) -> int:
-    path = Path(db) if db else Path(tempfile.mkdtemp(prefix="scoreboard-demo-")) / "demo.db"
-    if path.exists():
-        raise UserError.one("demo_db_exists", N_("{path} exists; the demo needs a fresh database file"), path=str(path))
+    settings = Settings.from_env(env_file=None, database_url="sqlite://")  # checked before anything is made
+    if db and Path(db).exists():
+        raise UserError.one("demo_db_exists", N_("{path} exists; the demo needs a fresh database file"), path=db)
     if rate <= 0:
         raise UserError.one("demo_rate", N_("--rate must be more than 0"))
-    settings = Settings.from_env(env_file=None, database_url=f"sqlite:///{path}")
+    path = Path(db) if db else Path(tempfile.mkdtemp(prefix="scoreboard-demo-")) / "demo.db"
+    settings = dataclasses.replace(settings, database_url=f"sqlite:///{path}")
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     migrate(engine)
     competitions = seed(engine)
@@ -148,5 +151,5 @@ def run_demo(host: str, port: int, simulate: bool, rate: float, db: str | None) 
     url = f"ws://{connect_to}:{port}/ws/judge"
     jobs = [simulator(competitions, rate, url, tokens)] if simulate else []
     uvicorn.run(create_app(settings, engine=engine, jobs=jobs), host=host, port=port, log_level="warning",
-                ws_per_message_deflate=settings.ws_compression)
+                **uvicorn_options(settings))
     return 0

@@ -4,7 +4,11 @@ Words: an *account* signs in to the console with a username and password. Its *r
 ``organizer`` (every competition, event and setting) or ``chief`` (a chief judge: resolve, lock
 and reopen in the *scope* of their events — ``(competition key, event key)`` pairs — nothing
 else). Passwords are kept as ``scrypt$n$r$p$salt$hash`` (hashlib.scrypt, a random 16-byte salt
-per account); there is no default password anywhere. Nothing here commits: the caller does.
+per account); there is no default password anywhere. A *console session* is one sign-in, kept
+on the server (``console_session``): the cookie carries its random *session id*, the database
+only the id's SHA-256, so ending the row (signing out) ends the session on every copy of the
+cookie. When a session has lasted too long is the web layer's rule (``web.console_auth``).
+Nothing here commits: the caller does.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, delete, func, or_, select
 
 from scoreboard.errors import N_, UserError
 from scoreboard.store import tables as db
@@ -140,3 +145,57 @@ def authenticate(session: Session, username: str, password: str) -> AccountView 
 def account(session: Session, account_id: int) -> AccountView | None:
     row = session.get(db.Account, account_id)
     return None if row is None or row.disabled else _view(session, row)
+
+
+@dataclass(frozen=True)
+class ConsoleSessionView:
+    account_id: int
+    fingerprint: str  # the account's password fingerprint at sign-in
+    created_at: datetime
+    seen_at: datetime
+
+
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite keeps no zone
+
+
+def open_session(session: Session, account: AccountView, now: datetime, seen_before: datetime,
+                 made_before: datetime) -> str:
+    """A new console session for ``account``; returns its id (for the cookie). Expired sessions of
+    anyone — last seen before ``seen_before`` or made before ``made_before`` — are removed on the way."""
+    session.exec(delete(db.ConsoleSession).where(or_(col(db.ConsoleSession.seen_at) < seen_before,
+                                                     col(db.ConsoleSession.created_at) < made_before)))
+    session_id = secrets.token_urlsafe(32)
+    session.add(db.ConsoleSession(token_hash=_session_hash(session_id), account_id=account.id,
+                                  fingerprint=account.fingerprint, created_at=now, seen_at=now))
+    return session_id
+
+
+def console_session(session: Session, session_id: str) -> ConsoleSessionView | None:
+    """The console session with this id, or None (never opened, or ended)."""
+    if not session_id:
+        return None
+    row = session.exec(select(db.ConsoleSession)
+                       .where(db.ConsoleSession.token_hash == _session_hash(session_id))).first()
+    if row is None:
+        return None
+    return ConsoleSessionView(row.account_id, row.fingerprint, _utc(row.created_at), _utc(row.seen_at))
+
+
+def touch_session(session: Session, session_id: str, now: datetime) -> None:
+    """The session was seen ``now``."""
+    row = session.exec(select(db.ConsoleSession)
+                       .where(db.ConsoleSession.token_hash == _session_hash(session_id))).first()
+    if row is not None:
+        row.seen_at = now
+        session.add(row)
+
+
+def end_session(session: Session, session_id: str) -> None:
+    """The session ends: every copy of its cookie is signed out."""
+    session.exec(delete(db.ConsoleSession).where(col(db.ConsoleSession.token_hash) == _session_hash(session_id)))
+

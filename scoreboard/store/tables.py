@@ -211,3 +211,30 @@ class AccountEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     event_id: int = Field(foreign_key="event.id")
+
+
+class ConsoleSession(SQLModel, table=True):
+    """One console sign-in, kept on the server so that signing out ends it everywhere. The session
+    cookie carries a random id; only its SHA-256 (``token_hash``) is kept here, so a database dump
+    signs nobody in. ``fingerprint`` is the account's password fingerprint at sign-in: a changed
+    password ends the session (``scoreboard.store.accounts``)."""
+
+    __tablename__ = "console_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    fingerprint: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+    seen_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+
+
+class ServerKey(SQLModel, table=True):
+    """A secret the server made for itself, by name (``session``: signs session cookies), made once
+    and shared by every process using the database (``scoreboard.store.keys``)."""
+
+    __tablename__ = "server_key"
+
+    name: str = Field(max_length=KEY, primary_key=True)
+    value: str = Field(max_length=256)
+    created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))

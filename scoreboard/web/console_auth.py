@@ -1,14 +1,16 @@
 """Console sign-in: sessions that expire, CSRF tokens, login rate limits, and the guard every
 console route goes through.
 
-Words: the *console session* is the ``console`` entry of the signed session cookie: the account
-id, the password's fingerprint (a changed password ends older sessions), when it signed in and
-when it was last seen. It ends after ``IDLE`` without a request or ``LIFETIME`` in all. The
-*CSRF token* is a random value kept in the session (made on the first console page, before
-sign-in too); every POST must carry it, as the ``csrf`` form field or the ``X-CSRF-Token`` header
-(htmx sends it from the page's ``hx-headers``), or it is refused with 403. The *guard* wraps a
-handler: no console session → to the sign-in page (a GET) or 401 (anything else); a bad CSRF
-token → 403; a chief judge outside their events, or on an organizer's page → 403.
+Words: the *console session* is one sign-in, kept on the server (``accounts.open_session``); the
+``console`` entry of the signed session cookie carries only its random id (``sid``). It ends
+after ``IDLE`` without a request, after ``LIFETIME`` in all, when the account is disabled or its
+password changed (the session keeps the password's fingerprint), and when someone signs out —
+on every copy of the cookie, in every process using the database. The *CSRF token* is a random
+value kept in the session (made on the first console page, before sign-in too); every POST must
+carry it, as the ``csrf`` form field or the ``X-CSRF-Token`` header (htmx sends it from the page's
+``hx-headers``), or it is refused with 403. The *guard* wraps a handler: no console session → to
+the sign-in page (a GET) or 401 (anything else); a bad CSRF token → 403; a chief judge outside
+their events, or on an organizer's page → 403.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import quote
 
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -42,30 +45,50 @@ LIFETIME = 12 * 3600  # seconds a console session lasts at most
 
 
 class LoginLimiter:
-    """At most ``failures`` failed sign-ins per IP address in ``window`` seconds."""
+    """At most ``failures`` failed sign-ins in ``window`` seconds from one address, and as many for
+    one username (from anywhere): either over the limit refuses. An attempt counts as failed from
+    the moment it starts until it succeeds, so a burst of attempts sent at once cannot all slip in
+    before the first failure is counted. Memory is bounded: each address or username keeps at
+    most ``failures`` times, and at most ``remember`` of them are kept (the longest unused
+    forgotten first)."""
 
-    def __init__(self, failures: int = 5, window: float = 300.0) -> None:
-        self.failures, self.window = failures, window
-        self._seen: dict[str, deque[float]] = {}
+    def __init__(self, failures: int = 5, window: float = 300.0, remember: int = 10_000) -> None:
+        self.failures, self.window, self.remember = failures, window, remember
+        self._seen: dict[str, deque[float]] = {}  # in order of last use
 
-    def _recent(self, ip: str) -> deque[float]:
-        q = self._seen.setdefault(ip, deque())
+    def __len__(self) -> int:
+        """How many addresses and usernames are remembered."""
+        return len(self._seen)
+
+    @staticmethod
+    def _keys(ip: str, username: str) -> tuple[str, str]:
+        return f"ip:{ip}", f"user:{username.strip().casefold()}"
+
+    def _recent(self, key: str) -> deque[float]:
+        q = self._seen.pop(key, None) or deque()
         cutoff = time.monotonic() - self.window
         while q and q[0] < cutoff:
             q.popleft()
+        self._seen[key] = q  # now the most recently used
         return q
 
-    def blocked(self, ip: str) -> bool:
-        return len(self._recent(ip)) >= self.failures
+    def attempt(self, ip: str, username: str) -> bool:
+        """Count an attempt against the address and the username; False (nothing counted) when
+        either has had ``failures`` in the window."""
+        queues = [self._recent(k) for k in self._keys(ip, username)]
+        if any(len(q) >= self.failures for q in queues):
+            return False
+        now = time.monotonic()
+        for q in queues:
+            q.append(now)
+        while len(self._seen) > self.remember:
+            del self._seen[next(iter(self._seen))]
+        return True
 
-    def failed(self, ip: str) -> None:
-        self._recent(ip).append(time.monotonic())
-        if len(self._seen) > 10_000:  # forget idle addresses rather than grow without end
-            for key in [k for k, v in self._seen.items() if not v][:5_000]:
-                del self._seen[key]
-
-    def succeeded(self, ip: str) -> None:
-        self._seen.pop(ip, None)
+    def succeeded(self, ip: str, username: str) -> None:
+        """The right password: the address and the username start again from nothing."""
+        for key in self._keys(ip, username):
+            self._seen.pop(key, None)
 
 
 class Device(Protocol):
@@ -121,38 +144,84 @@ def csrf_ok(request: Request, form: FormData | None) -> bool:
     return isinstance(expected, str) and isinstance(given, str) and hmac.compare_digest(given, expected)
 
 
-def sign_in(request: Request, account: accounts.AccountView) -> None:
-    now = time.time()
+def _at(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+async def _write(request: HTTPConnection, change: Callable[[Session], object]) -> None:
+    """Run ``change`` in a write session and commit, off the event loop."""
+
+    def run() -> None:
+        with session(request.state.engine, write=True) as s:
+            change(s)
+            s.commit()
+
+    await run_in_threadpool(run)
+
+
+def _session_id(request: HTTPConnection) -> str:
+    data = request.session.get(SESSION_KEY)
+    sid = data.get("sid") if isinstance(data, dict) else None
+    return sid if isinstance(sid, str) and 20 <= len(sid) <= 100 else ""
+
+
+async def sign_in(request: Request, account: accounts.AccountView) -> None:
+    """A new console session, its id in the cookie (the earlier one, if any, ends)."""
+    now, earlier = time.time(), _session_id(request)
+
+    def open_session() -> str:
+        with session(request.state.engine, write=True) as s:
+            if earlier:
+                accounts.end_session(s, earlier)
+            sid = accounts.open_session(s, account, _at(now), _at(now - IDLE), _at(now - LIFETIME))
+            s.commit()
+            return sid
+
+    sid = await run_in_threadpool(open_session)
     request.session.pop(SESSION_KEY, None)
     request.session[CSRF_KEY] = secrets.token_urlsafe(32)  # a new token with every sign-in
-    request.session[SESSION_KEY] = {"id": account.id, "fp": account.fingerprint, "at": now, "seen": now}
+    request.session[SESSION_KEY] = {"sid": sid}
 
 
-def sign_out(request: HTTPConnection) -> None:
+async def sign_out(request: HTTPConnection) -> None:
+    """End the console session on the server (every copy of the cookie), and forget it here."""
+    sid = _session_id(request)
+    if sid:
+        await _write(request, lambda s: accounts.end_session(s, sid))
     request.session.pop(SESSION_KEY, None)
     request.session.pop(CSRF_KEY, None)
 
 
 async def signed_in(request: HTTPConnection) -> accounts.AccountView | None:
-    """The signed-in account, or None (expired, disabled, password changed: the session ends)."""
-    data = request.session.get(SESSION_KEY)
-    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+    """The signed-in account, or None (no session, signed out, expired, disabled, password
+    changed: a session found ended is removed)."""
+    sid = _session_id(request)
+    if not sid:
         return None
     now = time.time()
-    if now - float(data.get("seen", 0)) > IDLE or now - float(data.get("at", 0)) > LIFETIME:
-        sign_out(request)
-        return None
 
-    def load() -> accounts.AccountView | None:
+    def check() -> tuple[accounts.AccountView | None, str]:
+        """(the account, what to do with the stored session: "end", "touch" or "")"""
         with session(request.state.engine) as s:
-            return accounts.account(s, data["id"])
+            found = accounts.console_session(s, sid)
+            if found is None:
+                return None, ""
+            seen, made = found.seen_at.timestamp(), found.created_at.timestamp()
+            if now - seen > IDLE or now - made > LIFETIME:
+                return None, "end"
+            account = accounts.account(s, found.account_id)
+            if account is None or not hmac.compare_digest(account.fingerprint, found.fingerprint):
+                return None, "end"
+            return account, "touch" if now - seen > 60 else ""  # "last seen" kept at most once a minute
 
-    account = await run_in_threadpool(load)
-    if account is None or not hmac.compare_digest(account.fingerprint, str(data.get("fp", ""))):
-        sign_out(request)
-        return None
-    if now - float(data["seen"]) > 60:  # refresh "last seen" at most once a minute
-        request.session[SESSION_KEY] = {**data, "seen": now}
+    account, action = await run_in_threadpool(check)
+    if action == "touch":
+        await _write(request, lambda s: accounts.touch_session(s, sid, _at(now)))
+    if account is None:
+        if action == "end":
+            await _write(request, lambda s: accounts.end_session(s, sid))
+        request.session.pop(SESSION_KEY, None)
+        request.session.pop(CSRF_KEY, None)
     return account
 
 
