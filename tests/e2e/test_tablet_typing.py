@@ -237,7 +237,8 @@ def test_no_control_is_replaced_while_a_judge_edits_any_mark_type(server: Tablet
     assert page.evaluate("window.replaced") == []
     page.locator("#review").click()
     page.locator("#send").click()
-    expect(page.locator("#entry-k1 .status")).to_contain_text("已接收")
+    expect(page.locator("#list")).to_be_visible()  # the sheet is in the outbox: the tile waits for its ack
+    expect(page.locator("#entry-k1")).to_have_attribute("data-state", "received")
     expect(page.locator("#queue")).to_have_attribute("data-count", "0")
 
     [first, second] = sheets_of(server, "k1")
