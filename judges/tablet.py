@@ -70,6 +70,17 @@ def strings() -> dict[str, str]:
         "off_step": _("{value} is not on the step {step}"), "resend_as": _("Send again as revision {n}"),
         "discard": _("Discard"), "discard_confirm": _("Discard this sheet? Its marks are not stored."),
         "level": _("Level {n}"), "entry_locked": _("This entry is locked: it cannot be scored."),
+        "not_a_number": _("{value} is not a number"),
+        "too_many_digits": _("{value} has too many digits: at most 12 before the point and 12 after"),
+        "range": _("readings from {min} to {max} {unit}"), "range_min": _("readings from {min} {unit} up"),
+        "range_max": _("readings up to {max} {unit}"), "below_min": _("{value} is below {min}"),
+        "above_max": _("{value} is above {max}"), "fix_boxes": _("Correct or clear the boxes marked in red."),
+        "partial_readings": _("Fill in every reading, or none, of: {criteria}."),
+        "draft_kept": _("draft, not sent"),
+        "draft_restored": _("What was typed on this form before is back. It is not sent yet."),
+        "discard_draft": _("Discard the draft"),
+        "discard_draft_confirm": _("Discard what was typed on this form? It was never sent."),
+        "server_retry": _("the server could not store it; sending again"),
     }
 
 

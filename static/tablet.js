@@ -5,8 +5,11 @@
    marks kept for the judge to fix) or "acked" (stored by the server, with its seq). Every sheet
    is written to IndexedDB (a strict-durability transaction) before it is sent; an ack marks it
    acked; after a reconnect the waiting ones are resent in the order they were made, with their
-   ids. The last hello is kept too, so a reload without a network still shows the entries.
-   Every text comes from the page (#tablet-strings, translated on the server). */
+   ids. A sheet answered `server_error` (the server failed, not the sheet) stays waiting and goes
+   again after 1, 2 and 4 s; only then is it shown as an error. The last hello is kept too, so a
+   reload without a network still shows the entries, and so is a *draft* of every form the judge
+   has typed into (see "the form"). Every text comes from the page (#tablet-strings, translated
+   on the server). */
 (() => {
   "use strict";
 
@@ -18,6 +21,7 @@
   const COMPETITION = app.dataset.competition;
   const LANG = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
   const MAX_INFLIGHT = 4;
+  const SERVER_RETRIES = 3, RETRY_MS = 1000; // a sheet answered `server_error` goes again after 1, 2, 4 s, then shows the error
   const NUDGE_MS = 2000; // the soonest a ping follows the last one when the outbox changed
 
   const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (_, k) => (p[k] ?? ""));
@@ -88,6 +92,8 @@
     del: (id) => tx("sheets", "readwrite", (s) => s.delete(id)),
     meta: (k) => tx("meta", "readonly", (s) => s.get(k)),
     setMeta: (k, v) => tx("meta", "readwrite", (s) => s.put(v, k)),
+    delMeta: (k) => tx("meta", "readwrite", (s) => s.delete(k)),
+    metaFrom: (prefix) => tx("meta", "readonly", (s) => s.getAll(IDBKeyRange.bound(prefix, `${prefix}\uffff`))),
   };
   const metaKey = (what) => `${what}:${COMPETITION}:${JUDGE}`;
 
@@ -104,6 +110,7 @@
     hello: null, records: new Map(), stored: {}, rescore: {}, inflight: new Set(),
     ws: null, ready: false, attempt: 0, retryAt: 0, retryTimer: 0, pingTimer: 0, pumpTimer: 0,
     nudgeTimer: 0, lastPing: 0, nextSend: 0, lastHeard: 0, signedOut: false, madeCounter: 0, open: null,
+    drafts: new Map(), draftsDirty: new Set(), draftTimer: 0, draftChain: Promise.resolve(),
   };
   const mine = (r) => r.judge === JUDGE && r.competition === COMPETITION;
   const events = () => (S.hello ? S.hello.events : []);
@@ -122,7 +129,8 @@
     const pending = recs.filter((r) => r.status === "waiting");
     if (pending.length) {
       const sent = pending.some((r) => S.inflight.has(r.id));
-      return { key: sent ? "sent" : "waiting", text: sent ? T.state_sent : T.state_waiting };
+      const retrying = pending.some((r) => r.retries);
+      return { key: sent ? "sent" : "waiting", text: sent ? T.state_sent : T.state_waiting, detail: retrying ? T.server_retry : null };
     }
     if (en.locked) return { key: "locked", text: T.state_locked };
     const asked = S.rescore[en.key];
@@ -192,7 +200,8 @@
       h("span", { class: "code", text: label }),
       !ev.blind && en.title ? h("span", { class: "title", text: en.title }) : null,
       h("span", { class: "status", text: st.text }),
-      st.detail ? h("span", { class: "detail", text: st.detail }) : null);
+      st.detail ? h("span", { class: "detail", text: st.detail }) : null,
+      S.drafts.has(en.key) ? h("span", { class: "draft", text: T.draft_kept }) : null);
   }
 
   function refreshTile(entry) {
@@ -202,7 +211,85 @@
     renderStatus();
   }
 
-  /* ---- the form ---- */
+  /* ---- what a judge types into a box ----
+     A number typed into a box must be a plain decimal, as the server takes it: at most 32
+     characters, 12 digits before the point and 12 after, no exponent ("1e5" is not a number); a
+     comma is read as the point. `typed` gives its canonical text, made from the digits themselves
+     (no floating point: a reading is sent exactly as typed), or the message saying what is wrong.
+     `exact` reads a canonical decimal or "p/q" as a fraction of BigInts, for exact comparisons. */
+  const MAX_CHARS = 32, MAX_DIGITS = 12;
+  const quoted = (s) => (s.length > 16 ? `${s.slice(0, 15)}…` : s);
+  function typed(raw) {
+    const s = String(raw).trim();
+    const m = s.length > 200 ? null : /^([-+]?)(\d*)(?:[.,](\d*))?$/.exec(s);
+    if (!m || (m[2] === "" && !m[3])) return { problem: fmt(T.not_a_number, { value: quoted(s) }) };
+    const int = m[2].replace(/^0+/, ""), dec = (m[3] || "").replace(/0+$/, "");
+    if (s.length > MAX_CHARS || int.length > MAX_DIGITS || dec.length > MAX_DIGITS) {
+      return { problem: fmt(T.too_many_digits, { value: quoted(s) }) };
+    }
+    return { text: `${m[1] === "-" && (int || dec) ? "-" : ""}${int || "0"}${dec ? `.${dec}` : ""}` };
+  }
+  function exact(text) {
+    try {
+      const s = String(text).trim();
+      if (s.includes("/")) { const [p, q] = s.split("/"); const d = BigInt(q); return d > 0n ? { n: BigInt(p), d } : null; }
+      const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(s);
+      return m ? { n: BigInt(`${m[1]}${m[2]}${m[3] || ""}`), d: 10n ** BigInt((m[3] || "").length) } : null;
+    } catch (_) { return null; }
+  }
+  const exactCmp = (a, b) => { const x = a.n * b.d, y = b.n * a.d; return x < y ? -1 : x > y ? 1 : 0; };
+
+  /* A measurement's plausible readings (the hello's `measure.min` and `measure.max`; absent or
+     null is unbounded), as fractions and as the texts to show. */
+  function range(c) {
+    const m = c.measure || {};
+    const min = m.min == null ? null : exact(m.min), max = m.max == null ? null : exact(m.max);
+    return { min, max, minText: min ? String(m.min) : "", maxText: max ? String(m.max) : "" };
+  }
+  function rangeHint(c) {
+    const r = range(c), unit = c.measure ? c.measure.unit : "";
+    if (r.min && r.max) return fmt(T.range, { min: r.minText, max: r.maxText, unit });
+    if (r.min) return fmt(T.range_min, { min: r.minText, unit });
+    if (r.max) return fmt(T.range_max, { max: r.maxText, unit });
+    return "";
+  }
+
+  /* A box's text → {value} (null when empty) or {problem}: a score is a fraction in range and on
+     its step; a reading is a canonical decimal string inside the plausible range. */
+  function readScore(c, text) {
+    if (String(text).trim() === "") return { value: null };
+    const t = typed(text);
+    if (t.problem) return { value: null, problem: t.problem };
+    const min = F.parse(c.min) || ZERO, max = F.parse(c.max), step = F.parse(c.step) || ONE;
+    const v = F.parse(t.text);
+    if (F.cmp(v, min) < 0 || F.cmp(v, max) > 0) {
+      return { value: null, problem: fmt(T.out_of_range, { value: t.text, min: F.str(min), max: F.str(max) }) };
+    }
+    if (c.step && F.div(F.sub(v, min), step).d !== 1) return { value: null, problem: fmt(T.off_step, { value: t.text, step: F.str(step) }) };
+    return { value: v };
+  }
+  function readReading(c, text) {
+    if (String(text).trim() === "") return { value: null };
+    const t = typed(text);
+    if (t.problem) return { value: null, problem: t.problem };
+    const r = range(c), v = exact(t.text);
+    const low = r.min && exactCmp(v, r.min) < 0, high = r.max && exactCmp(v, r.max) > 0;
+    if (!low && !high) return { value: t.text };
+    if (r.min && r.max) return { value: null, problem: fmt(T.out_of_range, { value: t.text, min: r.minText, max: r.maxText }) };
+    return { value: null, problem: low ? fmt(T.below_min, { value: t.text, min: r.minText }) : fmt(T.above_max, { value: t.text, max: r.maxText }) };
+  }
+
+  /* ---- the form ----
+     Words: the *form* (S.open) holds what the judge has entered: `texts`, the raw text of every
+     box (a score's box, a measurement's reading boxes), `marks` read from them (and the levels and
+     yes/no picked), `problems` of boxes whose text is refused (by box id: "taste", "gap:2"),
+     `deductions` ({on, amount, reason}, raw texts) and the correction's `reason`. The form is
+     built once when it opens; while the judge edits, no control is ever replaced: each edit
+     updates the form and then the controls in place (value, aria-pressed, classes, hints).
+     A box's text is recorded as it is typed (`input`); its problem shows once the box is left
+     (`change`) and goes as soon as the text is right. A *draft* is the form's raw texts, kept in
+     IndexedDB (`meta` store, per competition, judge and entry) as the judge types, restored when
+     that entry's form opens again, and removed when its sheet is sent or discarded. */
   function criterionPoints(c, value) {
     const max = F.parse(c.max), weight = F.parse(c.weight) || ONE;
     if (value == null) return null;
@@ -227,12 +314,97 @@
     if (rule.kind === "fixed") return value;
     return "dq";
   }
+  const hasAmount = (rule) => rule.kind === "per_minute" || rule.kind === "per_occurrence";
+  const badAmount = (rule, cur) => !!(cur && cur.on && hasAmount(rule) && !/^\d+$/.test(String(cur.amount).trim()));
+
+  const pointsOf = (c) => (c.measure ? c.measure.points : 1);
 
   function filled(c, m) {
     if (m == null) return false;
-    if (c.kind === "measurement") return m.length === (c.measure ? c.measure.points : 1) && m.every((v) => v != null);
+    if (c.kind === "measurement") return m.length === pointsOf(c) && m.every((v) => v != null);
     return true;
   }
+
+  /* Read a criterion's boxes into the form's mark and problems (levels and yes/no are set directly). */
+  function derive(d, c) {
+    if (c.kind === "score") {
+      const r = readScore(c, d.texts[c.key]);
+      if (r.value == null) delete d.marks[c.key]; else d.marks[c.key] = r.value;
+      if (r.problem) d.problems[c.key] = r.problem; else delete d.problems[c.key];
+    } else if (c.kind === "measurement") {
+      const read = d.texts[c.key].map((t, i) => {
+        const r = readReading(c, t);
+        if (r.problem) d.problems[`${c.key}:${i}`] = r.problem; else delete d.problems[`${c.key}:${i}`];
+        return r;
+      });
+      const given = read.filter((r) => r.value != null).length;
+      if (given === read.length) d.marks[c.key] = read.map((r) => r.value); else delete d.marks[c.key];
+      d.partial[c.key] = given > 0 && given < read.length && !read.some((r) => r.problem);
+    }
+  }
+
+  /* The form's texts as a draft or from a sheet of the outbox: {texts, picks, deductions, reason}. */
+  function fromRecord(rubric, rec) {
+    const out = { texts: {}, picks: {}, deductions: {}, reason: rec.reason || "" };
+    for (const c of rubric.criteria) {
+      const v = rec.marks[c.key];
+      if (v == null) continue;
+      if (c.kind === "score") out.texts[c.key] = String(v);
+      else if (c.kind === "measurement") out.texts[c.key] = [].concat(v).map(String);
+      else out.picks[c.key] = v;
+    }
+    for (const x of rec.deductions) out.deductions[x.key] = { on: true, amount: String(x.minutes ?? x.count ?? ""), reason: x.reason || "" };
+    return out;
+  }
+
+  function toDraft(d) {
+    const picks = {};
+    for (const c of d.rubric.criteria) {
+      const m = d.marks[c.key];
+      if (m == null) continue;
+      if (c.kind === "judgement") picks[c.key] = m.n;
+      else if (c.kind === "check") picks[c.key] = m;
+    }
+    return { competition: COMPETITION, judge: JUDGE, entry: d.entry, texts: JSON.parse(JSON.stringify(d.texts)), picks,
+      deductions: JSON.parse(JSON.stringify(d.deductions)), reason: d.reason, at: Date.now() };
+  }
+
+  /* ---- drafts in IndexedDB: written a moment after the last edit, in order, never after removal ---- */
+  const DRAFT_MS = 400;
+  const draftKey = (entry) => `draft:${COMPETITION}:${JUDGE}:${entry}`;
+  const queueDraft = (fn) => (S.draftChain = S.draftChain.then(fn).catch((e) => banner(String(e))));
+
+  function edited(d) {
+    S.drafts.set(d.entry, toDraft(d));
+    S.draftsDirty.add(d.entry);
+    formEl.dataset.draft = "pending";
+    clearTimeout(S.draftTimer);
+    S.draftTimer = setTimeout(saveDrafts, DRAFT_MS);
+    renderFooter();
+  }
+
+  function saveDrafts() {
+    clearTimeout(S.draftTimer);
+    S.draftTimer = 0;
+    const entries = [...S.draftsDirty];
+    S.draftsDirty.clear();
+    return queueDraft(async () => {
+      for (const entry of entries) {
+        const rec = S.drafts.get(entry);
+        if (rec) await store.setMeta(draftKey(entry), rec);
+      }
+      if (!S.draftsDirty.size && S.open) formEl.dataset.draft = "saved";
+    });
+  }
+
+  function dropDraft(entry) {
+    S.drafts.delete(entry);
+    S.draftsDirty.delete(entry);
+    return queueDraft(() => store.delMeta(draftKey(entry)));
+  }
+
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden" && S.draftsDirty.size) saveDrafts(); });
+  window.addEventListener("pagehide", () => { if (S.draftsDirty.size) saveDrafts(); });
 
   function openForm(entry) {
     const [ev, en] = findEntry(entry);
@@ -243,36 +415,54 @@
     const recs = recordsOf(entry);
     const last = recs[recs.length - 1];
     const rubric = ev.rubric;
-    const draft = { entry, event: ev.key, marks: {}, deductions: {}, reason: "", replaces: null, confirm: false };
-    if (last) {
-      for (const c of rubric.criteria) {
-        const v = last.marks[c.key];
-        if (v == null) continue;
-        draft.marks[c.key] = c.kind === "check" ? v : c.kind === "measurement" ? v.map(F.parse) : F.parse(v);
-      }
-      for (const d of last.deductions) draft.deductions[d.key] = { on: true, amount: String(d.minutes ?? d.count ?? ""), reason: d.reason || "" };
-      if (last.status === "error") { draft.replaces = last.id; draft.reason = last.reason; }
+    const saved = S.drafts.get(entry) || null;
+    const d = { entry, event: ev.key, rubric, texts: {}, marks: {}, problems: {}, partial: {}, shown: new Set(),
+      deductions: {}, reason: "", replaces: null, confirm: false, restored: !!saved, foot: null };
+    const from = saved || (last ? fromRecord(rubric, last) : null);
+    for (const c of rubric.criteria) {
+      const text = from ? from.texts[c.key] : null;
+      const pick = from ? from.picks[c.key] : null;
+      if (c.kind === "score") d.texts[c.key] = text == null ? "" : String(text);
+      else if (c.kind === "measurement") d.texts[c.key] = Array.from({ length: pointsOf(c) }, (_, i) => (text && text[i] != null ? String(text[i]) : ""));
+      else if (c.kind === "judgement" && Number.isInteger(pick)) d.marks[c.key] = frac(pick);
+      else if (c.kind === "check" && typeof pick === "boolean") d.marks[c.key] = pick;
+      derive(d, c);
     }
-    draft.revision = nextRevision(entry);
+    for (const r of rubric.deductions) {
+      const x = from && from.deductions[r.key];
+      d.deductions[r.key] = { on: !!(x && x.on), amount: x ? String(x.amount ?? "") : "", reason: x ? String(x.reason ?? "") : "" };
+    }
+    if (from) d.reason = from.reason || "";
+    if (last && last.status === "error") d.replaces = last.id;
+    for (const id of Object.keys(d.problems)) d.shown.add(id); // a restored draft shows what is wrong at once
+    d.revision = nextRevision(entry);
     if (st.key === "error" && last.error.code === "revision_conflict" && last.error.latest != null) {
-      draft.revision = last.error.latest + 1;
+      d.revision = last.error.latest + 1;
     }
-    S.open = draft;
+    S.open = d;
     renderForm();
   }
 
   function closeForm() {
+    if (S.draftsDirty.size) saveDrafts();
     S.open = null;
     formEl.hidden = true;
     formEl.replaceChildren();
+    delete formEl.dataset.draft;
     listEl.hidden = false;
     renderList();
+  }
+
+  async function discardDraft(entry) {
+    if (!window.confirm(T.discard_draft_confirm)) return;
+    await dropDraft(entry);
+    openForm(entry);
   }
 
   function renderForm() {
     const d = S.open;
     const [ev, en] = findEntry(d.entry);
-    const rubric = ev.rubric;
+    const rubric = d.rubric;
     const st = entryState(ev, en);
     listEl.hidden = true;
     formEl.hidden = false;
@@ -287,123 +477,141 @@
       st.key === "error" ? h("p", { class: "error-note", role: "alert" }, st.detail,
         st.rec.error.code === "revision_conflict" ? h("span", { class: "small", text: ` — ${fmt(T.resend_as, { n: d.revision })}` }) : null,
         h("button", { type: "button", class: "link-btn", onclick: () => discard(st.rec.id), text: T.discard })) : null,
-      asked ? h("p", { class: "notice", text: fmt(T.rescore_reason, { reason: asked.reason }) }) : null);
+      asked ? h("p", { class: "notice", text: fmt(T.rescore_reason, { reason: asked.reason }) }) : null,
+      d.restored ? h("p", { class: "notice draft-note", id: "draft-note" }, T.draft_restored,
+        h("button", { type: "button", class: "link-btn", onclick: () => discardDraft(d.entry), text: T.discard_draft })) : null);
     const body = h("div", { class: "criteria" }, rubric.criteria.map((c) => criterionBlock(c)));
     const deds = rubric.deductions.length ? h("fieldset", { class: "deductions" },
       h("legend", { text: T.deductions }), rubric.deductions.map((r) => deductionBlock(r))) : null;
     const correction = d.revision > 1 ? h("label", { class: "correction" },
       h("span", { text: `${fmt(T.correction, { n: d.revision })} — ${T.correction_reason}` }),
-      h("textarea", { rows: 2, maxlength: 500, id: "correction-reason", oninput: (e) => { d.reason = e.target.value; renderFooter(); } }, d.reason)) : null;
-    put(formEl, head, notes, h("form", { class: "sheet", onsubmit: (e) => e.preventDefault() }, body, deds, correction),
-      h("div", { class: "form-foot", id: "form-foot" }));
+      h("textarea", { rows: 2, maxlength: 500, id: "correction-reason", oninput: (e) => { d.reason = e.target.value; edited(d); } }, d.reason)) : null;
+    d.foot = footer();
+    put(formEl, head, notes, h("form", { class: "sheet", onsubmit: (e) => e.preventDefault() }, body, deds, correction), d.foot.el);
+    formEl.dataset.draft = S.drafts.has(d.entry) ? "saved" : "none";
     renderFooter();
     if (d.confirm) renderConfirm();
   }
 
   function criterionBlock(c) {
     const d = S.open;
-    const box = h("div", { class: `crit kind-${c.kind}`, id: `crit-${c.key}`, "data-criterion": c.key });
-    const paint = () => {
-      const m = d.marks[c.key];
-      box.classList.toggle("empty", !filled(c, m));
-      put(box, h("div", { class: "crit-head" },
+    const box = h("div", { class: `crit kind-${c.kind}`, id: `crit-${c.key}`, "data-criterion": c.key },
+      h("div", { class: "crit-head" },
         h("span", { class: "crit-name", text: nameOf(c.name) }),
         h("span", { class: "crit-max", text: c.kind === "measurement" && c.measure ? `${c.measure.points} × ${c.measure.unit}` : `${T.of} ${F.str(F.mul(F.parse(c.max), F.parse(c.weight) || ONE))}` })),
-        c.help ? h("div", { class: "small", text: nameOf(c.help) }) : null, control(c, paint));
-      renderFooter();
-    };
-    paint();
+      c.help ? h("div", { class: "small", text: nameOf(c.help) }) : null);
+    const sync = () => { box.classList.toggle("empty", !filled(c, d.marks[c.key])); ctl.sync(); };
+    const changed = () => { derive(d, c); sync(); edited(d); };
+    const ctl = control(c, d, changed, sync);
+    box.append(ctl.el);
+    sync();
     return box;
   }
 
-  function control(c, paint) {
-    const d = S.open;
-    const m = d.marks[c.key];
-    const set = (v) => { if (v == null) delete d.marks[c.key]; else d.marks[c.key] = v; paint(); };
+  /* A criterion's control, built once: {el, sync}. `changed` after an edit, `sync` to repaint in place. */
+  function control(c, d, changed, sync) {
+    const typing = (input, id, write) => {
+      input.addEventListener("input", () => { write(input.value); derive(d, c); if (!d.problems[id]) d.shown.delete(id); changed(); });
+      input.addEventListener("change", () => { d.shown.add(id); sync(); });
+    };
     if (c.kind === "score") {
       const min = F.parse(c.min) || ZERO, max = F.parse(c.max), step = F.parse(c.step) || ONE;
+      const hint = `${F.str(min)}–${F.str(max)} · ${F.str(step)}`;
       const bump = (dir) => {
-        if (m == null) return set(dir > 0 ? min : max);
-        const v = dir > 0 ? F.add(m, step) : F.sub(m, step);
-        set(F.cmp(v, min) < 0 ? min : F.cmp(v, max) > 0 ? max : v);
+        const m = d.marks[c.key];
+        let v = m == null ? (dir > 0 ? min : max) : dir > 0 ? F.add(m, step) : F.sub(m, step);
+        v = F.cmp(v, min) < 0 ? min : F.cmp(v, max) > 0 ? max : v;
+        input.value = d.texts[c.key] = F.str(v);
+        d.shown.delete(c.key);
+        changed();
       };
       const input = h("input", { type: "text", inputmode: "decimal", class: "value", "aria-label": nameOf(c.name),
-        value: m == null ? "" : F.str(m), placeholder: "—" });
-      const msg = h("span", { class: "hint", text: `${F.str(min)}–${F.str(max)} · ${F.str(step)}` });
-      input.addEventListener("change", () => {
-        if (input.value.trim() === "") return set(null);
-        const v = F.parse(input.value);
-        if (!v || F.cmp(v, min) < 0 || F.cmp(v, max) > 0) {
-          msg.textContent = fmt(T.out_of_range, { value: input.value, min: F.str(min), max: F.str(max) }); msg.classList.add("bad"); return;
-        }
-        if (c.step && F.div(F.sub(v, min), step).d !== 1) {
-          msg.textContent = fmt(T.off_step, { value: input.value, step: F.str(step) }); msg.classList.add("bad"); return;
-        }
-        set(v);
-      });
-      return h("div", { class: "stepper" },
-        h("button", { type: "button", class: "big minus", "aria-label": "−", onclick: () => bump(-1), text: "−" }),
-        input,
-        h("button", { type: "button", class: "big plus", "aria-label": "+", onclick: () => bump(1), text: "+" }),
-        msg);
+        value: d.texts[c.key], placeholder: "—" });
+      typing(input, c.key, (text) => { d.texts[c.key] = text; });
+      const msg = h("span", { class: "hint", text: hint });
+      return {
+        el: h("div", { class: "stepper" },
+          h("button", { type: "button", class: "big minus", "aria-label": "−", onclick: () => bump(-1), text: "−" }),
+          input,
+          h("button", { type: "button", class: "big plus", "aria-label": "+", onclick: () => bump(1), text: "+" }),
+          msg),
+        sync() {
+          const problem = d.shown.has(c.key) ? d.problems[c.key] : null;
+          input.classList.toggle("bad", !!problem);
+          msg.classList.toggle("bad", !!problem);
+          msg.textContent = problem || hint;
+        },
+      };
     }
-    if (c.kind === "judgement") {
+    if (c.kind === "judgement" || c.kind === "check") {
+      const choices = c.kind === "judgement" ? [0, 1, 2, 3] : [true, false];
+      const same = (m, x) => (m == null ? false : c.kind === "judgement" ? F.cmp(m, frac(x)) === 0 : m === x);
+      const pick = (x) => {
+        if (same(d.marks[c.key], x)) delete d.marks[c.key]; else d.marks[c.key] = c.kind === "judgement" ? frac(x) : x;
+        changed();
+      };
       const levels = c.levels || [];
-      return h("div", { class: "levels" }, [0, 1, 2, 3].map((n) => h("button", {
-        type: "button", class: "level", "aria-pressed": m != null && F.cmp(m, frac(n)) === 0 ? "true" : "false",
-        onclick: () => set(m != null && F.cmp(m, frac(n)) === 0 ? null : frac(n)) },
-      h("strong", { text: String(n) }), h("span", { text: levels[n] ? nameOf(levels[n]) : fmt(T.level, { n }) }))));
+      const buttons = choices.map((x) => (c.kind === "judgement"
+        ? h("button", { type: "button", class: "level", "aria-pressed": "false", onclick: () => pick(x) },
+          h("strong", { text: String(x) }), h("span", { text: levels[x] ? nameOf(levels[x]) : fmt(T.level, { n: x }) }))
+        : h("button", { type: "button", class: "big", "aria-pressed": "false", onclick: () => pick(x), text: x ? T.yes : T.no })));
+      return {
+        el: h("div", { class: c.kind === "judgement" ? "levels" : "toggle" }, buttons),
+        sync() { buttons.forEach((b, i) => b.setAttribute("aria-pressed", same(d.marks[c.key], choices[i]) ? "true" : "false")); },
+      };
     }
-    if (c.kind === "check") {
-      return h("div", { class: "toggle" },
-        h("button", { type: "button", class: "big", "aria-pressed": m === true ? "true" : "false", onclick: () => set(m === true ? null : true), text: T.yes }),
-        h("button", { type: "button", class: "big", "aria-pressed": m === false ? "true" : "false", onclick: () => set(m === false ? null : false), text: T.no }));
-    }
-    const points = c.measure ? c.measure.points : 1;
     const unit = c.measure ? c.measure.unit : "";
-    const values = m ? [...m] : Array(points).fill(null);
-    return h("div", { class: "readings" }, values.map((v, i) => {
-      const input = h("input", { type: "text", inputmode: "decimal", class: "value", value: v == null ? "" : F.str(v),
+    const hint = rangeHint(c);
+    const inputs = d.texts[c.key].map((text, i) => {
+      const input = h("input", { type: "text", inputmode: "decimal", class: "value", value: text,
         "aria-label": `${nameOf(c.name)} ${fmt(T.reading, { n: i + 1 })}`, placeholder: fmt(T.reading, { n: i + 1 }) });
-      input.addEventListener("change", () => {
-        const parsed = input.value.trim() === "" ? null : F.parse(input.value);
-        if (input.value.trim() !== "" && !parsed) { input.classList.add("bad"); return; }
-        values[i] = parsed;
-        set(values.every((x) => x == null) ? null : [...values]);
-      });
-      return h("label", { class: "reading" }, input, h("span", { class: "unit", text: unit }));
-    }));
+      typing(input, `${c.key}:${i}`, (t) => { d.texts[c.key][i] = t; });
+      return input;
+    });
+    const msg = h("span", { class: "hint", text: hint });
+    return {
+      el: h("div", { class: "readings" }, inputs.map((input) => h("label", { class: "reading" }, input, h("span", { class: "unit", text: unit }))), msg),
+      sync() {
+        let first = "";
+        inputs.forEach((input, i) => {
+          const id = `${c.key}:${i}`;
+          const problem = d.shown.has(id) ? d.problems[id] : null;
+          input.classList.toggle("bad", !!problem);
+          if (problem && !first) first = `${fmt(T.reading, { n: i + 1 })}: ${problem}`;
+        });
+        msg.textContent = first || hint;
+        msg.classList.toggle("bad", !!first);
+        msg.hidden = !msg.textContent;
+      },
+    };
   }
 
   function deductionBlock(rule) {
     const d = S.open;
-    const box = h("div", { class: "deduction", id: `ded-${rule.key}` });
-    const paint = () => {
-      const cur = d.deductions[rule.key];
-      const on = !!(cur && cur.on);
-      const amountField = rule.kind === "per_minute" || rule.kind === "per_occurrence";
-      const took = on ? deductionAmount(rule, cur) : null;
-      put(box, 
-        h("button", { type: "button", class: "big toggle-ded", "aria-pressed": on ? "true" : "false",
-          onclick: () => { d.deductions[rule.key] = { on: !on, amount: cur ? cur.amount : "", reason: cur ? cur.reason : "" }; paint(); } },
-        nameOf(rule.name)),
-        on && amountField ? h("label", { class: "amount" },
-          h("input", { type: "number", min: 0, step: 1, inputmode: "numeric", value: cur.amount,
-            oninput: (e) => { cur.amount = e.target.value; renderFooter(); }, onchange: paint }),
-          h("span", { text: rule.kind === "per_minute" ? T.minutes : T.count })) : null,
-        on ? h("input", { type: "text", class: "reason", maxlength: 500, placeholder: T.reason, "aria-label": T.reason,
-          value: cur.reason, oninput: (e) => { cur.reason = e.target.value; } }) : null,
-        on ? h("span", { class: "took", text: took === "dq" ? T.disqualify : `−${F.str(took)}` }) : null);
-      renderFooter();
+    const cur = d.deductions[rule.key];
+    const changed = () => { sync(); edited(d); };
+    const toggle = h("button", { type: "button", class: "big toggle-ded", "aria-pressed": "false",
+      onclick: () => { cur.on = !cur.on; changed(); } }, nameOf(rule.name));
+    const amount = hasAmount(rule) ? h("input", { type: "number", min: 0, step: 1, inputmode: "numeric", value: cur.amount,
+      oninput: (e) => { cur.amount = e.target.value; changed(); } }) : null;
+    const amountBox = amount ? h("label", { class: "amount" }, amount, h("span", { text: rule.kind === "per_minute" ? T.minutes : T.count })) : null;
+    const reason = h("input", { type: "text", class: "reason", maxlength: 500, placeholder: T.reason, "aria-label": T.reason,
+      value: cur.reason, oninput: (e) => { cur.reason = e.target.value; edited(d); } });
+    const took = h("span", { class: "took" });
+    const sync = () => {
+      toggle.setAttribute("aria-pressed", cur.on ? "true" : "false");
+      for (const el of [amountBox, reason, took]) if (el) el.hidden = !cur.on;
+      if (amount) amount.classList.toggle("bad", badAmount(rule, cur) && String(cur.amount).trim() !== "");
+      const t = cur.on ? deductionAmount(rule, cur) : null;
+      took.textContent = t == null ? "" : t === "dq" ? T.disqualify : `−${F.str(t)}`;
     };
-    paint();
-    return box;
+    sync();
+    return h("div", { class: "deduction", id: `ded-${rule.key}` }, toggle, amountBox, reason, took);
   }
 
   function summary() {
     const d = S.open;
-    const [ev] = findEntry(d.entry);
-    const rubric = ev.rubric;
+    const rubric = d.rubric;
     let total = ZERO, max = ZERO, measured = false;
     const empty = [];
     for (const c of rubric.criteria) {
@@ -423,35 +631,52 @@
     }
     const marked = rubric.criteria.length - empty.length;
     const hasDed = Object.values(d.deductions).some((x) => x.on);
-    const badAmount = rubric.deductions.some((r) => {
-      const cur = d.deductions[r.key];
-      return cur && cur.on && (r.kind === "per_minute" || r.kind === "per_occurrence") && !/^\d+$/.test(String(cur.amount).trim());
-    });
+    const amountBad = rubric.deductions.some((r) => badAmount(r, d.deductions[r.key]));
+    const partial = rubric.criteria.filter((c) => d.partial[c.key]).map((c) => nameOf(c.name));
+    const refused = Object.keys(d.problems).length > 0;
     const needAll = rubric.aggregate_on === "total" && marked > 0;
-    const ok = (marked > 0 || hasDed) && !(needAll && empty.length) && !badAmount && (d.revision === 1 || d.reason.trim() !== "");
+    const ok = (marked > 0 || hasDed) && !(needAll && empty.length) && !amountBad && !refused && !partial.length
+      && (d.revision === 1 || d.reason.trim() !== "");
     const parts = rubric.criteria.some((c) => c.part);
-    return { total, max: measured || parts ? null : max, measured, empty, dq, ok, needAll, decimals: rubric.decimals ?? 2 };
+    return { total, max: measured || parts ? null : max, measured, empty, dq, ok, needAll, partial, refused,
+      decimals: rubric.decimals ?? 2 };
+  }
+
+  /* The footer, built once with the form; renderFooter updates it in place. */
+  function footer() {
+    const subtotal = h("strong", { id: "subtotal" });
+    const of = h("span", { class: "small" });
+    const empties = h("div", { class: "empties", id: "empties" });
+    const fix = h("div", { class: "fix", id: "fix", role: "status" });
+    const review = h("button", { type: "button", class: "big primary", id: "review",
+      onclick: () => { S.open.confirm = true; renderConfirm(); }, text: T.review });
+    const el = h("div", { class: "form-foot", id: "form-foot" },
+      h("div", { class: "subtotal" }, h("span", { class: "small", text: T.subtotal }), subtotal, of),
+      h("div", { class: "foot-notes" }, empties, fix), review);
+    return { el, subtotal, of, empties, fix, review };
   }
 
   function renderFooter() {
-    const foot = document.getElementById("form-foot");
-    if (!foot || !S.open) return;
+    const f = S.open && S.open.foot;
+    if (!f) return;
     const s = summary();
-    put(foot, 
-      h("div", { class: "subtotal" }, h("span", { class: "small", text: T.subtotal }),
-        h("strong", { id: "subtotal", text: s.dq ? T.disqualify : F.show(s.total, s.decimals) }),
-        h("span", { class: "small", text: `${s.max ? ` ${T.of} ${F.show(s.max, s.decimals)}` : ""}${s.measured ? ` · ${T.measured_by_server}` : ""}` })),
-      h("div", { class: `empties${s.empty.length ? "" : " done"}`, id: "empties" },
-        s.empty.length ? `${T.empty}: ${s.empty.join("、")}` : T.all_marked,
-        s.needAll && s.empty.length ? h("span", { class: "small", text: ` (${T.required})` }) : null),
-      h("button", { type: "button", class: "big primary", id: "review", disabled: !s.ok,
-        onclick: () => { S.open.confirm = true; renderConfirm(); }, text: T.review }));
+    f.subtotal.textContent = s.dq ? T.disqualify : F.show(s.total, s.decimals);
+    f.of.textContent = `${s.max ? ` ${T.of} ${F.show(s.max, s.decimals)}` : ""}${s.measured ? ` · ${T.measured_by_server}` : ""}`;
+    f.empties.classList.toggle("done", !s.empty.length);
+    put(f.empties, s.empty.length ? `${T.empty}: ${s.empty.join("、")}` : T.all_marked,
+      s.needAll && s.empty.length ? h("span", { class: "small", text: ` (${T.required})` }) : null);
+    const fixes = [];
+    if (s.refused) fixes.push(T.fix_boxes);
+    if (s.partial.length) fixes.push(fmt(T.partial_readings, { criteria: s.partial.join("、") }));
+    f.fix.textContent = fixes.join(" ");
+    f.fix.hidden = !fixes.length;
+    f.review.disabled = !s.ok;
   }
 
   function markText(c, m) {
     if (m == null) return "—";
     if (c.kind === "check") return m ? T.yes : T.no;
-    if (c.kind === "measurement") return m.map((v) => (v == null ? "—" : F.str(v))).join(" / ") + ` ${c.measure ? c.measure.unit : ""}`;
+    if (c.kind === "measurement") return m.map((v) => (v == null ? "—" : v)).join(" / ") + ` ${c.measure ? c.measure.unit : ""}`;
     if (c.kind === "judgement") { const lv = (c.levels || [])[m.n]; return `${F.str(m)}${lv ? ` · ${nameOf(lv)}` : ""}`; }
     return F.str(m);
   }
@@ -460,8 +685,8 @@
     const d = S.open;
     const [ev, en] = findEntry(d.entry);
     const s = summary();
-    const rows = ev.rubric.criteria.map((c) => h("tr", {}, h("th", { text: nameOf(c.name) }), h("td", { class: "num", text: markText(c, d.marks[c.key]) })));
-    for (const r of ev.rubric.deductions) {
+    const rows = d.rubric.criteria.map((c) => h("tr", {}, h("th", { text: nameOf(c.name) }), h("td", { class: "num", text: markText(c, d.marks[c.key]) })));
+    for (const r of d.rubric.deductions) {
       const cur = d.deductions[r.key];
       if (!cur || !cur.on) continue;
       const took = deductionAmount(r, cur);
@@ -485,16 +710,15 @@
 
   async function send() {
     const d = S.open;
-    if (!d) return;
-    const [ev] = findEntry(d.entry);
+    if (!d || !summary().ok) return;
     const marks = {};
-    for (const c of ev.rubric.criteria) {
+    for (const c of d.rubric.criteria) {
       const m = d.marks[c.key];
       if (!filled(c, m)) continue;
-      marks[c.key] = c.kind === "check" ? m : c.kind === "judgement" ? m.n : c.kind === "measurement" ? m.map(F.str) : F.str(m);
+      marks[c.key] = c.kind === "check" ? m : c.kind === "judgement" ? m.n : c.kind === "measurement" ? [...m] : F.str(m);
     }
     const deductions = [];
-    for (const r of ev.rubric.deductions) {
+    for (const r of d.rubric.deductions) {
       const cur = d.deductions[r.key];
       if (!cur || !cur.on) continue;
       const item = { key: r.key, reason: cur.reason.trim() };
@@ -510,6 +734,7 @@
     await store.put(rec); // durable in the tablet before it goes anywhere
     S.records.set(rec.id, rec);
     if (d.replaces) { await store.del(d.replaces); S.records.delete(d.replaces); }
+    await dropDraft(d.entry); // the sheet holds the marks now
     closeForm();
     pump();
     nudge();
@@ -517,8 +742,10 @@
 
   async function discard(id) {
     if (!window.confirm(T.discard_confirm)) return;
+    const r = S.records.get(id);
     await store.del(id);
     S.records.delete(id);
+    if (r) await dropDraft(r.entry);
     closeForm();
     nudge();
   }
@@ -624,6 +851,15 @@
     const r = m.id ? S.records.get(m.id) : null;
     if (!r) { banner(m.message); return; }
     S.inflight.delete(m.id);
+    if (m.code === "server_error" && (r.retries || 0) < SERVER_RETRIES) {
+      // not stored, and not the sheet's fault: it stays waiting and goes again after a pause
+      r.retries = (r.retries || 0) + 1;
+      r.notBefore = Date.now() + RETRY_MS * 2 ** (r.retries - 1);
+      await store.put(r);
+      refreshTile(r.entry);
+      pump();
+      return;
+    }
     r.status = "error";
     r.error = { code: m.code, message: m.message, latest: m.latest ?? null };
     await store.put(r);
@@ -640,12 +876,12 @@
     const perSecond = (S.hello.limits && S.hello.limits.per_second) || 20;
     const gap = Math.ceil(2000 / perSecond);
     const busy = new Set([...S.inflight].map((id) => S.records.get(id)).filter(Boolean).map((r) => r.entry));
+    let later = Infinity; // when a sheet held back now may go
     for (const r of waiting()) {
       if (S.inflight.size >= MAX_INFLIGHT) break;
-      if (S.inflight.has(r.id)) continue;
-      if (busy.has(r.entry)) { busy.add(r.entry); continue; }
-      const wait = S.nextSend - Date.now();
-      if (wait > 0) { S.pumpTimer = setTimeout(pump, wait); return; }
+      if (S.inflight.has(r.id) || busy.has(r.entry)) continue;
+      if (r.notBefore > Date.now()) { busy.add(r.entry); later = Math.min(later, r.notBefore); continue; } // after a server_error
+      if (S.nextSend > Date.now()) { later = Math.min(later, S.nextSend); break; }
       const { id, entry, revision, marks, deductions, reason } = r;
       if (!sendFrame({ type: "submit", sheet: { id, entry, revision, marks, deductions, reason } })) return;
       S.inflight.add(id);
@@ -653,6 +889,7 @@
       S.nextSend = Date.now() + gap;
       refreshTile(entry);
     }
+    if (later < Infinity) S.pumpTimer = setTimeout(pump, later - Date.now());
   }
 
   function refresh() {
@@ -666,6 +903,7 @@
     db = await openDb();
     for (const r of await store.all()) if (mine(r)) S.records.set(r.id, r);
     S.rescore = (await store.meta(metaKey("rescore"))) || {};
+    for (const d of (await store.metaFrom(draftKey(""))) || []) if (d && d.judge === JUDGE && d.competition === COMPETITION) S.drafts.set(d.entry, d);
     const cached = await store.meta(metaKey("hello"));
     if (cached && !S.hello) {
       S.hello = cached;

@@ -9,21 +9,14 @@ list and the form at a tablet's 1280×800 go to the test's temporary folder (pri
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 from playwright.sync_api import Browser, Page, expect
 
-from scoreboard.store.engine import make_engine, session
-from scoreboard.store.load import set_event_state
-from tests.e2e.servers import free_port, serving
+from tests.e2e.tablet_server import stored_sheets, tablet_server
 from tests.support import COMPETITION, EIGHTY
 
 pytestmark = pytest.mark.e2e
@@ -42,26 +35,8 @@ CUP: dict[str, Any] = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
     """(base URL, j1's login link, database file)."""
-    folder = tmp_path_factory.mktemp("tablet")
-    db = folder / "tablet.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "e2e-secret", "LANG": "C"}
-    (folder / "cup.toml").write_text(tomli_w.dumps(CUP), encoding="utf-8")
-    cli = [sys.executable, "-m", "scoreboard.cli"]
-    subprocess.run([*cli, "init", str(folder / "cup.toml")], env=env, check=True, capture_output=True)
-    engine = make_engine(f"sqlite:///{db}")
-    with session(engine, write=True) as s:
-        for event in ("hot", "other", "wall"):
-            set_event_state(s, "cup", event, "open", actor="test")
-        s.commit()
-    engine.dispose()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    out = subprocess.run([*cli, "judges", "tokens", "cup", "--judge", "j1", "--base-url", base], env=env, check=True,
-                         capture_output=True, text=True).stdout
-    link = out.split("\t")[2].strip()
-    with serving([*cli, "serve", "--port", str(port)], port, folder / "serve.log", env) as served:
-        assert served == base
-        yield base, link, db
+    with tablet_server(tmp_path_factory.mktemp("tablet"), CUP, ["j1"]) as served:
+        yield served.base, served.links["j1"], served.db
 
 
 def score(page: Page, entry: str, marks: dict[str, Any], shots: Path | None = None) -> None:
@@ -92,10 +67,7 @@ def score(page: Page, entry: str, marks: dict[str, Any], shots: Path | None = No
 
 
 def stored(db: Path) -> list[tuple[str, str, int]]:
-    with sqlite3.connect(db) as c:
-        return c.execute("SELECT sheet.uid, entry.key, sheet.revision FROM sheet "
-                         "JOIN entry ON entry.id = sheet.entry_id JOIN judge ON judge.id = sheet.judge_id "
-                         "WHERE judge.key = 'j1' ORDER BY sheet.id").fetchall()
+    return [(uid, entry, revision) for uid, entry, revision, _marks, _deds in stored_sheets(db, "j1")]
 
 
 def test_scores_survive_going_offline_and_a_reload(server: tuple[str, str, Path], browser: Browser,
