@@ -28,6 +28,7 @@ from judges import registry as judge_registry
 from judges import socket as judge_socket
 from judges import tablet as judge_tablet
 from judges.protocol import Limits
+from scoreboard.events import Event as DomainEvent
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus, make_bus
@@ -108,9 +109,16 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         key = str(settings.secret_key) or await run_in_threadpool(server_key, db)
         bus = make_bus(settings.broadcast_url)
         book = StandingsBook(db)
+        boards = _boards(book, settings)
         sockets = judge_registry.JudgeSockets(judge_limits)
+
+        async def settle(event: DomainEvent) -> None:
+            """This process's book and boards apply a change before the request that made it returns."""
+            await run_in_threadpool(book.apply, event)
+            boards.hub.changed(event)
+
         state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=make_templates(),
-                      judges=sockets, boards=_boards(book, settings), events=EventService(db, bus),
+                      judges=sockets, boards=boards, events=EventService(db, bus, settle),
                       console=console.Console(cards=_judge_cards, revoke=judge_registry.revoke_judge,
                                               device=sockets.status),
                       session_key=key)

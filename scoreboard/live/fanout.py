@@ -79,6 +79,13 @@ class Subscriber:
             return  # sent inline: the common case
         self._task = asyncio.get_running_loop().create_task(_finish(coro, waiting))
 
+    def reset(self) -> None:
+        """What waits is out of date (what the audience may see changed): drop it; a send under
+        way is followed by a fresh full state (``catch_up``)."""
+        self.backlog.clear()
+        if self.busy:
+            self.behind = True
+
     def close(self) -> None:
         self.closed = True
         self.backlog.clear()

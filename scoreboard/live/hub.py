@@ -10,8 +10,13 @@ replaces, so a board that missed frames is right again with the next one.
 The hub is fed domain events (after the standings book applied them) and marks their events
 *dirty*; its loop renders each dirty event at most once per ``interval`` (bursts coalesce), once
 per topic that has subscribers however many there are, and offers the same string to every
-subscriber (``fanout.Subscriber``). A frame equal to the last one is not sent, so a frozen
-public board stays still while the organizer's keeps moving. When an entry's scoring completes,
+subscriber (``fanout.Subscriber``). A change of what an audience may see (``EventChanged``,
+``CompetitionChanged``: a new state or visibility, blind judging) also *forgets* at once what was
+rendered of the event before it: the cached frames go, waiting backlogs are dropped, and a render
+that was already under way when the change came is thrown away (each event has a *generation*,
+bumped by a change) — so once the change is applied, no frame made before it is sent. A frame
+equal to the last one is not sent, so a frozen public board stays still while the organizer's
+keeps moving. When an entry's scoring completes,
 the renderer may add a *reveal* frame (the score-reveal card). Nothing here reads a request or
 assumes one process: what to show comes from the book, which comes from the store.
 """
@@ -27,7 +32,7 @@ from typing import Any, Protocol
 
 from starlette.concurrency import run_in_threadpool
 
-from scoreboard.events import CompetitionChanged, Event
+from scoreboard.events import CompetitionChanged, Event, EventChanged
 from scoreboard.live.fanout import Send, Subscriber
 
 LEVELS = ("public", "organizer")
@@ -67,17 +72,32 @@ class Hub:
         self._cache: dict[Topic, str] = {}
         self._complete: dict[tuple[str, str], frozenset[str]] = {}
         self._dirty: set[tuple[str, str]] = set()
+        self._generation: dict[tuple[str, str], int] = {}
         self._wake = asyncio.Event()
 
     # -- input -------------------------------------------------------------------------------
     def changed(self, event: Event) -> None:
-        """Note a domain event; its event (or every watched event of its competition) is dirty."""
+        """Note a domain event; its event (or every watched event of its competition) is dirty;
+        a change of what may be seen forgets what was rendered before it (see the module)."""
         key = getattr(event, "event", None)  # SheetAccepted, EventChanged, EntryLocked name their event
         if isinstance(key, str):
-            self._dirty.add((event.competition, key))
+            keys = {(event.competition, key)}
         elif isinstance(event, CompetitionChanged):
-            self._dirty.update((t.competition, t.event) for t in self._subs if t.competition == event.competition)
+            keys = {(t.competition, t.event) for t in self._subs if t.competition == event.competition}
+        else:
+            keys = set()
+        if isinstance(event, EventChanged | CompetitionChanged):
+            self._forget(keys)
+        self._dirty.update(keys)
         self._wake.set()
+
+    def _forget(self, keys: set[tuple[str, str]]) -> None:
+        for k in keys:
+            self._generation[k] = self._generation.get(k, 0) + 1
+        for t in [t for t in self._cache if (t.competition, t.event) in keys]:
+            del self._cache[t]
+            for sub in self._subs.get(t, ()):
+                sub.reset()
 
     # -- subscribers -------------------------------------------------------------------------
     @contextlib.asynccontextmanager
@@ -89,11 +109,11 @@ class Hub:
             self._subs.setdefault(t, set()).add(sub)
         try:
             missing = [t for t in topics if t not in self._cache]
-            if missing:
+            cached = [t for t in topics if t in self._cache]
+            for t in cached:
+                sub.offer(self._cache[t])
+            if missing:  # rendered, cached and offered to the topics' subscribers, this one too
                 await self._render({(t.competition, t.event) for t in missing}, only=set(missing))
-            for t in topics:
-                if t in self._cache:
-                    sub.offer(self._cache[t])
             yield sub
         finally:
             sub.close()
@@ -133,33 +153,44 @@ class Hub:
                 watched.setdefault((t.competition, t.event), []).append(t)
         if not watched:
             return
-        frames = await run_in_threadpool(self._frames, watched, only is None)
-        for topic, frame in frames:
-            for sub in list(self._subs.get(topic, ())):
-                sub.offer(frame)
+        began = {k: self._generation.get(k, 0) for k in watched}
+        rendered = await run_in_threadpool(self._frames, watched, only is None)
+        for key, complete, frames in rendered:
+            if self._generation.get(key, 0) != began[key]:  # changed meanwhile: render it again
+                self._dirty.add(key)
+                self._wake.set()
+                continue
+            if complete is not None:
+                self._complete[key] = complete
+            for topic, frame, state in frames:
+                if state:
+                    if self._cache.get(topic) == frame:
+                        continue
+                    self._cache[topic] = frame
+                for sub in list(self._subs.get(topic, ())):
+                    sub.offer(frame)
 
-    def _frames(self, watched: dict[tuple[str, str], list[Topic]], changes: bool) -> list[tuple[Topic, str]]:
-        """Every frame to send, each rendered once (in a worker thread). ``changes``: a render
-        for a change (entries that completed since the last one get reveal frames), not for a
-        newcomer's first state."""
-        out: list[tuple[Topic, str]] = []
-        for (competition, event), topics in sorted(watched.items(), key=lambda kv: kv[0]):
+    def _frames(self, watched: dict[tuple[str, str], list[Topic]],
+                changes: bool) -> list[tuple[tuple[str, str], frozenset[str] | None, list[tuple[Topic, str, bool]]]]:
+        """Every frame to send, each rendered once (in a worker thread), by event: (event, its
+        complete entries to remember or None, [(topic, frame, whether it is the topic's state)]).
+        ``changes``: a render for a change (entries that completed since the last one get reveal
+        frames), not for a newcomer's first state. Nothing here changes the hub: the loop does."""
+        out = []
+        for key, topics in sorted(watched.items(), key=lambda kv: kv[0]):
             try:
-                snap = self.renderer.snapshot(competition, event)
+                snap = self.renderer.snapshot(*key)
             except (KeyError, LookupError):
                 continue
-            before = self._complete.get((competition, event))
-            if changes or before is None:
-                self._complete[(competition, event)] = snap.complete
+            before = self._complete.get(key)
             done = sorted(snap.complete - before) if before is not None and changes else []
+            frames: list[tuple[Topic, str, bool]] = []
             for t in topics:
-                frame = self.renderer.fragment(snap, t.level, t.variant)
+                frames.append((t, self.renderer.fragment(snap, t.level, t.variant), True))
                 self.renders += 1
-                if self._cache.get(t) != frame:
-                    self._cache[t] = frame
-                    out.append((t, frame))
                 for entry in done:
                     card = self.renderer.reveal(snap, entry, t.level, t.variant)
                     if card:
-                        out.append((t, card))
+                        frames.append((t, card, False))
+            out.append((key, snap.complete if changes or before is None else None, frames))
         return out

@@ -174,7 +174,7 @@ async def save(request: Request, ctx: Ctx) -> Response:
     moved = row.visibility != values["visibility"]
     if moved:
         await request.state.events.set_visibility(c, e, values["visibility"], ctx.actor, values["reason"])
-    if changed:
-        await request.state.bus.publish(CompetitionChanged(c))
+    if changed:  # names, blind judging, the reveal card: settled before the page answers
+        await request.state.events.changed(CompetitionChanged(c))
     notice = _("Saved.") if changed or moved else _("Nothing changed.")
     return render(request, "console/event_edit.html", await run_in_threadpool(_page, request, ctx, notice=notice))

@@ -3,7 +3,10 @@
 Visibility rules live here, in one place: a blind event shows blind codes only until it is
 published; a ``progress`` event shows how many entries are scored, no totals; a ``frozen`` event
 shows its snapshot (the standings at the moment of freezing: the caller passes those); a
-``hidden`` event shows nothing until published. Judges are never named on a public page.
+``hidden`` event shows nothing of its scoring until published — no totals, no progress. Judges
+are never named on a public page, and a blind event's rows carry its blind codes, never the
+organizer's entry keys (which can follow the order of a file): ``Row.dom`` is the id a row has
+on the page.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ class AwardView:
 
 @dataclass(frozen=True)
 class Row:
-    key: str
+    dom: str  # the row's id on the page: the entry key, or the blind code in a blind event
     rank: str
     code: str
     title: str
@@ -61,6 +64,7 @@ class EventPage:
     notice: str
     self_url: str
     rows: list[Row] = field(default_factory=list)
+    progress: bool = True  # whether how many entries are scored may be shown
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class EventCard:
     scored: int
     percent: int
     leader: str
+    progress: bool = True  # whether scored and percent may be shown
 
 
 @dataclass(frozen=True)
@@ -114,8 +119,17 @@ def shows_names(event: Event, state: str) -> bool:
     return state == "published" or not event.blind
 
 
-def shows_anything(event: Event, state: str) -> bool:
+def shows_progress(event: Event, state: str) -> bool:
+    """How many entries are scored: shown unless the event is hidden (and not yet published)."""
     return state == "published" or event.visibility != "hidden"
+
+
+def dom_id(event: Event, code: str, key: str, n: int) -> str:
+    """A row's id on a public page: a blind event's rows are known by their codes (or their
+    place, should one lack a code), never by the organizer's entry keys."""
+    if not event.blind:
+        return key
+    return f"c-{code}" if code else f"n-{n}"
 
 
 def rubric_note(event: Event) -> str:
@@ -130,38 +144,41 @@ def _team_names(competition: Competition) -> dict[str, str]:
     return {t.key: t.name.get(i18n.current()) for t in competition.teams}
 
 
-def _rows(competition: Competition, standings: list[Standing], names: bool) -> list[Row]:
+def _rows(competition: Competition, event: Event, standings: list[Standing], names: bool) -> list[Row]:
     locale = i18n.current()
     teams = _team_names(competition)
     return [
-        Row(key=s.entry.key, rank="" if s.rank is None else (f"{s.rank}=" if s.shared else str(s.rank)),
+        Row(dom=dom_id(event, s.entry.code, s.entry.key, n),
+            rank="" if s.rank is None else (f"{s.rank}=" if s.shared else str(s.rank)),
             code=s.entry.code, title=s.entry.title if names else "", team=teams.get(s.entry.team, "") if names else "",
             total="—" if s.result.shown is None else (_("DQ") if s.result.disqualified else
                                                       fixed(s.result.shown, s.result.decimals)),
             awards=[AwardView(t.key, t.name.get(locale)) for _r, t in s.awards],
             state=str(s.result.state), state_label=_(STATE_LABELS.get(str(s.result.state), str(s.result.state))))
-        for s in standings
+        for n, s in enumerate(standings, 1)
     ]
 
 
 def event_page(competition: Competition, event: Event, state: str, standings: list[Standing], url: str) -> EventPage:
-    names = shows_names(event, state)
+    names, progress = shows_names(event, state), shows_progress(event, state)
     rows: list[Row] = []
-    if not shows_anything(event, state):
+    if not progress:
         notice = _("This event's results are not public yet.")
     elif not shows_scores(event, state):
         notice = _("Scores are shown when the organizer publishes them.")
     else:
-        notice, rows = "", _rows(competition, standings, names)
+        notice, rows = "", _rows(competition, event, standings, names)
     return EventPage(
         competition=competition.name.get(i18n.current()), event=event.name.get(i18n.current()),
         state_label=_(EVENT_STATES.get(state, state)), rubric_note=rubric_note(event),
-        scored=sum(1 for s in standings if s.result.state != "pending"), entries=len(standings), blind=event.blind,
-        show_names=names, notice=notice, self_url=url, rows=rows)
+        scored=sum(1 for s in standings if s.result.state != "pending") if progress else 0,
+        entries=len(standings), blind=event.blind, show_names=names, notice=notice, self_url=url, rows=rows,
+        progress=progress)
 
 
 def event_card(event: Event, state: str, standings: list[Standing], teams: dict[str, str]) -> EventCard:
-    scored = sum(1 for s in standings if s.result.state != "pending")
+    progress = shows_progress(event, state)
+    scored = sum(1 for s in standings if s.result.state != "pending") if progress else 0
     leader = ""
     if standings and standings[0].rank == 1 and shows_scores(event, state):
         top = standings[0]
@@ -170,7 +187,7 @@ def event_card(event: Event, state: str, standings: list[Standing], teams: dict[
             who = top.entry.code
         leader = f"{who} {fixed(top.result.shown or Fraction(0), top.result.decimals)}"
     return EventCard(event.key, event.name.get(i18n.current()), len(standings), scored,
-                     round(100 * scored / len(standings)) if standings else 0, leader)
+                     round(100 * scored / len(standings)) if standings else 0, leader, progress)
 
 
 def teams_page(competition: Competition, rows: list[TeamStanding]) -> TeamsPage:
