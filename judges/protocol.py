@@ -28,6 +28,7 @@ CLOSE_NORMAL = 1000
 CLOSE_GOING_AWAY = 1001
 CLOSE_FLOOD = 1008
 CLOSE_TOO_BIG = 1009
+CLOSE_INTERNAL = 1011
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_IDLE = 4408
 CLOSE_TOO_MANY = 4409
@@ -145,7 +146,7 @@ def rubric_view(rubric: Rubric) -> dict[str, Any]:
         "levels": [_text(level) for level in c.levels],
         "measure": None if c.measure is None else {
             "points": c.measure.points, "unit": c.measure.unit, "target": str(c.measure.target),
-            "value": _num(c.measure.value)},
+            "value": _num(c.measure.value), "min": _num(c.measure.lowest), "max": _num(c.measure.highest)},
         "help": _text(c.help),
     } for c in rubric.criteria]
     deductions = [{

@@ -10,6 +10,7 @@ group commit; acks are matched by sheet id, not by order. The protocol is in
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from datetime import UTC, datetime
@@ -183,6 +184,10 @@ async def judge_socket(ws: WebSocket) -> None:
     sockets.add(connection)
     try:
         await JudgeSession(ws, connection, service, sockets.limits).run(hello)
+    except Exception:  # a bug, never an input: the tablet still hears a close code, and reconnects
+        log.exception("the socket of judge %s failed", identity.judge)
+        with contextlib.suppress(Exception):
+            await ws.close(protocol.CLOSE_INTERNAL, "server error")
     finally:
         sockets.remove(connection)
 

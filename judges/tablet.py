@@ -52,6 +52,8 @@ def strings() -> dict[str, str]:
         "retry_in": _("retrying in {s} s"), "waiting_n": _("{n} sheets waiting to send"),
         "waiting_none": _("All sheets received"),
         "signed_out": _("Your login card no longer works: ask the organizer for a new card and scan it."),
+        "elsewhere": _("Your login card is now in use on other devices, so this one stopped. Reload the page to "
+                       "score here again; your sheets are kept."),
         "state_todo": _("to score"), "state_waiting": _("waiting to send"), "state_sent": _("sent"),
         "state_received": _("received ✓ #{seq}"), "state_rescore": _("needs re-score"),
         "state_locked": _("locked"), "state_error": _("not stored"),

@@ -769,6 +769,9 @@
     S.inflight.clear();
     clearInterval(S.pingTimer); clearTimeout(S.pumpTimer); clearTimeout(S.nudgeTimer); S.nudgeTimer = 0;
     if (code === 4401) { S.signedOut = true; banner(T.signed_out); refresh(); return; }
+    // the card was opened on more devices than it may be: this one gave way, and stays quiet
+    // (reconnecting would close another device's socket in turn); a reload takes the card back
+    if (code === 4409) { S.signedOut = true; banner(T.elsewhere); refresh(); return; }
     const base = Math.min(30000, 1000 * 2 ** S.attempt);
     const delay = Math.round(base / 2 + Math.random() * base / 2); // exponential backoff, equal jitter
     S.attempt = Math.min(S.attempt + 1, 10);

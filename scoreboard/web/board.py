@@ -13,7 +13,9 @@ equal to ``ORGANIZER_KEY`` — for the projector's kiosk browser, which nobody s
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+import logging
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -37,6 +39,9 @@ from scoreboard.web import boardview, pages
 from scoreboard.web.console_auth import signed_in
 from scoreboard.web.live import BoardRenderer, variant_of
 from scoreboard.web.templating import render
+
+LISTEN_ONLY = 16  # messages a board socket may send (it needs none) before it is closed with 1008
+log = logging.getLogger("scoreboard.board")
 
 
 @dataclass
@@ -188,10 +193,18 @@ async def board_socket(ws: WebSocket) -> None:
     boards.sockets.add(ws)
     try:
         async with boards.hub.subscribe([Topic(c, k, level, variant) for k in keys], ws.send_text):
+            heard = 0
             while (await ws.receive())["type"] != "websocket.disconnect":
-                pass  # boards only listen; anything a client sends is ignored
+                heard += 1  # boards only listen: what a client sends is ignored, a stream of it refused
+                if heard > LISTEN_ONLY:
+                    await ws.close(code=1008, reason="a board only listens")
+                    return
     except WebSocketDisconnect:
         pass
+    except Exception:  # a bug, never an input: the board still hears a close code, and reconnects
+        log.exception("a board socket of %s failed", c)
+        with contextlib.suppress(Exception):
+            await ws.close(code=1011)
     finally:
         boards.sockets.discard(ws)
 
