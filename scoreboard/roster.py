@@ -4,7 +4,8 @@ Words: a *roster* is a table with a header row and one *row* per entry: the even
 name), the entry's key, its title, the team (key or name; a new name makes a new team), the
 contestants (names separated by 、 , ; — new names make new contestants of that team), a blind
 code (optional: codes are drawn for a blind event's entries without one) and, where an event's
-rubric multiplies by a factor (a dive's difficulty), that factor. Headers may be in Chinese or
+rubric multiplies by a factor (a dive's difficulty), that factor. Every cell is read as one line
+(``one_line``): a line break typed in a cell becomes a space. Headers may be in Chinese or
 English (``COLUMNS``). ``plan_import`` checks every row against the competition and against the
 other rows and lists every *bad row* with its spreadsheet row number; nothing is imported while
 a row is bad unless the organizer skips the bad rows explicitly.
@@ -22,6 +23,7 @@ from scoreboard.competition import Competition
 from scoreboard.errors import N_, Problem, UserError
 from scoreboard.rubric.numbers import number
 from scoreboard.rubric.reader import KEY
+from scoreboard.texts import CONTROL
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "event": ("event", "赛项"),
@@ -138,7 +140,7 @@ def plan_import(competition: Competition, table: list[list[str]]) -> Plan:
     for n, cells in enumerate(table[1:], start=2):
         def get(column: str, cells: list[str] = cells) -> str:
             i = cols.get(column)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
+            return one_line(cells[i]) if i is not None and i < len(cells) else ""
 
         place = f"row {n}"
         bad: list[Problem] = []
@@ -194,6 +196,12 @@ def plan_import(competition: Competition, table: list[list[str]]) -> Plan:
         rows.append(Row(n, event, key, title, team, team_name, people, code, attrs, tuple(cells), tuple(bad)))
     used = {r.team for r in rows if not r.problems}
     return Plan(header, tuple(rows), (), {k: v for k, v in new_teams.items() if k in used})
+
+
+def one_line(cell: str) -> str:
+    """A cell as one line: a line break or tab typed in a spreadsheet cell becomes a space, and
+    characters no name needs (NUL, other control characters) are dropped."""
+    return " ".join(CONTROL.sub("", cell).split())
 
 
 def _new_key(prefix: str, taken: set[str]) -> str:

