@@ -54,7 +54,7 @@ def test_projector_live_reveal_freeze_and_staleness(server: str, browser: Browse
     for s in GOLDEN:  # e1 complete: 88.83 — the last judge's sheet brings the reveal card
         post(server, "/_test/c/cup/sheet", sheet("e1", s["judge"], dict(s["marks"]),
                                                  deductions=s.get("deductions", [])))
-    expect(board.locator("#entry-e1 td.total")).to_have_text("88.83", timeout=2000)
+    expect(board.locator("#entry-c-H-101 td.total")).to_have_text("88.83", timeout=2000)
     expect(board.locator("#reveal .reveal-card")).to_be_visible(timeout=2000)
     expect(board.locator("#reveal .reveal-judges li")).to_have_count(5)
     expect(board.locator("#reveal .dropped")).to_have_count(2)
@@ -66,7 +66,7 @@ def test_projector_live_reveal_freeze_and_staleness(server: str, browser: Browse
     started = time.monotonic()
     for i in range(1, 6):
         post(server, "/_test/c/cup/sheet", sheet("e2", f"j{i}", {**EIGHTY, "taste": 34}))
-    expect(board.locator("#entry-e2 td.total")).to_have_text("86.00", timeout=1000)
+    expect(board.locator("#entry-c-H-102 td.total")).to_have_text("86.00", timeout=1000)
     assert time.monotonic() - started < 1.5
     board.wait_for_timeout(3500)  # the card for e2 comes and goes
     board.screenshot(path=str(SHOTS / "projector-after-1920.png"))
@@ -74,9 +74,9 @@ def test_projector_live_reveal_freeze_and_staleness(server: str, browser: Browse
     post(server, "/_test/c/cup/e/hot/visibility/frozen")
     for i in range(1, 4):
         post(server, "/_test/c/cup/sheet", sheet("e3", f"j{i}", {**EIGHTY, "taste": 35}))
-    expect(boss.locator("#entry-e3 td.total")).to_have_text("87.00", timeout=1500)
+    expect(boss.locator("#entry-c-H-103 td.total")).to_have_text("87.00", timeout=1500)
     board.wait_for_timeout(500)
-    expect(board.locator("#entry-e3 td.total")).to_have_text("—")  # the public board stood still
+    expect(board.locator("#entry-c-H-103 td.total")).to_have_text("—")  # the public board stood still
 
     post(server, "/_test/cut?seconds=4")
     expect(board.locator("#stale")).to_be_visible(timeout=3000)
@@ -84,7 +84,7 @@ def test_projector_live_reveal_freeze_and_staleness(server: str, browser: Browse
     board.screenshot(path=str(SHOTS / "stale-1920.png"))
     post(server, "/_test/c/cup/e/hot/visibility/live")  # changes while the board is away
     expect(board.locator("#stale")).to_be_hidden(timeout=10000)
-    expect(board.locator("#entry-e3 td.total")).to_have_text("87.00", timeout=2000)
+    expect(board.locator("#entry-c-H-103 td.total")).to_have_text("87.00", timeout=2000)
 
 
 def test_phone_view_and_bilingual_720(server: str, browser: Browser) -> None:
@@ -92,7 +92,7 @@ def test_phone_view_and_bilingual_720(server: str, browser: Browser) -> None:
                                 is_mobile=True, has_touch=True).new_page()
     phone.goto(server + "/c/cup/e/hot")
     expect(phone.locator("body")).to_have_attribute("data-socket", "open")
-    expect(phone.locator("#entry-e1 td.total")).to_be_visible()
+    expect(phone.locator("#entry-c-H-101 td.total")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(SHOTS / "phone-390.png"), full_page=True)
     small = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 720}).new_page()

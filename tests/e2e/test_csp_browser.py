@@ -121,7 +121,7 @@ def test_projector_takes_live_updates_under_the_policy(server: Server, browser: 
     board.screenshot(path=str(SHOTS / "projector-before-1920.png"))
     for s in GOLDEN:  # e1 complete: 88.83, one entry of three scored
         post_sheet(server.base, sheet("e1", s["judge"], dict(s["marks"]), deductions=s.get("deductions", [])))
-    expect(board.locator("#entry-e1 td.total")).to_have_text("88.83", timeout=3000)
+    expect(board.locator("#entry-c-H-101 td.total")).to_have_text("88.83", timeout=3000)
     expect(board.locator("#live-hot progress.progress")).to_have_attribute("value", "33")
     bar = board.locator("#live-hot progress.progress").bounding_box()
     assert bar is not None and bar["width"] > 100 and bar["height"] >= 5  # 10em by .5em at the projector's size
@@ -137,7 +137,7 @@ def test_phone_event_page_and_team_page(server: Server, browser: Browser) -> Non
     expect(phone.locator("body")).to_have_attribute("data-socket", "open")
     for i in range(1, 6):  # e2: 80.00
         post_sheet(server.base, sheet("e2", f"j{i}", EIGHTY))
-    expect(phone.locator("#entry-e2 td.total")).to_have_text("80.00", timeout=3000)
+    expect(phone.locator("#entry-c-H-102 td.total")).to_have_text("80.00", timeout=3000)
     phone.screenshot(path=str(SHOTS / "phone-event-390.png"), full_page=True)
     w.clean(phone)
     phone.goto(server.base + "/c/cup/teams")
