@@ -11,22 +11,15 @@ sheet does) in a subprocess on 127.0.0.1. Screenshots of each page at 1440×900 
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import tomli_w
 from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect
 
-from scoreboard.store.engine import make_engine, session
-from scoreboard.store.load import set_event_state
-from tests.e2e.servers import free_port, serving
+from tests.e2e.servers import competition_server, post_sheet
 from tests.support import COMPETITION, EIGHTY, half_judged
 
 pytestmark = pytest.mark.e2e
@@ -39,32 +32,11 @@ ROWS = [["赛项", "作品编号", "作品名称", "参赛单位", "选手"],
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("console")
-    db = folder / "console.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "e2e-secret", "LANG": "C",
-           "TEST_HOOKS": "1"}
-    (folder / "cup.toml").write_text(tomli_w.dumps(COMPETITION), encoding="utf-8")
-    cli = [sys.executable, "-m", "scoreboard.cli"]
-    subprocess.run([*cli, "init", str(folder / "cup.toml")], env=env, check=True, capture_output=True)
-    subprocess.run([*cli, "admin", "create", "admin", "--password-stdin"], env=env, check=True,
-                   capture_output=True, input=PASSWORD + "\n", text=True)
-    engine = make_engine(f"sqlite:///{db}")
-    with session(engine, write=True) as s:
-        for event in ("hot", "other"):
-            set_event_state(s, "cup", event, "open", actor="test")
-        s.commit()
-    engine.dispose()
-    port = free_port()
-    with serving([*cli, "serve", "--port", str(port)], port, folder / "serve.log", env) as base:
+    with competition_server(tmp_path_factory.mktemp("console"), COMPETITION, password=PASSWORD,
+                            env={"TEST_HOOKS": "1"}) as served:
         for raw in half_judged():
-            _sheet(base, raw)
-        yield base
-
-
-def _sheet(base: str, raw: dict[str, object]) -> None:
-    request = urllib.request.Request(f"{base}/_test/c/cup/sheet", data=json.dumps(raw).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=10).close()
+            post_sheet(served.base, raw)
+        yield served.base
 
 
 def _xlsx(path: Path, rows: list[list[str]]) -> Path:
@@ -136,7 +108,7 @@ def test_organizer_flow(server: str, browser: Browser, tmp_path: Path) -> None:
     cell = page.locator("#entry-e3 .cell").nth(2)
     expect(cell).to_have_attribute("data-status", "missing")
     shot("08-progress")
-    _sheet(server, {"id": "e3-j3", "entry": "e3", "judge": "j3", "marks": EIGHTY})
+    post_sheet(server, {"id": "e3-j3", "entry": "e3", "judge": "j3", "marks": EIGHTY})
     expect(cell).to_have_attribute("data-status", "received", timeout=10_000)
     shot("09-progress-after-sheet")
 

@@ -11,23 +11,16 @@ folder, printed at the end.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import tempfile
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import tomli_w
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
-from scoreboard.store.engine import make_engine, session
-from scoreboard.store.load import set_event_state
-from tests.e2e.servers import free_port, serving
+from tests.e2e.servers import competition_server, post_sheet
 from tests.support import COMPETITION, EIGHTY, GOLDEN, sheet
 
 pytestmark = pytest.mark.e2e
@@ -80,34 +73,10 @@ def watched(browser: Browser, width: int, height: int, **options: object) -> Wat
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("csp")
-    db = folder / "csp.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "e2e-secret", "LANG": "C",
-           "TEST_HOOKS": "1", "ORGANIZER_KEY": "csp-organizer"}
-    (folder / "cup.toml").write_text(tomli_w.dumps(COMPETITION), encoding="utf-8")
-    cli = [sys.executable, "-m", "scoreboard.cli"]
-    subprocess.run([*cli, "init", str(folder / "cup.toml")], env=env, check=True, capture_output=True)
-    subprocess.run([*cli, "admin", "create", "admin", "--password-stdin"], env=env, check=True,
-                   capture_output=True, input=PASSWORD + "\n", text=True)
-    engine = make_engine(f"sqlite:///{db}")
-    with session(engine, write=True) as s:
-        for event in ("hot", "other"):
-            set_event_state(s, "cup", event, "open", actor="test")
-        s.commit()
-    engine.dispose()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    out = subprocess.run([*cli, "judges", "tokens", "cup", "--judge", "j6", "--base-url", base], env=env,
-                         check=True, capture_output=True, text=True).stdout
-    with serving([*cli, "serve", "--port", str(port)], port, folder / "serve.log", env):
-        yield Server(base, out.split("\t")[2].strip())
+    with competition_server(tmp_path_factory.mktemp("csp"), COMPETITION, ["j6"], password=PASSWORD,
+                            env={"TEST_HOOKS": "1", "ORGANIZER_KEY": "csp-organizer"}) as served:
+        yield Server(served.base, served.links["j6"])
     print(f"\nCSP screenshots: {SHOTS}")
-
-
-def post_sheet(base: str, raw: dict[str, object]) -> None:
-    request = urllib.request.Request(f"{base}/_test/c/cup/sheet", data=json.dumps(raw).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=10).close()
 
 
 def test_projector_takes_live_updates_under_the_policy(server: Server, browser: Browser) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.tablet_server import stored_sheets, tablet_server
+from tests.e2e.servers import competition_server, stored_sheets
 from tests.support import COMPETITION, EIGHTY
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +35,7 @@ CUP: dict[str, Any] = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
     """(base URL, j1's login link, database file)."""
-    with tablet_server(tmp_path_factory.mktemp("tablet"), CUP, ["j1"]) as served:
+    with competition_server(tmp_path_factory.mktemp("tablet"), CUP, ["j1"]) as served:
         yield served.base, served.links["j1"], served.db
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
-from tests.e2e.tablet_server import TabletServer, stored_sheets, tablet_server
+from tests.e2e.servers import Served, competition_server, stored_sheets
 from tests.support import COMPETITION
 
 pytestmark = pytest.mark.e2e
@@ -69,8 +69,8 @@ BY_TAB = {"level": ["0.5", "1", "1.5", "2", "0", "3"], "plumb": ["0", "0", "1", 
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TabletServer]:
-    with tablet_server(tmp_path_factory.mktemp("typing"), CUP, ["j1"]) as served:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with competition_server(tmp_path_factory.mktemp("typing"), CUP, ["j1"]) as served:
         yield served
 
 
@@ -81,7 +81,7 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx.close()
 
 
-def signed_in(context: BrowserContext, server: TabletServer, route: Callable[[WebSocketRoute], None] | None = None,
+def signed_in(context: BrowserContext, server: Served, route: Callable[[WebSocketRoute], None] | None = None,
               ) -> Page:
     page = context.new_page()
     if route:
@@ -95,12 +95,12 @@ def readings(page: Page, criterion: str) -> list[str]:
     return page.locator(f"#crit-{criterion} input.value").evaluate_all("(boxes) => boxes.map((b) => b.value)")
 
 
-def sheets_of(server: TabletServer, entry: str) -> list[tuple[str, int, dict[str, Any], list[dict[str, Any]]]]:
+def sheets_of(server: Served, entry: str) -> list[tuple[str, int, dict[str, Any], list[dict[str, Any]]]]:
     return [(uid, rev, json.loads(marks), json.loads(deds))
             for uid, e, rev, marks, deds in stored_sheets(server.db, "j1") if e == entry]
 
 
-def test_every_reading_typed_by_tap_or_tab_is_stored_as_typed(server: TabletServer, context: BrowserContext,
+def test_every_reading_typed_by_tap_or_tab_is_stored_as_typed(server: Served, context: BrowserContext,
                                                               tmp_path: Path) -> None:
     page = signed_in(context, server)
     page.locator("#entry-w1").click()
@@ -164,7 +164,7 @@ WATCH_REPLACED = """() => {  // every form control taken out of the form from no
 }"""
 
 
-def test_no_control_is_replaced_while_a_judge_edits_any_mark_type(server: TabletServer,
+def test_no_control_is_replaced_while_a_judge_edits_any_mark_type(server: Served,
                                                                   context: BrowserContext) -> None:
     page = signed_in(context, server)
     page.locator("#entry-k1").click()
@@ -249,7 +249,7 @@ def test_no_control_is_replaced_while_a_judge_edits_any_mark_type(server: Tablet
     assert second[1:] == (2, {"taste": "8", "finish": "2", "clean": False, "gap": ["0.5", "0.75", "1"]}, deductions)
 
 
-def test_a_draft_survives_a_reload_and_an_offline_reload_and_goes_when_sent(server: TabletServer,
+def test_a_draft_survives_a_reload_and_an_offline_reload_and_goes_when_sent(server: Served,
                                                                           context: BrowserContext) -> None:
     page = signed_in(context, server)
     page.evaluate("navigator.serviceWorker.ready")  # the app is kept for a reload without network
@@ -346,7 +346,7 @@ def with_range(ws: WebSocketRoute) -> None:
     server.on_message(to_page)
 
 
-def test_readings_are_checked_as_the_server_will_and_keep_their_text(server: TabletServer,
+def test_readings_are_checked_as_the_server_will_and_keep_their_text(server: Served,
                                                                      context: BrowserContext) -> None:
     page = signed_in(context, server, with_range)
     page.locator("#entry-w4").click()
@@ -397,7 +397,7 @@ def flaky(fail: dict[str, int], submits: list[tuple[float, str, str]]) -> Callab
     return route
 
 
-def test_a_server_error_is_sent_again_a_few_times_then_shown(server: TabletServer, context: BrowserContext) -> None:
+def test_a_server_error_is_sent_again_a_few_times_then_shown(server: Served, context: BrowserContext) -> None:
     fail = {"w5": 2, "w6": 4}
     submits: list[tuple[float, str, str]] = []
     page = signed_in(context, server, flaky(fail, submits))
