@@ -39,8 +39,8 @@ from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
 from scoreboard.store.keys import server_key
 from scoreboard.web import board, console, console_login, logs, public, testhooks
+from scoreboard.web.gate import Gate
 from scoreboard.web.headers import SecurityHeaders
-from scoreboard.web.hosts import HostCheck
 from scoreboard.web.live import BoardRenderer
 from scoreboard.web.locale import LocaleMiddleware
 from scoreboard.web.sessions import Sessions
@@ -149,6 +149,6 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
     middleware = [Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
                   Middleware(Sessions, https=settings.https),
                   Middleware(LocaleMiddleware, default=settings.default_locale, https=settings.https),
-                  Middleware(HostCheck)]
+                  Middleware(Gate)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={HTTPException: _http_error})

@@ -12,7 +12,6 @@ running competition.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,8 @@ from typing import Any
 from scoreboard.errors import N_, UserError
 from scoreboard.rubric.load import preset_names, preset_text, read_rubric
 from scoreboard.rubric.model import Rubric, Text
-from scoreboard.rubric.reader import Reader, Table, read_toml
+from scoreboard.rubric.numbers import number
+from scoreboard.rubric.reader import Reader, Table, plain, read_toml
 
 VISIBILITY = ("live", "progress", "frozen", "hidden")
 TEAM_METHODS = ("sum", "mean", "best_n")
@@ -166,8 +166,12 @@ def _event(r: Reader, t: Table, where: str, base: Path | None) -> Event:
     for name, value in (("blind", blind), ("reveal", reveal)):
         if not isinstance(value, bool):
             r.fail(f"{where}.{name}", N_("must be true or false"))
-    return Event(r.key(t, where), r.text(t, where, "name") or Text("?", "?"), rubric,
-                 json.loads(json.dumps(data, default=str)), bool(blind),
+    try:
+        stored = plain(data, source) if isinstance(data, Mapping) else {}
+    except UserError as e:
+        r.problems.extend(e.problems)
+        stored = {}
+    return Event(r.key(t, where), r.text(t, where, "name") or Text("?", "?"), rubric, stored, bool(blind),
                  r.choice(t, where, "visibility", VISIBILITY, "live"), bool(reveal))
 
 
@@ -198,8 +202,8 @@ def _entry(r: Reader, t: Table, where: str, events: Mapping[str, Event], teams: 
         r.fail(f"{where}.tags", N_("must be a table of texts"))
         tags = {}
     if not isinstance(attrs, Mapping) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in attrs.values()):
-        r.fail(f"{where}.attrs", N_("must be a table of numbers"))
+            isinstance(v, (int, float)) and not isinstance(v, bool) and number(v) is not None for v in attrs.values()):
+        r.fail(f"{where}.attrs", N_("must be a table of numbers (below 10¹², at most 12 decimal places)"))
         attrs = {}
     factor = events[event].rubric.factor if event in events else ""
     if factor and not (isinstance(given, Mapping) and factor in given):

@@ -7,6 +7,7 @@ every error at once. ``Reader.done()`` raises the collected ``UserError``.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -30,9 +31,23 @@ def read_toml(path: Path | str, text: str | None = None) -> Table:
     except (OSError, UnicodeDecodeError) as e:
         raise UserError.one("file_unreadable", N_("cannot read the file: {error}"), str(path), error=str(e)) from e
     try:
-        return tomllib.loads(source)
+        data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as e:
         raise UserError.one("toml_syntax", N_("not valid TOML: {error}"), str(path), error=str(e)) from e
+    except RecursionError:
+        raise UserError.one("toml_syntax", N_("not valid TOML: {error}"), str(path),
+                            error="nested too deeply") from None
+    return data
+
+
+def plain(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """TOML data as it is stored (JSON): dates become text; a value JSON cannot hold — ``inf``,
+    ``nan`` — is refused, naming the file."""
+    try:
+        stored: dict[str, Any] = json.loads(json.dumps(dict(data), default=str, allow_nan=False))
+    except ValueError:
+        raise UserError.one("number_invalid", N_("holds inf or nan where a number is needed"), source) from None
+    return stored
 
 
 class Reader:

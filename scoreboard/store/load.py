@@ -14,7 +14,6 @@ too, each change audited. Nothing here commits; the caller does.
 from __future__ import annotations
 
 import dataclasses
-import json
 import random
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +35,7 @@ from scoreboard.competition import (
 from scoreboard.errors import N_, Problem, UserError
 from scoreboard.rubric.golden import run_golden
 from scoreboard.rubric.model import Text
+from scoreboard.rubric.reader import plain
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit
 
@@ -260,7 +260,7 @@ def update_event(session: Session, competition_key: str, event_key: str, *, name
     ``source`` names the rubric in problems' places (default: the event's rubric source)."""
     row = _event_row(session, competition_key, event_key)
     source = source or row.rubric_source
-    data = json.loads(json.dumps(dict(rubric_data), default=str))
+    data = plain(rubric_data, source)
     problems = []
     if not name_zh.strip():
         problems.append(Problem("name_missing", N_("the Chinese name is needed"), {}, "name.zh"))

@@ -27,6 +27,7 @@ from scoreboard.roster import COLUMNS, Plan, plan_import, read_table
 from scoreboard.store import load as store_load
 from scoreboard.store import roster as store_roster
 from scoreboard.store.engine import session
+from scoreboard.texts import valid_unicode
 from scoreboard.web.console_auth import Chrome, Ctx, chrome
 from scoreboard.web.templating import render
 
@@ -129,10 +130,12 @@ async def confirm(request: Request, ctx: Ctx) -> Response:
     c = request.path_params["competition"]
     try:
         table = json.loads(str(ctx.form.get("table") or "[]"))
-        if not isinstance(table, list) or not all(isinstance(r, list) for r in table):
+        if not isinstance(table, list) or not all(isinstance(r, list) and all(isinstance(x, str) for x in r)
+                                                  for r in table):
             raise ValueError
-        table = [[str(x) for x in r] for r in table]
-    except ValueError:
+        if not all(valid_unicode(x) for r in table for x in r):
+            raise ValueError
+    except (ValueError, RecursionError):  # the preview sends back what it showed: anything else was tampered with
         raise HTTPException(400, _("The preview was damaged; upload the file again.")) from None
     filename = str(ctx.form.get("filename") or "")
     skip = ctx.form.get("skip_bad") == "1"
