@@ -64,6 +64,6 @@ def set_judge(session: Session, competition: str, key: str, events: list[str], c
         session.delete(row)
     session.flush()
     session.add_all([db.Assignment(judge_id=judge.id, event_id=event_ids[e], role=role)
-                     for role, keys in (("judge", events), ("chief", chief_of)) for e in dict.fromkeys(keys)])
+                     for role, keys in (("judge", events), ("chief", chief_of)) for e in dict.fromkeys(keys) if e])
     audit(session, actor, "judge.assigned", f"judge:{key}",
           {"competition": competition, "events": events, "chief_of": chief_of, "team": team})
