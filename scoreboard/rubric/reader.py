@@ -37,6 +37,8 @@ def read_toml(path: Path | str, text: str | None = None) -> Table:
     except RecursionError:
         raise UserError.one("toml_syntax", N_("not valid TOML: {error}"), str(path),
                             error="nested too deeply") from None
+    except ValueError as e:  # a number beyond Python's digit limit for integers
+        raise UserError.one("toml_syntax", N_("not valid TOML: {error}"), str(path), error=str(e)[:200]) from None
     return data
 
 

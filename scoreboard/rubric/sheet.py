@@ -67,6 +67,7 @@ def fits(rubric: Rubric, sheet: Sheet) -> bool:
 
 MAX_AMOUNT = 100_000  # the most minutes or occurrences a deduction counts
 MAX_REVISION = 10_000  # no judge corrects a sheet more often
+MAX_PROBLEMS = 20  # a refusal lists at most this many problems (a sheet of 5,000 unknown marks costs no more)
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,10 @@ def parse_sheet(rubric: Rubric, raw: object, place: str = "", limits: Limits = L
     if not isinstance(marks_raw, Mapping):
         problems.append(Problem("sheet_field", N_("marks must be an object"), {}, place))
         marks_raw = {}
+
     for key, value in marks_raw.items():
+        if len(problems) >= MAX_PROBLEMS:  # enough to fix; the rest would only cost time
+            break
         c = rubric.criterion(key)
         if c is None:
             problems.append(Problem("criterion_unknown", N_("no criterion {criterion} in this rubric"),
@@ -213,7 +217,10 @@ def parse_sheet(rubric: Rubric, raw: object, place: str = "", limits: Limits = L
     if not isinstance(raw_deductions, list):
         problems.append(Problem("sheet_field", N_("deductions must be a list"), {}, place))
         raw_deductions = []
+
     for item in raw_deductions:
+        if len(problems) >= MAX_PROBLEMS:
+            break
         d, found = parse_deduction(rubric, item, place, limits)
         problems.extend(found)
         if d is not None:

@@ -23,11 +23,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
@@ -258,7 +258,7 @@ def guard(handler: Handler, organizer: bool = False, scoped: bool = False) -> Ca
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return RedirectResponse(f"{request.url_for('console_login').path}?next={quote(target)}", 303)
             raise HTTPException(401, _("Please sign in to the console."))
-        form = await request.form(max_part_size=8 * 1024 * 1024) if request.method == "POST" else FormData()
+        form = await read_form(request) if request.method == "POST" else FormData()
         try:
             _check(request, account, form, organizer, scoped)
             return await handler(request, Ctx(account, form, csrf_token(request)))
@@ -271,6 +271,32 @@ def guard(handler: Handler, organizer: bool = False, scoped: bool = False) -> Ca
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__
     return endpoint
+
+
+FORM_LIMIT = 8 * 1024 * 1024  # the largest form: an import preview's cells, a long rubric, an upload
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form. A plain (urlencoded) form is read whole, up to ``FORM_LIMIT`` (413 past it),
+    and decoded in a worker thread: a long rubric or an import preview never holds the event loop.
+    A multipart form (an upload) is streamed by Starlette, a part at most ``FORM_LIMIT``."""
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        return await request.form(max_part_size=FORM_LIMIT)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > FORM_LIMIT:
+            raise HTTPException(413, _("The form is larger than 8 MB."))
+    try:
+        return FormData(await run_in_threadpool(_fields, bytes(body)))
+    except ValueError:  # more fields than any console form has
+        raise HTTPException(400, _("The form has too many fields.")) from None
+
+
+def _fields(body: bytes) -> list[tuple[str, str | UploadFile]]:
+    return [(k, v) for k, v in parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
+                                         errors="replace", max_num_fields=100_000)]
 
 
 def field_text(form: FormData, name: str, limit: int = 500) -> str:

@@ -144,7 +144,8 @@ async def create_file(request: Request, ctx: Ctx) -> Response:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UserError.one("file_encoding", _("The file is not UTF-8 text."), upload.filename) from None
-        key = await run_in_threadpool(_save, request, read_toml(upload.filename, text), upload.filename, ctx.actor)
+        data = await run_in_threadpool(read_toml, upload.filename, text)  # off the event loop
+        key = await run_in_threadpool(_save, request, data, upload.filename, ctx.actor)
     except UserError as e:
         return await _refuse(request, ctx, e, {})
     return RedirectResponse(request.url_for("console_competition", competition=key).path, 303)

@@ -164,7 +164,7 @@ async def save(request: Request, ctx: Ctx) -> Response:
             problems.append(Problem("rubric_too_big", N_("longer than {n} characters"), {"n": MAX_RUBRIC}, _("Rubric")))
         if problems:
             raise UserError(problems)
-        data = read_toml(_("Rubric"), text)
+        data = await run_in_threadpool(read_toml, _("Rubric"), text)  # off the event loop: a rubric can be long
         changed = await run_in_threadpool(_store, request, ctx, values, data)
     except UserError as err:
         shown = [p.render(i18n.gettext) for p in err.problems]

@@ -31,6 +31,7 @@ from scoreboard.web.console_auth import (
     client_ip,
     csrf_ok,
     csrf_token,
+    read_form,
     sign_in,
     sign_out,
     signed_in,
@@ -88,7 +89,7 @@ async def login(request: Request) -> Response:
         page = LoginPage(csrf_token(request), safe_next(request.query_params.get("next")),
                          no_organizer=await run_in_threadpool(_no_organizer, request))
         return render(request, "console/login.html", page)
-    form = await request.form()
+    form = await read_form(request)
     if not csrf_ok(request, form):
         raise HTTPException(403, _("The form expired or did not come from this console. Reload and try again."))
     ip = client_ip(request)
@@ -114,7 +115,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    form = await request.form()
+    form = await read_form(request)
     if not csrf_ok(request, form):
         raise HTTPException(403, _("The form expired or did not come from this console. Reload and try again."))
     await sign_out(request)

@@ -126,17 +126,23 @@ async def preview(request: Request, ctx: Ctx) -> Response:
     return _render_plan(request, ctx, plan, table, upload.filename, None, 200 if not plan.bad else 422)
 
 
+def _previewed(text: str) -> list[list[str]] | None:
+    """The preview's cells as the page sent them back, or None if they are not rows of texts."""
+    try:
+        table = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(table, list) or not all(isinstance(r, list) and all(isinstance(x, str) and valid_unicode(x)
+                                                                          for x in r) for r in table):
+        return None
+    return table
+
+
 async def confirm(request: Request, ctx: Ctx) -> Response:
     c = request.path_params["competition"]
-    try:
-        table = json.loads(str(ctx.form.get("table") or "[]"))
-        if not isinstance(table, list) or not all(isinstance(r, list) and all(isinstance(x, str) for x in r)
-                                                  for r in table):
-            raise ValueError
-        if not all(valid_unicode(x) for r in table for x in r):
-            raise ValueError
-    except (ValueError, RecursionError):  # the preview sends back what it showed: anything else was tampered with
-        raise HTTPException(400, _("The preview was damaged; upload the file again.")) from None
+    table = await run_in_threadpool(_previewed, str(ctx.form.get("table") or "[]"))  # off the event loop
+    if table is None:  # the preview sends back what it showed: anything else was tampered with
+        raise HTTPException(400, _("The preview was damaged; upload the file again."))
     filename = str(ctx.form.get("filename") or "")
     skip = ctx.form.get("skip_bad") == "1"
     plan = await run_in_threadpool(_plan, request, c, table)
