@@ -61,6 +61,11 @@ class Outcome:
         return self.kind in ("ack", "pong") or (self.kind == "http" and isinstance(self.code, int) and self.code < 400)
 
 
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (echoed in the server's messages) written as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _logged(outcome: Outcome, trap: Trap | FileTrap, mark: int) -> None:
     """Add what the server logged since ``mark``; after a crash, wait a moment for its traceback."""
     if LOGS_FOLLOW.intersection(outcome.promises):
@@ -73,6 +78,38 @@ def _logged(outcome: Outcome, trap: Trap | FileTrap, mark: int) -> None:
 
 def _changed(before: tuple[int, int], after: tuple[int, int]) -> str:
     return f"sheets {before[0]} → {after[0]}, audit records {before[1]} → {after[1]}"
+
+
+@dataclass
+class Findings:
+    """Every promise a campaign broke, by promise, class of input and the server's code where it
+    broke (file:line of the traceback, if one was logged), each with how often and the simplest
+    input that did it: the lowest ``rank`` (the test ranks by hypothesis's order, fewer choices,
+    then earlier, plainer options; the benchmark by size)."""
+
+    seen: dict[tuple[str, str, str], tuple[tuple[int, ...], str, list[str]]] = field(default_factory=dict)
+    counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    sent: int = 0
+    stuck: str = ""
+
+    def add(self, rank: tuple[int, ...], sent: Frame | Request, outcome: Outcome) -> None:
+        where = next((line.strip() for p in outcome.problems for line in p.splitlines()
+                      if line.strip().startswith("at ")), "")
+        found = (outcome.promises[0], sent.kind, where)
+        self.counts[found] += 1
+        if found not in self.seen or rank < self.seen[found][0]:
+            self.seen[found] = (rank, sent.show(300), outcome.problems)
+
+    def report(self) -> str:
+        lines = [f"{self.sent} inputs sent; promises broken:"]
+        for (promise, kind, where), (_key, shown, problems) in sorted(self.seen.items()):
+            place = f" ({where})" if where else ""
+            lines.append(f"- {promise} × {self.counts[(promise, kind, where)]}, by {kind}{place}")
+            lines.append(f"    simplest: {shown}")
+            lines += [f"    {line}" for p in problems[:3] for line in p.splitlines()]
+        if self.stuck:
+            lines.append(f"The server stopped answering at {self.stuck}; the campaign ended there.")
+        return printable("\n".join(lines))
 
 
 class JudgeProbe:

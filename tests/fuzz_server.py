@@ -86,7 +86,7 @@ def seed_stage(engine: Engine) -> dict[str, str]:
 
 def describe(record: logging.LogRecord) -> str:
     """A log record in a few lines: its message, and where its exception was raised (file:line)."""
-    out = f"{record.name} {record.levelname}: {record.getMessage()[:300]}"
+    out = f"{record.name} {record.levelname}: {record.getMessage().strip()[:300]}"
     exc = record.exc_info[1] if record.exc_info else None
     while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
         exc = exc.exceptions[0]  # a task group's one failure: say what it was
@@ -418,6 +418,7 @@ def main(argv: list[str]) -> None:
             stage.ticker.reset()
             print("ok", flush=True)
         elif line.strip() == "worst" and stage.ticker:
+            time.sleep(0.003)  # let the ticker wake once more: a hold just ended is counted
             print(stage.ticker.worst, flush=True)
     stopped = stage.stop(timeout=3)
     sys.stdout.flush()

@@ -34,9 +34,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,7 +44,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from tests.fuzz_frames import any_frame, listed_frames
-from tests.fuzz_probes import HttpProbe, JudgeProbe, Outcome, aftermath
+from tests.fuzz_probes import Findings, HttpProbe, JudgeProbe, Outcome, aftermath, printable
 from tests.fuzz_requests import any_request, listed_requests
 from tests.fuzz_server import Signed, StageProcess
 
@@ -69,38 +67,6 @@ class HypothesisChooser:
         return options[index]
 
 
-@dataclass
-class Findings:
-    """Every promise a campaign broke, by promise, class of input and the server's code where it
-    broke (file:line of the traceback, if one was logged), each with how often and the simplest
-    input that did it — hypothesis's order: fewer choices, then earlier (plainer) options."""
-
-    seen: dict[tuple[str, str, str], tuple[tuple[int, ...], str, list[str]]] = field(default_factory=dict)
-    counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
-    sent: int = 0
-    stuck: str = ""
-
-    def add(self, key: Sequence[int], sent: Any, outcome: Outcome) -> None:
-        where = next((line.strip() for p in outcome.problems for line in p.splitlines()
-                      if line.strip().startswith("at ")), "")
-        found = (outcome.promises[0], sent.kind, where)
-        self.counts[found] += 1
-        simplest = (len(key), tuple(key))
-        if found not in self.seen or simplest < (len(self.seen[found][0]), self.seen[found][0]):
-            self.seen[found] = (tuple(key), sent.show(300), outcome.problems)
-
-    def report(self) -> str:
-        lines = [f"{self.sent} inputs sent; promises broken:"]
-        for (promise, kind, where), (_key, shown, problems) in sorted(self.seen.items()):
-            place = f" ({where})" if where else ""
-            lines.append(f"- {promise} × {self.counts[(promise, kind, where)]}, by {kind}{place}")
-            lines.append(f"    simplest: {shown}")
-            lines += [f"    {line}" for p in problems[:3] for line in p.splitlines()]
-        if self.stuck:
-            lines.append(f"The server stopped answering at {self.stuck}; the campaign ended there.")
-        return "\n".join(lines)
-
-
 @pytest.fixture
 def stage(engine: Engine, tmp_path: Path) -> Iterator[StageProcess]:
     with StageProcess(engine, tmp_path) as stage:
@@ -120,7 +86,7 @@ def campaign(listed: Sequence[Any], make: Callable[[HypothesisChooser], Any],
         if outcome.seconds > SLOW and not outcome.problems:
             outcome.broke("slow", f"answered after {outcome.seconds:.2f} s: the server worked too long")
         if outcome.problems:
-            findings.add(key, sent, outcome)
+            findings.add((len(key), tuple(key)), sent, outcome)
         if outcome.kind == "silent":
             findings.stuck = sent.show(300)
 
@@ -146,7 +112,8 @@ def verdict(stage: StageProcess, signed: Signed, findings: Findings) -> None:
     after = [] if findings.stuck else aftermath(stage, stage.trap, signed)
     print(f"{findings.sent} inputs sent")
     if findings.seen or after:
-        pytest.fail("\n".join([findings.report(), *(["After the campaign:", *after] if after else [])]), pytrace=False)
+        after = ["After the campaign:", *(printable(p) for p in after)] if after else []
+        pytest.fail("\n".join([findings.report(), *after]), pytrace=False)
 
 
 def test_no_judge_frame_breaks_a_promise(stage: StageProcess) -> None:
