@@ -16,7 +16,7 @@ import itertools
 import json
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -362,9 +362,10 @@ class FirstChooser:
         return options[0]
 
 
-def listed_frames(view: JudgeView) -> list[Frame]:
-    """The inputs issue 8 names, sent before any generated one: every campaign tries them. Those
-    that make today's server compute for minutes come last."""
+def listed_frames(view: JudgeView) -> Iterator[Frame]:
+    """The inputs issue 8 names, sent before any generated one: every campaign tries them. Each is
+    made when it is asked for, so its sheet takes the revision that follows the last ack. Those that
+    make today's server compute for minutes come last."""
     first = FirstChooser()
 
     def sheet(kind: str, event: str, path: Path, value: Any) -> Frame:
@@ -372,33 +373,36 @@ def listed_frames(view: JudgeView) -> list[Frame]:
         put(message, path, value)
         return Frame(kind, dump(message), note=f"{event} {_path(path)} = {_brief(value)}")
 
-    def pinged(kind: str, path: Path, value: Any) -> Frame:
+    def pinged(path: Path, value: Any) -> Frame:
         message = ping()
         put(message, path, value)
-        return Frame(kind, dump(message), note=f"ping {_path(path)} = {_brief(value)}")
+        return Frame("bad texts", dump(message), note=f"ping {_path(path)} = {_brief(value)}")
 
-    taste, plumb = ("sheet", "marks", "taste"), ("sheet", "marks", "plumb", 0)
-    frames = [sheet("huge numbers", "hot", taste, Raw(n)) for n in ("1e24", "1e100", '"1e40"', "NaN", "Infinity",
-                                                                     "-0", BIG_INT)]
-    for text in ("\ud800", "\x00"):
-        frames += [pinged("bad texts", ("t",), text), pinged("bad texts", ("type",), text)]
-        frames += [sheet("bad texts", "hot", path, text) for path in (
-            ("sheet", "id"), ("sheet", "entry"), ("sheet", "reason"), ("sheet", "deductions", 0, "reason"),
-            ("sheet", "deductions", 0, "key"))]
+    def renamed(text: str) -> Frame:
         message = submit(first, view, "hot")
         message["sheet"]["marks"] = {text if k == "taste" else k: v for k, v in message["sheet"]["marks"].items()}
-        frames.append(Frame("bad texts", dump(message), note=f"criterion key = {_brief(text)}"))
-    frames += [Frame("deep nesting", "[" * 1000, note="frame: [ × 1000"),
-               Frame("malformed JSON", PING.encode(), text=False, note="binary"),
-               Frame("malformed JSON", b"\xff", note="invalid UTF-8"),
-               Frame("malformed JSON", sized("at the limit", first, view), note="at the limit"),
-               Frame("malformed JSON", sized("one past the limit", first, view), note="one past the limit"),
-               Frame("wrong types", dump({"v": 1, "type": "delete_everything"}), note="type = 'delete_everything'"),
-               Frame("wrong types", dump({"v": 2, "type": "ping"}), note="v = 2"),
-               sheet("wrong types", "hot", ("sheet", "entry"), MISSING),
-               sheet("wrong types", "hot", ("sheet", "revision"), MISSING),
-               sheet("wrong types", "hot", ("sheet", "marks"), Raw("[]")),
-               sheet("huge numbers", "wall", plumb, Raw('"1e20000"')),
-               sheet("huge numbers", "hot", taste, Raw('"1e400000"')),
-               sheet("huge numbers", "hot", ("sheet", "deductions", 0, "minutes"), Raw('"1e3000000"'))]
-    return frames
+        return Frame("bad texts", dump(message), note=f"criterion key = {_brief(text)}")
+
+    taste, plumb = ("sheet", "marks", "taste"), ("sheet", "marks", "plumb", 0)
+    for number in ("1e24", "1e100", '"1e40"', "NaN", "Infinity", "-0", BIG_INT):
+        yield sheet("huge numbers", "hot", taste, Raw(number))
+    for text in ("\ud800", "\x00"):
+        yield pinged(("t",), text)
+        yield pinged(("type",), text)
+        for path in (("sheet", "id"), ("sheet", "entry"), ("sheet", "reason"), ("sheet", "deductions", 0, "reason"),
+                     ("sheet", "deductions", 0, "key")):
+            yield sheet("bad texts", "hot", path, text)
+        yield renamed(text)
+    yield Frame("deep nesting", "[" * 1000, note="frame: [ × 1000")
+    yield Frame("malformed JSON", PING.encode(), text=False, note="binary")
+    yield Frame("malformed JSON", b"\xff", note="invalid UTF-8")
+    yield Frame("malformed JSON", sized("at the limit", first, view), note="at the limit")
+    yield Frame("malformed JSON", sized("one past the limit", first, view), note="one past the limit")
+    yield Frame("wrong types", dump({"v": 1, "type": "delete_everything"}), note="type = 'delete_everything'")
+    yield Frame("wrong types", dump({"v": 2, "type": "ping"}), note="v = 2")
+    yield sheet("wrong types", "hot", ("sheet", "entry"), MISSING)
+    yield sheet("wrong types", "hot", ("sheet", "revision"), MISSING)
+    yield sheet("wrong types", "hot", ("sheet", "marks"), Raw("[]"))
+    yield sheet("huge numbers", "wall", plumb, Raw('"1e20000"'))
+    yield sheet("huge numbers", "hot", taste, Raw('"1e400000"'))
+    yield sheet("huge numbers", "hot", ("sheet", "deductions", 0, "minutes"), Raw('"1e3000000"'))

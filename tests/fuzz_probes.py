@@ -3,25 +3,29 @@
 Words: a *probe* is a client of the stage that sends one input at a time and waits for its
 answer: the ``JudgeProbe`` is judge j1's websocket (reopened after every close), the
 ``HttpProbe`` sends raw HTTP requests, with the organizer's session cookie and CSRF token when
-the request asks for them. An *outcome* is what came back — an ``ack``, an ``error`` with its
-code, a ``pong``, a close with its code, an HTTP status, or nothing — with the seconds it took
-and the *problems*: each promise of issue 8 it broke, named (``dropped``, ``server_error``, ``5xx``,
-…, the *promise*) and said in words, with the server's traceback (file:line) when one was logged.
-The *aftermath* is what must still hold after a campaign: every page of the competition renders,
-and a well-formed sheet is acknowledged.
+the request asks for them, written byte by byte (``send_raw``), so that paths, headers and
+cookies are exactly as given, even what an HTTP library would refuse to send. An *outcome* is
+what came back — an ``ack``, an ``error`` with its code, a ``pong``, a close with its code, an
+HTTP status, or nothing — with the seconds it took and the *problems*: each promise of issue 8 it
+broke, named (``dropped``, ``server_error``, ``5xx``, …, the *promise*) and said in words, with
+the server's traceback (file:line) when one was logged. *Findings* gather a campaign's broken
+promises. The *aftermath* is what must still hold after a campaign: every page of the competition
+renders, and a well-formed sheet is acknowledged.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
+import socket
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import ClientConnection, connect
 
 from scoreboard.store import sheets as store_sheets
@@ -30,7 +34,7 @@ from scoreboard.store.engine import session
 from scoreboard.web.console_downloads import DOWNLOADS
 from tests.fuzz_frames import Frame, JudgeView
 from tests.fuzz_requests import ORGANIZER_KEY, Request
-from tests.fuzz_server import ENTRIES, EVENTS, FileTrap, Place, Signed, Trap, send_raw
+from tests.fuzz_server import ENTRIES, EVENTS, FileTrap, Place, Signed, Trap
 from tests.live import tokens
 from tests.support import EIGHTY
 
@@ -59,6 +63,48 @@ class Outcome:
     @property
     def accepted(self) -> bool:
         return self.kind in ("ack", "pong") or (self.kind == "http" and isinstance(self.code, int) and self.code < 400)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What came back for a raw request: the status (None: no response at all) and the head."""
+
+    status: int | None
+    head: str = ""
+    error: str = ""
+
+
+def send_raw(port: int, request: bytes, timeout: float = 15) -> Answer:
+    """Send ``request`` as it is and read the response: its status line and headers, then its
+    body (by length, by chunks, or to the end of the connection); after a 101 (a websocket
+    handshake) the socket is closed at once."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            sock.sendall(request)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            text = head.decode("latin-1")
+            match = re.match(r"HTTP/1\.[01] (\d{3})", text)
+            if match is None:
+                return Answer(None, text[:200], "no status line")
+            status = int(match.group(1))
+            if status in (101, 204, 304) or request.startswith(b"HEAD "):
+                return Answer(status, text)
+            length = re.search(r"(?im)^content-length:\s*(\d+)", text)
+            chunked = re.search(r"(?im)^transfer-encoding:\s*chunked", text) is not None
+            while not ((length and len(body) >= int(length.group(1))) or (chunked and body.endswith(b"0\r\n\r\n"))):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+            return Answer(status, text)
+    except OSError as e:
+        return Answer(None, "", f"{type(e).__name__}: {e}")
 
 
 def printable(text: str) -> str:
@@ -124,7 +170,7 @@ class JudgeProbe:
     def connect(self) -> ClientConnection:
         if self.ws is None:
             self.ws = self._sockets.enter_context(connect(
-                self.stage.ws_url, max_size=None, open_timeout=ANSWER_SECONDS,
+                self.stage.ws_url, max_size=None, open_timeout=ANSWER_SECONDS, close_timeout=1,
                 additional_headers={"Authorization": f"Bearer {self.stage.tokens[self.judge]}",
                                     "Accept-Language": "en"}))
             hello = json.loads(self.ws.recv(ANSWER_SECONDS))
@@ -145,7 +191,13 @@ class JudgeProbe:
                 return frame  # type: ignore[no-any-return]
 
     def send(self, frame: Frame) -> Outcome:
-        ws = self.connect()
+        try:
+            ws = self.connect()
+        except (OSError, TimeoutError, ConnectionClosed, InvalidHandshake) as e:
+            self.close()
+            outcome = Outcome("silent")
+            outcome.broke("silent", f"judge j1 could not connect: {type(e).__name__}: {e}")
+            return outcome
         mark, before = self.trap.mark(), self.stage.rows()
         started = time.perf_counter()
         answer: dict[str, Any] = {}
@@ -179,11 +231,15 @@ class JudgeProbe:
         return outcome
 
     def read_back(self, sheet_id: str) -> str:
-        """The acknowledged sheet, read back the way every page reads sheets: "" if it can be."""
+        """The acknowledged sheet, read back the way every page reads sheets, its texts written as
+        UTF-8 as every page writes them: "" if it can be."""
         try:
             with session(self.stage.engine) as s:
                 found = store_sheets._sheets(s, "cup", db.Sheet.uid == sheet_id)  # one sheet, not the whole entry
-        except Exception as e:
+            for sheet in found:
+                for text in (sheet.id, sheet.entry, sheet.reason, *sheet.marks, *(d.reason for d in sheet.deductions)):
+                    text.encode("utf-8")
+        except Exception as e:  # what breaks is the finding
             return f"acknowledged sheet {sheet_id!r} cannot be read back: {type(e).__name__}: {str(e)[:200]}"
         return "" if found else f"acknowledged sheet {sheet_id!r} is not stored"
 
@@ -227,7 +283,8 @@ def _post(client: httpx.Client, path: str, data: dict[str, str]) -> str:
         r = client.post(path, data=data)
     except httpx.HTTPError as e:
         return f"POST {path}: {type(e).__name__}: {e}"
-    return f"POST {path} {data} answered {r.status_code}" if r.status_code >= 500 else ""
+    form = {k: v for k, v in data.items() if k != "csrf"}
+    return f"POST {path} {form} answered {r.status_code}" if r.status_code >= 500 else ""
 
 
 def aftermath(stage: Place, trap: Trap | FileTrap, signed: Signed) -> list[str]:
@@ -263,7 +320,7 @@ def aftermath(stage: Place, trap: Trap | FileTrap, signed: Signed) -> list[str]:
         if outcome.kind != "ack":
             problems.append(f"a well-formed sheet was answered {outcome.kind} {outcome.code}")
         problems += [p for p in outcome.problems if not p.startswith("the server logged")]
-    except Exception as e:
+    except Exception as e:  # the judge could not even connect: that is the finding
         problems.append(f"judge j1 could not connect: {type(e).__name__}: {e}")
     finally:
         judge.close()

@@ -12,8 +12,6 @@ what was logged since a mark. The *ticker* (``--ticker``) is a coroutine on the 
 sleeps 1 ms at a time and keeps the worst lateness: how long something held the loop.
 The stage process speaks on stdin/stdout: it prints one JSON line (port, tokens) when it serves;
 then ``mark`` resets the ticker's worst, ``worst`` prints it (seconds), end of input stops it.
-Raw HTTP/1.1 goes out byte by byte (``send_raw``), so that paths, headers and cookies are exactly
-as written, including what an HTTP library would refuse to send.
 """
 
 from __future__ import annotations
@@ -24,12 +22,12 @@ import json
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,9 +98,12 @@ def describe(record: logging.LogRecord) -> str:
 
 
 def _short(path: str) -> str:
-    for root in (str(ROOT) + "/", "/site-packages/", "/lib/python3."):
+    """A file's path from where it is known: the repository, site-packages or the standard library."""
+    for root in ("/site-packages/", str(ROOT) + "/"):
         if root in path:
-            return path.split(root, 1)[1].split("/", 1)[1] if root.startswith("/lib/") else path.split(root, 1)[1]
+            return path.split(root, 1)[1]
+    if "/lib/python3." in path:
+        return path.split("/lib/python3.", 1)[1].split("/", 1)[1]
     return path
 
 
@@ -115,7 +116,7 @@ class Trap(logging.Handler):
     def __init__(self, path: Path | None = None) -> None:
         super().__init__(logging.DEBUG)
         self.records: list[str] = []
-        self._seen: set[int] = set()
+        self._recent: deque[logging.LogRecord] = deque(maxlen=32)  # held, so that no other record takes its id
         self._lock = threading.Lock()
         self._file: IO[str] | None = path.open("a", encoding="utf-8") if path else None
 
@@ -123,9 +124,9 @@ class Trap(logging.Handler):
         if not (record.exc_info or record.levelno >= logging.ERROR):
             return
         with self._lock:
-            if id(record) in self._seen:  # one record reaches several of the loggers
+            if any(seen is record for seen in self._recent):  # one record reaches several of the loggers
                 return
-            self._seen.add(id(record))
+            self._recent.append(record)
             self.records.append(describe(record))
             if self._file is not None:
                 self._file.write(json.dumps(self.records[-1]) + "\n")
@@ -276,7 +277,7 @@ class Stage(Place):
         asyncio.set_event_loop(self.loop)
         try:
             self.loop.run_until_complete(self.server.serve())
-        except BaseException as e:
+        except BaseException as e:  # start() reports it
             self._failure = e
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 30) -> T:
@@ -315,12 +316,14 @@ class StageProcess(Place):
             self.proc = subprocess.Popen([*command, *(["--ticker"] if ticker else [])], cwd=ROOT, text=True,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
         assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
+        for line in self.proc.stdout:  # the app may print a notice first
+            if line.startswith("{"):
+                ready = json.loads(line)
+                self.port, self.tokens = int(ready["port"]), dict(ready["tokens"])
+                break
+        else:
             self.close()
             raise RuntimeError("the stage process did not start: " + self.log.read_text()[-3000:])
-        ready = json.loads(line)
-        self.port, self.tokens = int(ready["port"]), dict(ready["tokens"])
 
     def ask(self, command: str, timeout: float = 10) -> str:
         """A command to the stage process (``mark``, ``worst``) and its one-line answer."""
@@ -359,48 +362,6 @@ def csrf_of(html: str) -> str:
     if not found:
         raise AssertionError("no CSRF field on the page")
     return found.group(1)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What came back for a raw request: the status (None: no response at all) and the head."""
-
-    status: int | None
-    head: str = ""
-    error: str = ""
-
-
-def send_raw(port: int, request: bytes, timeout: float = 15) -> Answer:
-    """Send ``request`` as it is and read the response: its status line and headers, then its
-    body (by length, by chunks, or to the end of the connection); after a 101 (a websocket
-    handshake) the socket is closed at once."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-            sock.sendall(request)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-            head, _, body = data.partition(b"\r\n\r\n")
-            text = head.decode("latin-1")
-            match = re.match(r"HTTP/1\.[01] (\d{3})", text)
-            if match is None:
-                return Answer(None, text[:200], "no status line")
-            status = int(match.group(1))
-            if status in (101, 204, 304) or request.startswith(b"HEAD "):
-                return Answer(status, text)
-            length = re.search(r"(?im)^content-length:\s*(\d+)", text)
-            chunked = re.search(r"(?im)^transfer-encoding:\s*chunked", text) is not None
-            while not ((length and len(body) >= int(length.group(1))) or (chunked and body.endswith(b"0\r\n\r\n"))):
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                body += chunk
-            return Answer(status, text)
-    except OSError as e:
-        return Answer(None, "", f"{type(e).__name__}: {e}")
 
 
 def main(argv: list[str]) -> None:

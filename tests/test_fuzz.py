@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -73,7 +73,7 @@ def stage(engine: Engine, tmp_path: Path) -> Iterator[StageProcess]:
         yield stage
 
 
-def campaign(listed: Sequence[Any], make: Callable[[HypothesisChooser], Any],
+def campaign(listed: Iterable[Any], make: Callable[[HypothesisChooser], Any],
              send: Callable[[Any], Outcome]) -> Findings:
     """Send the listed inputs, then generated ones until the budget runs out or the server stops
     answering; keep every broken promise."""
@@ -119,6 +119,7 @@ def verdict(stage: StageProcess, signed: Signed, findings: Findings) -> None:
 def test_no_judge_frame_breaks_a_promise(stage: StageProcess) -> None:
     signed, judge = stage.sign_in(), JudgeProbe(stage, stage.trap)
     try:
+        judge.connect()  # the hello tells which revision comes next
         findings = campaign(listed_frames(judge.view), lambda ch: any_frame(ch, judge.view), judge.send)
     finally:
         judge.close()
