@@ -174,6 +174,7 @@ class Ticker:
 
     def __init__(self) -> None:
         self.worst = 0.0
+        self.ticks = 0
 
     def reset(self) -> None:
         self.worst = 0.0
@@ -183,6 +184,15 @@ class Ticker:
             started = time.perf_counter()
             await asyncio.sleep(0.001)
             self.worst = max(self.worst, time.perf_counter() - started - 0.001)
+            self.ticks += 1
+
+    def settled(self, timeout: float = 2.0) -> float:
+        """The worst lateness, once the loop has ticked a few more times: a hold that outlasted
+        the answer (a traceback being logged, say) has ended and is counted."""
+        until, wanted = time.monotonic() + timeout, self.ticks + 3
+        while self.ticks < wanted and time.monotonic() < until:
+            time.sleep(0.0005)
+        return self.worst
 
 
 class Place:
@@ -379,8 +389,7 @@ def main(argv: list[str]) -> None:
             stage.ticker.reset()
             print("ok", flush=True)
         elif line.strip() == "worst" and stage.ticker:
-            time.sleep(0.003)  # let the ticker wake once more: a hold just ended is counted
-            print(stage.ticker.worst, flush=True)
+            print(stage.ticker.settled(), flush=True)
     stopped = stage.stop(timeout=3)
     sys.stdout.flush()
     sys.stderr.flush()
