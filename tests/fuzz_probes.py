@@ -2,8 +2,8 @@
 
 Words: a *probe* is a client of the stage that sends one input at a time and waits for its
 answer: the ``JudgeProbe`` is judge j1's websocket (reopened after every close), the
-``HttpProbe`` sends raw HTTP requests, with the organizer's session cookie and CSRF token when
-the request asks for them, written byte by byte (``send_raw``), so that paths, headers and
+``HttpProbe`` sends raw HTTP requests, with the organizer's or a visitor's session cookie and
+CSRF token when the request asks for them, written byte by byte (``send_raw``), so that paths, headers and
 cookies are exactly as given, even what an HTTP library would refuse to send. An *outcome* is
 what came back — an ``ack``, an ``error`` with its code, a ``pong``, a close with its code, an
 HTTP status, or nothing — with the seconds it took and the *problems*: each promise of issue 8 it
@@ -249,12 +249,12 @@ class HttpProbe:
 
     def __init__(self, stage: Place, trap: Trap | FileTrap) -> None:
         self.stage, self.trap = stage, trap
-        self.signed = stage.sign_in()
+        self.sessions = {"organizer": stage.sign_in(), "visitor": stage.visit()}
 
     def send(self, request: Request) -> Outcome:
         mark, before = self.trap.mark(), self.stage.rows()
         started = time.perf_counter()
-        raw = request.render(self.stage.port, self.signed.cookie, self.signed.csrf)
+        raw = request.render(self.stage.port, {who: (s.cookie, s.csrf) for who, s in self.sessions.items()})
         answer = send_raw(self.stage.port, raw, ANSWER_SECONDS)
         outcome = Outcome("http", answer.status, time.perf_counter() - started)
         if answer.status is None:

@@ -2,8 +2,8 @@
 
 Words (see also ``tests.fuzz_frames``: the chooser): a *request* is an HTTP/1.1 request written
 byte by byte by ``Request.render``, so a path may hold ``..``, stray percent signs or invalid
-UTF-8 and a header any byte a socket carries. Whether it carries the organizer's session cookie
-and a CSRF token (``valid``, ``wrong``, ``missing``, or ``header`` for ``X-CSRF-Token``) is part
+UTF-8 and a header any byte a socket carries. Whose session cookie it carries (``SESSIONS``) and
+its CSRF token (``valid``, ``wrong``, ``missing``, or ``header`` for ``X-CSRF-Token``) are part
 of the request; the values are the probe's, filled in when it is sent. Form values are bytes,
 percent-encoded already: a text with a lone surrogate goes as its "surrogatepass" UTF-8 bytes
 (``%ED%A0%80``), the nearest a browser could send. Classes: *http paths* (methods, paths and
@@ -13,7 +13,7 @@ queries), *http headers/cookies* (headers, cookies and websocket handshakes on r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +22,9 @@ import scoreboard.rubric.presets
 from tests.fuzz_frames import BIG_INT, TEXTS, Chooser
 
 ORGANIZER_KEY = "fuzz-organizer-key"
+# Whose session cookie a request carries: the organizer's (signed in), a visitor's (a session with
+# a CSRF token, not signed in), or none.
+SESSIONS = ("organizer", "visitor", "")
 PASSWORD = "correct horse battery"
 
 
@@ -37,16 +40,18 @@ class Request:
     headers: tuple[tuple[bytes, bytes], ...] = ()
     form: tuple[tuple[bytes, bytes], ...] | None = None  # urlencoded (or multipart with ``upload``)
     upload: tuple[bytes, bytes, bytes] | None = None  # field, file name, content
-    session: bool = True
+    session: str = "organizer"  # whose session cookie it carries: SESSIONS
     csrf: str = "valid"
     note: str = ""
 
-    def render(self, port: int, cookie: str, csrf: str) -> bytes:
+    def render(self, port: int, sessions: Mapping[str, tuple[str, str]]) -> bytes:
+        """The request's bytes, with the cookie and CSRF token of ``sessions[self.session]``."""
         headers = list(self.headers)
         names = {k.lower() for k, _v in headers}
         if b"host" not in names:
             headers.insert(0, (b"Host", f"127.0.0.1:{port}".encode()))
-        if self.session:
+        cookie, csrf = sessions.get(self.session, ("", "x" * 43))
+        if cookie:
             mine = f"scoreboard_session={cookie}".encode()
             at = next((i for i, (k, _v) in enumerate(headers) if k.lower() == b"cookie"), None)
             if at is None:
@@ -84,7 +89,7 @@ class Request:
             extra += f" form={self.form!r} csrf={self.csrf}"
         if self.upload is not None:
             extra += f" file={self.upload[1]!r} ({len(self.upload[2])} bytes): {self.upload[2][:120]!r}"
-        text = f"[{self.kind}: {self.note}] {head}{extra} session={self.session}"
+        text = f"[{self.kind}: {self.note}] {head}{extra} session={self.session or 'none'}"
         return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
 
 
@@ -126,7 +131,7 @@ def http_path(ch: Chooser) -> Request:
     method = ch.pick(METHODS, "method")
     path, note = _fill(ch, ch.pick(PATHS, "path"))
     query = ch.pick(QUERIES, "query")
-    return Request("http paths", method, path + query, session=ch.pick((True, False), "signed in"),
+    return Request("http paths", method, path + query, session=ch.pick(SESSIONS, "session"),
                    note=f"{note} query={query[:40]!r}")
 
 
@@ -177,7 +182,7 @@ def http_headers(ch: Chooser) -> Request:
     if handshake and not any(k == b"Sec-WebSocket-Key" for k, _v in headers):
         headers.append((b"Sec-WebSocket-Key", b"dGhlIHNhbXBsZSBub25jZQ=="))
     note = "; ".join(f"{k.decode('latin-1')}: {v[:30]!r}" for k, v in headers if (k, v) not in WEBSOCKET)
-    return Request("http headers/cookies", b"GET", target, tuple(headers), session=ch.pick((True, False), "signed in"),
+    return Request("http headers/cookies", b"GET", target, tuple(headers), session=ch.pick(SESSIONS, "session"),
                    note=note)
 
 
@@ -302,13 +307,13 @@ def console_form(ch: Chooser) -> Request:
         else:
             value = enc(ch.pick(FIELDS[name], name)) if how == "plain" else ch.pick(NASTY, name)
         form.append((name.encode(), value))
-    # Signing out with a good token would end the probe's session: only its refusals are fuzzed.
-    csrf = ch.pick(("wrong", "missing") if route.endswith("logout") else ("valid",) * 5 + ("header", "wrong",
-                                                                                          "missing"), "csrf")
+    csrf = ch.pick(("valid",) * 5 + ("header", "wrong", "missing"), "csrf")
+    # Signing in or out ends the session the cookie held: those two go with the visitor's, so
+    # that the organizer's session lasts the campaign.
+    who = ("visitor", "") if route.endswith(("/login", "/logout")) else ("organizer",) * 6 + ("visitor", "")
     files, detail = (upload(ch, route) if route.endswith(("/file", "/preview")) else (None, ""))
-    return Request("console forms", b"POST", path, form=tuple(form), upload=files,
-                   session=ch.pick((True,) * 7 + (False,), "signed in"), csrf=csrf,
-                   note=f"{note} {detail}".strip())
+    return Request("console forms", b"POST", path, form=tuple(form), upload=files, session=ch.pick(who, "session"),
+                   csrf=csrf, note=f"{note} {detail}".strip())
 
 
 CLASSES: dict[str, Callable[[Chooser], Request]] = {
@@ -328,7 +333,7 @@ def listed_requests() -> list[Request]:
     return [
         Request("http headers/cookies", b"GET", b"/", ((b"Cookie", b"a@b=1"),), note="Cookie: a@b=1"),
         Request("http headers/cookies", b"GET", b"/ws/judge", (*ws, (b"Cookie", b"a@b=1")), note="Cookie: a@b=1"),
-        Request("http paths", b"GET", b"/console/login?next=//%5B", session=False, note="next=//%5B"),
+        Request("http paths", b"GET", b"/console/login?next=//%5B", session="", note="next=//%5B"),
         Request("http paths", b"GET", b"/console/login?next=/console/../..//x", note="next=/console/../..//x"),
         Request("console forms", b"POST", b"/console/c/cup/e/hot/entry/e2/deduction",
                 form=((b"rule", b"overtime"), (b"amount", b"1e20000"), (b"reason", b"fuzz")), note="amount = 1e20000"),

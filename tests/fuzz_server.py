@@ -41,6 +41,7 @@ from sqlmodel import select
 from judges.protocol import Limits
 from scoreboard.app import create_app
 from scoreboard.competition import parse_competition
+from scoreboard.serving import uvicorn_options
 from scoreboard.settings import Settings
 from scoreboard.store import tables as db
 from scoreboard.store.accounts import create_account
@@ -228,6 +229,12 @@ class Place:
                 raise AssertionError(f"signing in answered {r.status_code}: {r.text[:300]}")
             return Signed(str(client.cookies["scoreboard_session"]), csrf_of(client.get("/console/").text))
 
+    def visit(self) -> Signed:
+        """A visitor's session: a cookie with a CSRF token (from the sign-in page), not signed in."""
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            page = client.get("/console/login")
+            return Signed(str(client.cookies["scoreboard_session"]), csrf_of(page.text))
+
     def client(self, signed: Signed | None = None) -> httpx.Client:
         """An HTTP client of the stage, with the console session ``signed`` if given."""
         cookies = {"scoreboard_session": signed.cookie} if signed else None
@@ -267,7 +274,7 @@ class Stage(Place):
         jobs = [capture] + ([self.ticker.run] if self.ticker else [])
         app = create_app(settings, engine=self.engine, jobs=jobs, judge_limits=LIMITS)
         config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, log_level="warning",
-                                lifespan="on", ws_per_message_deflate=settings.ws_compression)
+                                lifespan="on", **uvicorn_options(settings))  # as ``scoreboard serve``
         self.server = uvicorn.Server(config)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._serve, name="fuzz-server", daemon=True)
