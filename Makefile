@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python benchmarks/judge_sheets.py
 	$(BIN)/python benchmarks/board.py
 	$(BIN)/python benchmarks/exports.py
+	$(BIN)/python benchmarks/fuzz.py
 
 # Refresh the catalogs after adding or changing user-facing text.
 translations:
