@@ -10,6 +10,7 @@ from domain objects; nothing here touches the database or the network.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -33,6 +34,7 @@ CLOSE_UNAUTHORIZED = 4401
 CLOSE_IDLE = 4408
 CLOSE_TOO_MANY = 4409
 MAX_DEPTH = 8  # the deepest nesting a client message needs is 4 (submit → sheet → marks → readings)
+MAX_CONTAINERS = 1024  # "[" and "{" in a frame: a sheet needs a few dozen (a reason may hold 500 more)
 MAX_WAITING = 1_000_000
 REQUIRED = ("id", "entry", "revision")  # a submitted sheet's fields that have no default
 
@@ -85,18 +87,41 @@ class SheetRefused(UserError):
         self.sheet_id = sheet_id
 
 
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _deeper(data: object, most: int) -> bool:
+    """Whether decoded JSON ``data`` nests deeper than ``most`` (containers only are walked)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > most:
+            return True
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
+
+
 def _decode(text: str | bytes) -> dict[str, Any]:
-    """A frame's JSON object, with every text in it valid Unicode, nested at most ``MAX_DEPTH``."""
+    """A frame's JSON object, of at most ``MAX_CONTAINERS`` lists and objects nested at most
+    ``MAX_DEPTH`` deep, with every text in it valid Unicode. Each check costs little whatever the
+    frame: brackets are counted before the JSON is decoded, and texts are looked at only when the
+    frame escapes a surrogate (``\\ud800``)."""
+    try:
+        text = text.decode("utf-8") if isinstance(text, bytes) else text
+    except UnicodeDecodeError:
+        raise UserError.one("malformed", N_("the message is not valid JSON")) from None
+    if text.count("[") + text.count("{") > MAX_CONTAINERS:
+        raise UserError.one("malformed", N_("the message holds more lists and objects than any message needs"))
     try:
         data = json.loads(text)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+    except (ValueError, RecursionError):
         raise UserError.one("malformed", N_("the message is not valid JSON")) from None
     if not isinstance(data, dict):
         raise UserError.one("malformed", N_("the message must be a JSON object"))
-    strings = strings_in(data, MAX_DEPTH)
-    if strings is None:
+    if _deeper(data, MAX_DEPTH):
         raise UserError.one("malformed", N_("the message is nested too deeply"))
-    if not all(valid_unicode(s) for s in strings):
+    if SURROGATE_ESCAPE.search(text) and not all(valid_unicode(s) for s in strings_in(data, MAX_DEPTH + 1) or ()):
         raise UserError.one("malformed", N_("the message holds text that is not valid Unicode"))
     return data
 

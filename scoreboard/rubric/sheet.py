@@ -217,6 +217,9 @@ def parse_sheet(rubric: Rubric, raw: object, place: str = "", limits: Limits = L
     if not isinstance(raw_deductions, list):
         problems.append(Problem("sheet_field", N_("deductions must be a list"), {}, place))
         raw_deductions = []
+    elif len(raw_deductions) > len(rubric.deductions):  # then some rule is listed twice: said without reading them
+        problems.append(Problem("deduction_twice", N_("a deduction is listed twice"), {}, place))
+        raw_deductions = []
 
     for item in raw_deductions:
         if len(problems) >= MAX_PROBLEMS:
