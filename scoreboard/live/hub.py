@@ -16,9 +16,9 @@ rendered of the event before it: the cached frames go, waiting backlogs are drop
 that was already under way when the change came is thrown away (each event has a *generation*,
 bumped by a change) — so once the change is applied, no frame made before it is sent. A frame
 equal to the last one is not sent, so a frozen public board stays still while the organizer's
-keeps moving. When an entry's scoring completes,
-the renderer may add a *reveal* frame (the score-reveal card). Nothing here reads a request or
-assumes one process: what to show comes from the book, which comes from the store.
+keeps moving. When an entry's scoring completes, the renderer may add a *reveal* frame (the
+score-reveal card). Nothing here reads a request or assumes one process: what to show comes
+from the book, which comes from the store.
 """
 
 from __future__ import annotations
