@@ -34,26 +34,36 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: Sequence[str], port: int, log: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """Run ``command`` (which serves on ``port``) until the block ends; yields its base URL."""
+def running(command: Sequence[str], port: int, log: Path,
+            env: Mapping[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` (which serves on ``port``) until the block ends, once it answers; yields the
+    process (a test may kill it). The log is appended to, so a restart keeps the first run's lines."""
     base = f"http://127.0.0.1:{port}"
-    with log.open("w") as out:
+    with log.open("a") as out:
         proc = subprocess.Popen(list(command), env=dict(env) if env else None, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(base + "/", timeout=1).close()
-                    break
-                except OSError:
-                    if proc.poll() is not None:
-                        raise RuntimeError(log.read_text()) from None
-                    time.sleep(0.2)
-            else:
-                raise RuntimeError("the server did not answer in 30 s: " + log.read_text())
-            yield base
-        finally:
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(log.read_text()) from None
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not answer in 30 s: " + log.read_text())
+        yield proc
+    finally:
+        if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+@contextmanager
+def serving(command: Sequence[str], port: int, log: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Run ``command`` (which serves on ``port``) until the block ends; yields its base URL."""
+    with running(command, port, log, env):
+        yield f"http://127.0.0.1:{port}"
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,31 +18,12 @@ from playwright.sync_api import Browser, expect
 
 from scoreboard.store.engine import make_engine, session
 from scoreboard.store.load import set_event_state
-from tests.e2e.servers import free_port, stored_sheets
+from tests.e2e.servers import free_port, running, stored_sheets
 from tests.e2e.test_tablet_browser import score
 from tests.support import COMPETITION, EIGHTY
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "restart e2e password"
-
-
-@contextmanager
-def started(command: list[str], base: str, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("a") as out:
-        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None, log.read_text()
-                time.sleep(0.2)
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 def test_a_tablet_and_an_organizer_stay_signed_in_across_kill_9(browser: Browser, tmp_path: Path) -> None:
@@ -73,7 +50,7 @@ def test_a_tablet_and_an_organizer_stay_signed_in_across_kill_9(browser: Browser
 
     tablet = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800}).new_page()
     console = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900}).new_page()
-    with started(serve, base, env, log) as first:
+    with running(serve, port, log, env) as first:
         tablet.goto(link)
         expect(tablet.locator("#net")).to_have_attribute("data-state", "online")
         console.goto(base + "/console/")
@@ -88,7 +65,7 @@ def test_a_tablet_and_an_organizer_stay_signed_in_across_kill_9(browser: Browser
     expect(tablet.locator("#entry-e1")).to_have_attribute("data-state", "waiting")
     assert stored_sheets(db, "j1") == []
 
-    with started(serve, base, env, log):
+    with running(serve, port, log, env):
         expect(tablet.locator("#net")).to_have_attribute("data-state", "online", timeout=40_000)
         expect(tablet.locator("#entry-e1")).to_have_attribute("data-state", "received", timeout=10_000)
         expect(tablet.locator("#banner")).to_be_hidden()  # no "your card no longer works"
