@@ -379,3 +379,22 @@ async def test_real_hosts_pass(shared: Engine, host: str) -> None:
     async with started(app_for(shared)) as client:
         assert (await (await client()).get("/c/cup/board", headers={"Host": host})).status_code == 200
 
+
+
+async def test_control_characters_in_a_form_are_refused_before_any_query(engine: Engine) -> None:
+    """A NUL in a sign-in's username (PostgreSQL refuses it in a query: once a 500) or in any
+    console form field answers 400 and changes nothing."""
+    seed(engine)
+    with session(engine, write=True) as s:
+        create_account(s, "admin", PASSWORD)
+        s.commit()
+    async with started(app_for(engine)) as client:
+        http = await client()
+        for username, password in (("a\x00b", PASSWORD), ("admin", PASSWORD + "\x00"), ("admin\x1b", PASSWORD)):
+            assert (await try_sign_in(http, username, password)).status_code == 400
+        await sign_in(http)
+        page = await http.get("/console/c/cup/judges")
+        r = await http.post("/console/c/cup/judges/new", data={"csrf": csrf_of(page.text), "key": "j9",
+                                                              "name": "评委\x009", "events": "hot"})
+        assert r.status_code == 400
+        assert "j9" not in (await http.get("/console/c/cup/judges")).text

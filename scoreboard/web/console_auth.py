@@ -279,19 +279,25 @@ FORM_LIMIT = 8 * 1024 * 1024  # the largest form: an import preview's cells, a l
 async def read_form(request: Request) -> FormData:
     """The posted form. A plain (urlencoded) form is read whole, up to ``FORM_LIMIT`` (413 past it),
     and decoded in a worker thread: a long rubric or an import preview never holds the event loop.
-    A multipart form (an upload) is streamed by Starlette, a part at most ``FORM_LIMIT``."""
+    A multipart form (an upload) is streamed by Starlette, a part at most ``FORM_LIMIT``. A form
+    whose fields hold control characters (a textarea's line breaks and tabs are fine) is refused."""
     kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
-        return await request.form(max_part_size=FORM_LIMIT)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > FORM_LIMIT:
-            raise HTTPException(413, _("The form is larger than 8 MB."))
-    try:
-        return FormData(await run_in_threadpool(_fields, bytes(body)))
-    except ValueError:  # more fields than any console form has
-        raise HTTPException(400, _("The form has too many fields.")) from None
+        form = await request.form(max_part_size=FORM_LIMIT)
+    else:
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > FORM_LIMIT:
+                raise HTTPException(413, _("The form is larger than 8 MB."))
+        try:
+            form = FormData(await run_in_threadpool(_fields, bytes(body)))
+        except ValueError:  # more fields than any console form has
+            raise HTTPException(400, _("The form has too many fields.")) from None
+    if any(isinstance(v, str) and CONTROL.search(v) for _k, v in form.multi_items()):
+        await form.close()  # NUL and the like: no field takes them, and PostgreSQL refuses them in a query
+        raise HTTPException(400, _("The form holds characters no field takes (control characters)."))
+    return form
 
 
 def _fields(body: bytes) -> list[tuple[str, str | UploadFile]]:
@@ -300,10 +306,9 @@ def _fields(body: bytes) -> list[tuple[str, str | UploadFile]]:
 
 
 def field_text(form: FormData, name: str, limit: int = 500) -> str:
-    """A posted text field, trimmed to ``limit``, without characters no typed text holds (NUL and
-    other control characters; a textarea's line breaks and tabs stay)."""
+    """A posted text field, trimmed, cut to ``limit`` (``read_form`` refused control characters)."""
     value = form.get(name)
-    return CONTROL.sub("", value).strip()[:limit] if isinstance(value, str) else ""
+    return value.strip()[:limit] if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True)
