@@ -86,11 +86,10 @@ class JudgeSockets:
     def add(self, connection: Connection) -> None:
         """Hold ``connection``; if its card now holds more than ``limits.sockets``, the oldest
         close with 4409 (a tablet left open elsewhere, or a card copied)."""
-        mine = self._open.setdefault(connection.competition, set())
-        same = [c for c in self._order if c.token == connection.token and c in mine and not c.closing]
+        same = [c for c in self._order if c.token == connection.token and not c.closing]
         for old in same[: max(0, len(same) + 1 - self.limits.sockets)]:
             old.close(protocol.CLOSE_TOO_MANY, "signed in on too many devices")
-        mine.add(connection)
+        self._open.setdefault(connection.competition, set()).add(connection)
         self._order.append(connection)
 
     def remove(self, connection: Connection) -> None:

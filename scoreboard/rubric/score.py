@@ -188,12 +188,16 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
                 attrs: Mapping[str, object] | None = None) -> Result:
     """The result of one entry from its sheets (all revisions; only each judge's latest counts)."""
     attrs = attrs or {}
-    sheets = current(s for s in sheets if s.entry == entry)
+    readable: list[Sheet] = []
     steps: list[Step] = []
-    flags: list[Problem] = [
-        Problem("sheet_unreadable", N_("judge {judge}'s sheet #{seq} cannot be read: ask for a re-score"),
-                {"judge": s.judge, "seq": str(s.seq)}) for s in sheets if not fits(rubric, s)]
-    sheets = [s for s in sheets if fits(rubric, s)]
+    flags: list[Problem] = []
+    for s in current(s for s in sheets if s.entry == entry):
+        if fits(rubric, s):
+            readable.append(s)
+        else:
+            flags.append(Problem("sheet_unreadable", N_("judge {judge}'s sheet #{seq} cannot be read: ask for a "
+                                                        "re-score"), {"judge": s.judge, "seq": str(s.seq)}))
+    sheets = readable
     marks = {c.key: [(s.judge, s.marks[c.key]) for s in sheets if c.key in s.marks] for c in rubric.criteria}
     earned = {c.key: [(j, points(c, m)) for j, m in marks[c.key]] for c in rubric.criteria}
     judge_totals = {
