@@ -3,7 +3,7 @@
 Words: a *connection* is one open ``/ws/judge`` socket of a signed-in judge, with an outgoing
 queue of frames that only its own sender task writes to the socket (so pushes, acks and a
 close never interleave halfway). The *registry* holds the app's connections by competition and
-judge; ``follow`` reads domain events from the bus and turns them into pushes:
+judge; ``follow`` reads changes from the bus and turns them into pushes:
 ``JudgeRevoked`` → ``revoked`` then close 4401, ``EntryLocked`` → ``entry_locked`` to the judges
 who see the entry, ``RescoreRequested`` → ``rescore`` to the judge asked, ``EventChanged`` →
 ``event_closed`` with the event's new state (opened again too), ``CompetitionChanged`` →
@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from judges import auth, protocol
-from scoreboard.events import CompetitionChanged, EntryLocked, EventChanged, JudgeRevoked, RescoreRequested
+from scoreboard.changes import CompetitionChanged, EntryLocked, EventChanged, JudgeRevoked, RescoreRequested
 from scoreboard.live.bus import MemoryBus
 from scoreboard.service import SheetService
 from scoreboard.store.engine import session
@@ -151,7 +151,7 @@ class JudgeSockets:
 
 
 async def follow(bus: MemoryBus, sockets: JudgeSockets, service: SheetService) -> None:
-    """Run for the app's life: every domain event reaches the judges' sockets it concerns."""
+    """Run for the app's life: every change reaches the judges' sockets it concerns."""
     async with bus.subscribe() as queue:
         while True:
             event = await queue.get()

@@ -28,7 +28,7 @@ from judges import registry as judge_registry
 from judges import socket as judge_socket
 from judges import tablet as judge_tablet
 from judges.protocol import Limits
-from scoreboard.events import Event as DomainEvent
+from scoreboard.changes import Change
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus, make_bus
@@ -112,7 +112,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         boards = _boards(book, settings)
         sockets = judge_registry.JudgeSockets(judge_limits)
 
-        async def settle(event: DomainEvent) -> None:
+        async def settle(event: Change) -> None:
             """This process's book and boards apply a change before the request that made it returns."""
             await run_in_threadpool(book.apply, event)
             boards.hub.changed(event)

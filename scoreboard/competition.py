@@ -22,8 +22,9 @@ from scoreboard.rubric.load import preset_names, preset_text, read_rubric
 from scoreboard.rubric.model import Rubric, Text
 from scoreboard.rubric.numbers import number
 from scoreboard.rubric.reader import Reader, Table, plain, read_toml
+from scoreboard.states import Visibility
 
-VISIBILITY = ("live", "progress", "frozen", "hidden")
+VISIBILITY = tuple(Visibility)
 TEAM_METHODS = ("sum", "mean", "best_n")
 
 

@@ -16,16 +16,15 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from scoreboard.events import CompetitionChanged, EventChanged
-from scoreboard.events import Event as DomainEvent
+from scoreboard.changes import Change, CompetitionChanged, EventChanged
 from scoreboard.live.bus import MemoryBus
 from scoreboard.store import load as store_load
 from scoreboard.store.engine import session
 
-Settle = Callable[[DomainEvent], Awaitable[None]]
+Settle = Callable[[Change], Awaitable[None]]
 
 
-async def _nothing(_event: DomainEvent) -> None:
+async def _nothing(_event: Change) -> None:
     return None
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from scoreboard.events import EntryLocked, SheetAccepted
+from scoreboard.changes import EntryLocked, SheetAccepted
 from scoreboard.intake import Lookup, check_sheet
 from scoreboard.live.bus import MemoryBus
 from scoreboard.rubric.sheet import Sheet

@@ -22,8 +22,8 @@ from judges.auth import issue_token
 from judges.registry import Connection
 from scoreboard import i18n
 from scoreboard.app import create_app
+from scoreboard.changes import RescoreRequested
 from scoreboard.errors import UserError
-from scoreboard.events import RescoreRequested
 from scoreboard.settings import Settings
 from scoreboard.store import tables as db
 from scoreboard.store.accounts import create_account

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, event, func, text
 from sqlmodel import select
 
+from scoreboard.changes import SheetAccepted
 from scoreboard.errors import UserError
-from scoreboard.events import SheetAccepted
 from scoreboard.live.bus import MemoryBus
 from scoreboard.service import SheetService
 from scoreboard.store import tables as db

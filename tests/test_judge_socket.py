@@ -223,7 +223,7 @@ async def test_revoking_a_judge_closes_their_open_socket_at_once(engine: Engine)
 
 
 async def test_rescore_requests_and_event_state_changes_reach_the_judge(engine: Engine) -> None:
-    from scoreboard.events import RescoreRequested
+    from scoreboard.changes import RescoreRequested
     from scoreboard.organize import EventService
 
     async with judge_server(engine) as live:

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
+from scoreboard.changes import SheetAccepted
 from scoreboard.errors import UserError
-from scoreboard.events import SheetAccepted
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus
 from scoreboard.service import SheetService

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from scoreboard.app import create_app
-from scoreboard.events import CompetitionChanged
+from scoreboard.changes import CompetitionChanged
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.load import set_event_state

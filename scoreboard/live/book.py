@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from scoreboard.changes import Change, CompetitionChanged, EventChanged, SheetAccepted
 from scoreboard.competition import Competition, Entry, Event
-from scoreboard.events import CompetitionChanged, EventChanged, SheetAccepted
-from scoreboard.events import Event as DomainEvent
 from scoreboard.intake import Lookup, score_event
 from scoreboard.rubric.score import score_entry
 from scoreboard.rubric.sheet import Sheet
@@ -62,7 +61,7 @@ class StandingsBook:
                     frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
         return Book(comp, Lookup(comp), rankings, states, frozen)
 
-    def apply(self, event: DomainEvent) -> None:
+    def apply(self, event: Change) -> None:
         with self._lock:
             if isinstance(event, CompetitionChanged | EventChanged):
                 self._books.pop(event.competition, None)

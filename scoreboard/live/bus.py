@@ -1,4 +1,4 @@
-"""The live bus: publish domain events, subscribe to them. A tiny seam; backend chosen by URL.
+"""The live bus: publish changes, subscribe to them. A tiny seam; backend chosen by URL.
 
 ``memory://`` (the default) delivers within one process, which is all a laptop running a whole
 competition needs. Other backends (Redis pub/sub, PostgreSQL LISTEN/NOTIFY) plug in behind the
@@ -12,22 +12,22 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from scoreboard.events import Event
+from scoreboard.changes import Change
 
 
 class MemoryBus:
-    """Every subscriber gets its own unbounded queue of every event, in publish order."""
+    """Every subscriber gets its own unbounded queue of every change, in publish order."""
 
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[Event]] = set()
+        self._queues: set[asyncio.Queue[Change]] = set()
 
-    async def publish(self, event: Event) -> None:
+    async def publish(self, change: Change) -> None:
         for q in self._queues:
-            q.put_nowait(event)
+            q.put_nowait(change)
 
     @asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[asyncio.Queue[Event]]:
-        q: asyncio.Queue[Event] = asyncio.Queue()
+    async def subscribe(self) -> AsyncIterator[asyncio.Queue[Change]]:
+        q: asyncio.Queue[Change] = asyncio.Queue()
         self._queues.add(q)
         try:
             yield q

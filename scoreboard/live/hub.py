@@ -7,7 +7,7 @@ language, ``zh_CN`` or ``en``, or ``bi`` for the bilingual projector). A *frame*
 websocket message: htmx out-of-band fragments with stable ids, each a *full state* of what it
 replaces, so a board that missed frames is right again with the next one.
 
-The hub is fed domain events (after the standings book applied them) and marks their events
+The hub is fed changes (after the standings book applied them) and marks their events
 *dirty*; its loop renders each dirty event at most once per ``interval`` (bursts coalesce), once
 per topic that has subscribers however many there are, and offers the same string to every
 subscriber (``fanout.Subscriber``). A change of what an audience may see (``EventChanged``,
@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from starlette.concurrency import run_in_threadpool
 
-from scoreboard.events import CompetitionChanged, Event, EventChanged
+from scoreboard.changes import Change, CompetitionChanged, EventChanged
 from scoreboard.live.fanout import Send, Subscriber
 
 LEVELS = ("public", "organizer")
@@ -76,8 +76,8 @@ class Hub:
         self._wake = asyncio.Event()
 
     # -- input -------------------------------------------------------------------------------
-    def changed(self, event: Event) -> None:
-        """Note a domain event; its event (or every watched event of its competition) is dirty;
+    def changed(self, event: Change) -> None:
+        """Note a change; its event (or every watched event of its competition) is dirty;
         a change of what may be seen forgets what was rendered before it (see the module)."""
         key = getattr(event, "event", None)  # SheetAccepted, EventChanged, EntryLocked name their event
         if isinstance(key, str):

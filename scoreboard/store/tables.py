@@ -26,6 +26,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from scoreboard.states import EventState
+
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -34,7 +36,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-EVENT_STATES = ("draft", "open", "closed", "locked", "published")
+EVENT_STATES = tuple(EventState)
 ROLES = ("judge", "chief")
 
 KEY = 64  # the longest key, blind code or sheet uid

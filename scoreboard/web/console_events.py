@@ -24,9 +24,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scoreboard import i18n
+from scoreboard.changes import CompetitionChanged
 from scoreboard.competition import VISIBILITY, rubric_of
 from scoreboard.errors import N_, Problem, UserError
-from scoreboard.events import CompetitionChanged
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.golden import run_golden
 from scoreboard.rubric.numbers import fmt

@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from scoreboard import i18n
+from scoreboard.changes import CompetitionChanged
 from scoreboard.errors import UserError
-from scoreboard.events import CompetitionChanged
 from scoreboard.i18n import gettext as _
 from scoreboard.store import load as store_load
 from scoreboard.store import panel

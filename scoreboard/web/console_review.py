@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scoreboard import i18n
+from scoreboard.changes import RescoreRequested
 from scoreboard.errors import UserError
-from scoreboard.events import RescoreRequested
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.numbers import fixed, fmt
 from scoreboard.rubric.sheet import Mark, Sheet, current

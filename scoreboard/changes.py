@@ -1,4 +1,7 @@
-"""Domain events: small named facts, published by the service after a commit.
+"""Changes: small named facts about a competition, published by a service after its commit.
+
+A *change* is what the bus carries (the domain-event pattern; the word "event" is kept for a
+competition's events, 凉菜 or 砌筑).
 
 They carry keys, not HTML or marks: whoever renders them reads what it may show. ``to_dict`` and
 ``from_dict`` let a bus carry them between processes as JSON.
@@ -70,15 +73,15 @@ class RescoreRequested:
     reason: str = ""
 
 
-Event = SheetAccepted | CompetitionChanged | EntryLocked | JudgeRevoked | EventChanged | RescoreRequested
-KINDS: dict[str, type[Event]] = {k.name: k for k in (SheetAccepted, CompetitionChanged, EntryLocked, JudgeRevoked,
+Change = SheetAccepted | CompetitionChanged | EntryLocked | JudgeRevoked | EventChanged | RescoreRequested
+KINDS: dict[str, type[Change]] = {k.name: k for k in (SheetAccepted, CompetitionChanged, EntryLocked, JudgeRevoked,
                                                      EventChanged, RescoreRequested)}
 
 
-def to_dict(event: Event) -> dict[str, Any]:
-    return {"name": event.name, **asdict(event)}
+def to_dict(change: Change) -> dict[str, Any]:
+    return {"name": change.name, **asdict(change)}
 
 
-def from_dict(data: dict[str, Any]) -> Event:
+def from_dict(data: dict[str, Any]) -> Change:
     kind = KINDS[data["name"]]
     return kind(**{k: v for k, v in data.items() if k != "name"})

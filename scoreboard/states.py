@@ -1,0 +1,142 @@
+"""An event's states and visibility, in one place: where it may move next, and what each
+audience may see of it. Pure: every page, frame, export and service asks here.
+
+Words: an event's *state* is its place in the day — ``draft`` (being set up), ``open`` (judges
+score), ``closed`` (no more sheets for now), ``locked`` (results fixed) and ``published`` (out).
+Its *visibility* says what the public sees before publication: ``live`` (everything as it
+happens), ``progress`` (how many entries are scored, no totals), ``frozen`` (the standings as they
+were when it was frozen) or ``hidden`` (nothing of its scoring). An *audience* is who looks: the
+``public`` (phones, the projector, the home page), a ``chief`` judge or an ``organizer`` in the
+console, or the ``ceremony`` (an organizer uncovering results in the hall).
+
+Moves (``MOVES``): a chief judge may close, lock and reopen their event; only an organizer opens
+a draft, publishes, or reopens a published event. Reopening needs a reason; so does locking while
+entries are flagged. Nothing goes back to draft.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scoreboard.errors import N_, Problem
+
+
+class EventState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    LOCKED = "locked"
+    PUBLISHED = "published"
+
+
+class Visibility(enum.StrEnum):
+    LIVE = "live"
+    PROGRESS = "progress"
+    FROZEN = "frozen"
+    HIDDEN = "hidden"
+
+
+class Audience(enum.StrEnum):
+    PUBLIC = "public"
+    CHIEF = "chief"
+    ORGANIZER = "organizer"
+    CEREMONY = "ceremony"
+
+
+class Reason(enum.StrEnum):
+    """When a move needs a reason from whoever makes it."""
+
+    NEVER = "never"
+    ALWAYS = "always"
+    IF_FLAGGED = "if_flagged"  # only while entries are flagged for the chief judge
+
+
+@dataclass(frozen=True)
+class Move:
+    organizer_only: bool
+    reason: Reason
+
+
+S = EventState
+MOVES: dict[tuple[EventState, EventState], Move] = {
+    (S.DRAFT, S.OPEN): Move(True, Reason.NEVER),
+    (S.OPEN, S.CLOSED): Move(False, Reason.NEVER),
+    (S.OPEN, S.LOCKED): Move(False, Reason.IF_FLAGGED),
+    (S.CLOSED, S.OPEN): Move(False, Reason.ALWAYS),
+    (S.CLOSED, S.LOCKED): Move(False, Reason.IF_FLAGGED),
+    (S.LOCKED, S.OPEN): Move(False, Reason.ALWAYS),
+    (S.LOCKED, S.PUBLISHED): Move(True, Reason.NEVER),
+    (S.PUBLISHED, S.OPEN): Move(True, Reason.ALWAYS),
+}
+
+# which states take judges' sheets, and which fix every entry's result
+SCORING = frozenset({S.OPEN})
+FIXED = frozenset({S.LOCKED, S.PUBLISHED})
+
+
+def moves(state: str, organizer: bool) -> list[EventState]:
+    """The states an account may move an event to from ``state``, in the table's order."""
+    return [to for (frm, to), m in MOVES.items() if frm == state and (organizer or not m.organizer_only)]
+
+
+def move_problem(state: str, to: str, organizer: bool, reason: str, flagged: Sequence[str] = ()) -> Problem | None:
+    """Why this move may not be made now, or ``None``. ``flagged``: codes of the event's flagged
+    entries. Codes: ``move_forbidden`` (only an organizer may), ``move_impossible``,
+    ``reason_missing``, ``entries_flagged``."""
+    try:
+        rule = MOVES.get((EventState(state), EventState(to)))
+    except ValueError:
+        rule = None
+    if rule is None:
+        return Problem("move_impossible", N_("the event cannot go from {from_} to {to}"),
+                       {"from_": state, "to": to})
+    if rule.organizer_only and not organizer:
+        return Problem("move_forbidden", N_("only an organizer may do this"))
+    if reason.strip():
+        return None
+    if rule.reason is Reason.ALWAYS:
+        return Problem("reason_missing", N_("give a reason for reopening"))
+    if rule.reason is Reason.IF_FLAGGED and flagged:
+        return Problem("entries_flagged", N_("entries {entries} are flagged: resolve them, or give a reason to "
+                                             "lock anyway"), {"entries": ", ".join(flagged)})
+    return None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What an audience may see of an event now."""
+
+    scores: bool  # totals and ranks
+    names: bool  # titles and teams (else only blind codes)
+    progress: bool  # how many entries are scored
+    reveals: bool  # a score-reveal card as each entry completes
+    snapshot: bool  # the standings at freezing, not the current ones
+    teams: bool  # its entries count in team standings
+
+
+EVERYTHING = Shown(scores=True, names=True, progress=True, reveals=False, snapshot=False, teams=True)
+
+
+def shown(state: str, visibility: str, blind: bool, reveal: bool, audience: str) -> Shown:
+    """What ``audience`` may see of an event in ``state`` with ``visibility``; ``blind``: judged
+    by codes; ``reveal``: announces each completed entry with a reveal card.
+
+    The console (chief judge, organizer) sees everything, current, and reveal cards if the event
+    has them. The ceremony sees everything of a locked or published event and nothing before
+    (``scores`` and ``names`` false). The public sees everything once published (the ceremony shows
+    reveals then, not the board); before, what the visibility allows; a blind event's names and its
+    team counting wait for publication, since a team's score would tell whose dishes are whose."""
+    if audience in (Audience.ORGANIZER, Audience.CHIEF):
+        return Shown(scores=True, names=True, progress=True, reveals=reveal, snapshot=False, teams=True)
+    if audience == Audience.CEREMONY:
+        fixed = state in FIXED
+        return Shown(scores=fixed, names=fixed, progress=fixed, reveals=False, snapshot=False, teams=fixed)
+    if state == S.PUBLISHED:
+        return EVERYTHING
+    scores = visibility in (Visibility.LIVE, Visibility.FROZEN)
+    names = not blind
+    return Shown(scores=scores, names=names, progress=visibility != Visibility.HIDDEN,
+                 reveals=reveal and visibility == Visibility.LIVE, snapshot=visibility == Visibility.FROZEN,
+                 teams=scores and names)
