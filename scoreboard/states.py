@@ -19,8 +19,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scoreboard.errors import N_, Problem
+
+if TYPE_CHECKING:
+    from scoreboard.competition import Event
 
 
 class EventState(enum.StrEnum):
@@ -140,3 +144,8 @@ def shown(state: str, visibility: str, blind: bool, reveal: bool, audience: str)
     return Shown(scores=scores, names=names, progress=visibility != Visibility.HIDDEN,
                  reveals=reveal and visibility == Visibility.LIVE, snapshot=visibility == Visibility.FROZEN,
                  teams=scores and names)
+
+
+def shown_of(event: Event, state: str, audience: str) -> Shown:
+    """``shown`` for a competition's event, with its visibility, blind judging and reveal card."""
+    return shown(state, event.visibility, event.blind, event.reveal, audience)

@@ -21,6 +21,7 @@ from scoreboard.intake import Lookup, score_event
 from scoreboard.rubric.score import score_entry
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.standings import Ranking, Standing
+from scoreboard.states import Audience, Visibility, shown_of
 from scoreboard.store import load as store_load
 from scoreboard.store import sheets as store_sheets
 from scoreboard.store.engine import session
@@ -56,7 +57,7 @@ class StandingsBook:
                 entries = comp.entries_of(event.key)
                 sheets = store_sheets.sheets_of_event(s, key, event.key)
                 rankings[event.key] = _ranking(event, entries, sheets)
-                if event.visibility == "frozen":
+                if event.visibility == Visibility.FROZEN:
                     upto = event.frozen_seq or 0
                     frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
         return Book(comp, Lookup(comp), rankings, states, frozen)
@@ -75,17 +76,18 @@ class StandingsBook:
                 sheets = store_sheets.sheets_of_entry(s, event.competition, event.entry)
             book.rankings[entry.event].update(score_entry(rubric, entry.key, sheets, entry.attrs))
 
-    def standings(self, competition: str, event: str, public: bool = False) -> tuple[Event, str, list[Standing]]:
-        """The event, its state and its standings; ``KeyError`` for an unknown event. ``public``:
-        a frozen, unpublished event's snapshot instead of its current standings."""
+    def standings(self, competition: str, event: str,
+                  audience: str = Audience.ORGANIZER) -> tuple[Event, str, list[Standing]]:
+        """The event, its state and the standings ``audience`` sees (``states.shown``: a frozen
+        event's snapshot, or its current standings); ``KeyError`` for an unknown event."""
         book = self.book(competition)
         with self._lock:
             people = {c.key: c for c in book.competition.contestants}
-            state = book.states[event]
+            ev, state = book.lookup.events[event], book.states[event]
             ranking = book.rankings[event]
-            if public and state != "published" and event in book.frozen:
+            if shown_of(ev, state, audience).snapshot and event in book.frozen:
                 ranking = book.frozen[event]
-            return book.lookup.events[event], state, ranking.standings(people)
+            return ev, state, ranking.standings(people)
 
 
 def _ranking(event: Event, entries: list[Entry], sheets: list[Sheet]) -> Ranking:

@@ -1,8 +1,9 @@
 """The board hub: render each changed event once per audience, and fan the bytes out.
 
-Words: a *topic* is what one board socket watches: an event of a competition, at a *level* —
-``public`` (what the event's visibility and state allow a spectator: live, progress, the frozen
-snapshot, or nothing) or ``organizer`` (everything, never frozen) — in a *variant* (the page's
+Words: a *topic* is what one board socket watches: an event of a competition, for an *audience*
+(``states.Audience``) — ``public`` (what the event's visibility and state allow a spectator:
+live, progress, the frozen snapshot, or nothing) or ``organizer`` (everything, never frozen) — in
+a *variant* (the page's
 language, ``zh_CN`` or ``en``, or ``bi`` for the bilingual projector). A *frame* is one
 websocket message: htmx out-of-band fragments with stable ids, each a *full state* of what it
 replaces, so a board that missed frames is right again with the next one.
@@ -34,8 +35,8 @@ from starlette.concurrency import run_in_threadpool
 
 from scoreboard.changes import Change, CompetitionChanged, EventChanged
 from scoreboard.live.fanout import Send, Subscriber
+from scoreboard.states import Audience
 
-LEVELS = ("public", "organizer")
 BEAT = '<i id="beat" hx-swap-oob="true"></i>'
 
 
@@ -43,7 +44,7 @@ BEAT = '<i id="beat" hx-swap-oob="true"></i>'
 class Topic:
     competition: str
     event: str
-    level: str = "public"
+    audience: str = Audience.PUBLIC
     variant: str = "zh_CN"
 
 
@@ -56,9 +57,9 @@ class Renderer(Protocol):
 
     def snapshot(self, competition: str, event: str) -> Any: ...
 
-    def fragment(self, snap: Any, level: str, variant: str) -> str: ...
+    def fragment(self, snap: Any, audience: str, variant: str) -> str: ...
 
-    def reveal(self, snap: Any, entry: str, level: str, variant: str) -> str | None: ...
+    def reveal(self, snap: Any, entry: str, audience: str, variant: str) -> str | None: ...
 
 
 class Hub:
@@ -186,10 +187,10 @@ class Hub:
             done = sorted(snap.complete - before) if before is not None and changes else []
             frames: list[tuple[Topic, str, bool]] = []
             for t in topics:
-                frames.append((t, self.renderer.fragment(snap, t.level, t.variant), True))
+                frames.append((t, self.renderer.fragment(snap, t.audience, t.variant), True))
                 self.renders += 1
                 for entry in done:
-                    card = self.renderer.reveal(snap, entry, t.level, t.variant)
+                    card = self.renderer.reveal(snap, entry, t.audience, t.variant)
                     if card:
                         frames.append((t, card, False))
             out.append((key, snap.complete if changes or before is None else None, frames))

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, func, select
 
 from scoreboard.errors import N_, UserError
 from scoreboard.rubric.sheet import Sheet
+from scoreboard.states import SCORING
 from scoreboard.store import tables as db
 from scoreboard.store.sheets import Receipt, _encode_deductions, _receipt, _same, encode_marks, record_sheet
 
@@ -121,7 +122,7 @@ def _record(session: Session, items: Sequence[Item]) -> list[Outcome]:
             out.append(_refused("judge_unknown", N_("no judge {key}"), sheet, key=sheet.judge))
             continue
         event = events.get(entry.event_id)
-        if event is None or event.state != "open":
+        if event is None or event.state not in SCORING:
             out.append(_refused("event_not_open", N_("event {event} is not open for scoring ({state})"), sheet,
                                 event=event.key if event else "", state=event.state if event else ""))
             continue

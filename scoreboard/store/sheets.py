@@ -32,6 +32,7 @@ from sqlmodel import Session, col, func, select
 from scoreboard.errors import N_, FatalError, UserError
 from scoreboard.rubric.numbers import stored_number
 from scoreboard.rubric.sheet import DeductionMark, Mark, Sheet
+from scoreboard.states import SCORING
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit
 
@@ -140,7 +141,7 @@ def record_sheet(session: Session, competition_key: str, sheet: Sheet, actor: st
     if judge is None or judge.id is None:
         raise UserError.one("judge_unknown", N_("no judge {key}"), sheet.id, key=sheet.judge)
     event = session.get(db.Event, entry.event_id)
-    if event is None or event.state != "open":
+    if event is None or event.state not in SCORING:
         raise UserError.one("event_not_open", N_("event {event} is not open for scoring ({state})"), sheet.id,
                             event=event.key if event else "", state=event.state if event else "")
     if entry.locked:

@@ -4,7 +4,7 @@ Words: the *projector* page (``/c/{c}/board``) shows a competition at 1920×1080
 title, a clock, a *carousel* of its events (``?pace=`` seconds each), each with a QR code to the
 phone view of the event, and the score-reveal card. A *board socket* (``/ws/board/{c}`` for every
 event of a competition, ``/ws/board/{c}/{e}`` for one) is subscribed to the hub and gets each
-event's full state first, then every change. The *organizer level* (everything, never frozen)
+event's full state first, then every change. The *organizer* audience (everything, never frozen)
 and the *ceremony* (``?ceremony=1``: the standings uncovered from the bottom up, pausing on
 award places) are for a signed-in organizer (a console session) who asks for them
 (``?view=organizer``, ``?ceremony=1``), or a page opened with ``?key=``
@@ -35,6 +35,7 @@ from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.hub import Hub, Topic
+from scoreboard.states import Audience
 from scoreboard.web import boardview, pages
 from scoreboard.web.console_auth import signed_in
 from scoreboard.web.live import BoardRenderer, variant_of
@@ -74,7 +75,7 @@ class ProjectorPage:
     slides: list[Slide]
     pace: int
     bilingual: bool
-    level: str
+    audience: str  # the viewer's: public or organizer (a ceremony's slides are the ceremony's)
     ceremony: bool
     socket_url: str
     reveal_seconds: int = 8
@@ -89,14 +90,14 @@ def qr_svg(url: str) -> Markup:
     return Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff"))
 
 
-async def _level(conn: HTTPConnection) -> str:
-    """The organizer level only when asked for (``?view=organizer``, ``?ceremony=1``) by a
-    signed-in organizer, or with the kiosk's key: otherwise an organizer sees what the public sees."""
+async def _audience(conn: HTTPConnection) -> Audience:
+    """The organizer only when asked for (``?view=organizer``, ``?ceremony=1``) by a signed-in
+    organizer, or with the kiosk's key: otherwise an organizer sees what the public sees."""
     if _boards(conn).is_organizer(conn.query_params.get("key")):
-        return "organizer"
+        return Audience.ORGANIZER
     asked = conn.query_params.get("view") == "organizer" or conn.query_params.get("ceremony") == "1"
     account = await signed_in(conn) if asked else None
-    return "organizer" if account is not None and account.is_organizer else "public"
+    return Audience.ORGANIZER if account is not None and account.is_organizer else Audience.PUBLIC
 
 
 async def _competition(boards: Boards, key: str) -> Competition:
@@ -122,28 +123,29 @@ async def projector(request: Request) -> Response:
     boards = _boards(request)
     c = request.path_params["competition"]
     comp = await _competition(boards, c)
-    level = await _level(request)
+    audience = await _audience(request)
     bilingual = request.query_params.get("bilingual") == "1"
     ceremony = request.query_params.get("ceremony") == "1"
-    if ceremony and level != "organizer":
+    if ceremony and audience != Audience.ORGANIZER:
         raise HTTPException(403, _("The ceremony is for the organizer: sign in to the console first."))
+    slides_for = Audience.CEREMONY if ceremony else audience
     only = request.query_params.get("event")
     slides = []
     for ev in comp.events:
         if only and ev.key != only:
             continue
         snap = await run_in_threadpool(boards.renderer.snapshot, c, ev.key)
-        if ceremony and snap.state not in ("locked", "published"):
+        if ceremony and not snap.shown(slides_for).scores:
             continue
         with i18n.using("zh_CN" if bilingual else i18n.current()):
-            block = boards.renderer.block(snap, level)
+            block = boards.renderer.block(snap, slides_for)
         phone = str(request.url_for("event", competition=c, event=ev.key))
         slides.append(Slide(block, phone, qr_svg(phone)))
     if not slides:
         raise HTTPException(404, _("No event to show."))
     page = ProjectorPage(
         competition=comp.name.get("zh_CN" if bilingual else i18n.current()), competition_en=comp.name.en, key=c,
-        slides=slides, pace=_int(request.query_params.get("pace"), 15, 3, 600), bilingual=bilingual, level=level,
+        slides=slides, pace=_int(request.query_params.get("pace"), 15, 3, 600), bilingual=bilingual, audience=audience,
         ceremony=ceremony, socket_url=f"/ws/board/{c}?{_query(request, lang=i18n.current())}",
         reveal_seconds=_int(request.query_params.get("reveal"), 8, 2, 60))
     with i18n.using("zh_CN" if bilingual else i18n.current()):
@@ -168,7 +170,7 @@ async def event(request: Request) -> Response:
         snap = await run_in_threadpool(boards.renderer.snapshot, c, e)
     except (KeyError, LookupError):
         raise HTTPException(404, _("No such event.")) from None
-    live = boards.renderer.block(snap, await _level(request))
+    live = boards.renderer.block(snap, await _audience(request))
     page = EventLivePage(snap.competition.name.get(i18n.current()), live.name, pages.rubric_note(snap.event), live,
                          f"/ws/board/{c}/{e}?{_query(request, lang=i18n.current())}",
                          str(request.url_for("event", competition=c, event=e)))
@@ -187,12 +189,12 @@ async def board_socket(ws: WebSocket) -> None:
     if not keys or time.monotonic() < boards.refuse_until:
         await ws.close(code=1013 if keys else 1008)  # 1013: try again later (the client retries)
         return
-    level = await _level(ws)
+    audience = await _audience(ws)
     variant = variant_of(i18n.current(), ws.query_params.get("bilingual") == "1")
     await ws.accept()
     boards.sockets.add(ws)
     try:
-        async with boards.hub.subscribe([Topic(c, k, level, variant) for k in keys], ws.send_text):
+        async with boards.hub.subscribe([Topic(c, k, audience, variant) for k in keys], ws.send_text):
             heard = 0
             while (await ws.receive())["type"] != "websocket.disconnect":
                 heard += 1  # boards only listen: what a client sends is ignored, a stream of it refused

@@ -1,11 +1,12 @@
 """Typed contexts for the live boards: an event's block and the score-reveal card.
 
-Words: a *level* is ``public`` (the event's visibility rules in ``pages`` apply: blind codes
+Words: the *audience* (``states.Audience``) is who looks at a board: the ``public`` (blind codes
 until published, no totals on a progress event, the frozen snapshot on a frozen one, nothing on
-a hidden one) or ``organizer`` (everything, current). The *reveal card* announces an entry whose
-scoring just completed: each judge's total as "Judge 1 … N" — numbered by the judges' order in
-the competition, never named — the totals the rubric drops struck through, deductions, the final
-score and the rank. Judges' keys and names never enter these contexts.
+a hidden one), the ``organizer`` (everything, current) or the ``ceremony``; ``states.shown``
+says what each may see, and these contexts follow its answer. The *reveal card* announces an
+entry whose scoring just completed: each judge's total as "Judge 1 … N" — numbered by the
+judges' order in the competition, never named — the totals the rubric drops struck through,
+deductions, the final score and the rank. Judges' keys and names never enter these contexts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from scoreboard.competition import Competition, Event
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.numbers import fixed
 from scoreboard.standings import Standing
+from scoreboard.states import Shown
 from scoreboard.web import pages
 
 
@@ -25,7 +27,7 @@ class BoardEvent:
     key: str
     name: str
     name_en: str
-    level: str
+    audience: str
     visibility: str
     page: pages.EventPage
     percent: int
@@ -53,24 +55,12 @@ class RevealCard:
     phrase: str = ""
 
 
-def board_event(competition: Competition, event: Event, state: str, standings: list[Standing], level: str,
-                url: str = "") -> BoardEvent:
-    """``standings``: the public ones (a frozen event's snapshot) at ``public``, the current at ``organizer``."""
-    if level == "organizer":
-        base = pages.event_page(competition, event, "published", standings, url)
-        page = pages.EventPage(**{**base.__dict__, "state_label": _(pages.EVENT_STATES.get(state, state))})
-    else:
-        page = pages.event_page(competition, event, state, standings, url)
-    return BoardEvent(event.key, event.name.get(i18n.current()), event.name.en, level, event.visibility, page,
+def board_event(competition: Competition, event: Event, state: str, seen: Shown, standings: list[Standing],
+                audience: str, url: str = "") -> BoardEvent:
+    """``seen``: what ``audience`` may see (``states.shown``); ``standings``: the ones it sees."""
+    page = pages.event_page(competition, event, state, seen, standings, url)
+    return BoardEvent(event.key, event.name.get(i18n.current()), event.name.en, audience, event.visibility, page,
                       round(100 * page.scored / page.entries) if page.entries else 0)
-
-
-def reveals(event: Event, state: str, level: str) -> bool:
-    """Whether this level sees reveal cards of this event: never a frozen, progress or hidden
-    public board (they would show marks the public may not see yet)."""
-    if not event.reveal:
-        return False
-    return level == "organizer" or (state != "published" and event.visibility == "live")
 
 
 def _phrase(event: Event) -> str:

@@ -1,12 +1,12 @@
 """Typed page contexts for the public pages, built from standings (what a spectator may see).
 
-Visibility rules live here, in one place: a blind event shows blind codes only until it is
-published; a ``progress`` event shows how many entries are scored, no totals; a ``frozen`` event
-shows its snapshot (the standings at the moment of freezing: the caller passes those); a
-``hidden`` event shows nothing of its scoring until published — no totals, no progress. Judges
-are never named on a public page, and a blind event's rows carry its blind codes, never the
-organizer's entry keys (which can follow the order of a file): ``Row.dom`` is the id a row has
-on the page.
+What an audience may see is decided in ``states.shown``; each builder here takes that answer
+(``Shown``) and never decides itself: no totals where ``scores`` is false (a ``progress`` event
+shows how many entries are scored, a ``hidden`` one not even that), blind codes where ``names``
+is false, and the frozen snapshot where ``snapshot`` is true (the caller passes those
+standings). Judges are never named on a public page, and a blind event's rows carry its blind
+codes, never the organizer's entry keys (which can follow the order of a file): ``Row.dom`` is
+the id a row has on the page.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from scoreboard.i18n import gettext as _
 from scoreboard.rubric.aggregate import METHODS
 from scoreboard.rubric.numbers import fixed
 from scoreboard.standings import Standing, TeamStanding
+from scoreboard.states import Shown
 
 STATE_LABELS = {
     "pending": N_("not scored"), "partial": N_("provisional"), "complete": N_("complete"),
@@ -111,19 +112,6 @@ class TeamsPage:
     rows: list[TeamRow]
 
 
-def shows_scores(event: Event, state: str) -> bool:
-    return state == "published" or event.visibility in ("live", "frozen")
-
-
-def shows_names(event: Event, state: str) -> bool:
-    return state == "published" or not event.blind
-
-
-def shows_progress(event: Event, state: str) -> bool:
-    """How many entries are scored: shown unless the event is hidden (and not yet published)."""
-    return state == "published" or event.visibility != "hidden"
-
-
 def dom_id(event: Event, code: str, key: str, n: int) -> str:
     """A row's id on a public page: a blind event's rows are known by their codes (or their
     place, should one lack a code), never by the organizer's entry keys."""
@@ -159,12 +147,14 @@ def _rows(competition: Competition, event: Event, standings: list[Standing], nam
     ]
 
 
-def event_page(competition: Competition, event: Event, state: str, standings: list[Standing], url: str) -> EventPage:
-    names, progress = shows_names(event, state), shows_progress(event, state)
+def event_page(competition: Competition, event: Event, state: str, seen: Shown, standings: list[Standing],
+               url: str) -> EventPage:
+    """``seen``: what the page's audience may see of the event in ``state``."""
+    names, progress = seen.names, seen.progress
     rows: list[Row] = []
     if not progress:
         notice = _("This event's results are not public yet.")
-    elif not shows_scores(event, state):
+    elif not seen.scores:
         notice = _("Scores are shown when the organizer publishes them.")
     else:
         notice, rows = "", _rows(competition, event, standings, names)
@@ -176,14 +166,14 @@ def event_page(competition: Competition, event: Event, state: str, standings: li
         progress=progress)
 
 
-def event_card(event: Event, state: str, standings: list[Standing], teams: dict[str, str]) -> EventCard:
-    progress = shows_progress(event, state)
+def event_card(event: Event, seen: Shown, standings: list[Standing], teams: dict[str, str]) -> EventCard:
+    progress = seen.progress
     scored = sum(1 for s in standings if s.result.state != "pending") if progress else 0
     leader = ""
-    if standings and standings[0].rank == 1 and shows_scores(event, state):
+    if standings and standings[0].rank == 1 and seen.scores:
         top = standings[0]
         who = " · ".join(x for x in (top.entry.title, teams.get(top.entry.team, "")) if x)
-        if not shows_names(event, state):
+        if not seen.names:
             who = top.entry.code
         leader = f"{who} {fixed(top.result.shown or Fraction(0), top.result.decimals)}"
     return EventCard(event.key, event.name.get(i18n.current()), len(standings), scored,

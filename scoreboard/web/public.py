@@ -1,7 +1,7 @@
 """Public pages: the competitions' home and team standings (an event's live page is in ``board``).
 
-Read-only and open to anyone, so every page is built through ``pages`` which applies each
-event's visibility. Data comes from the standings book (kept current by accepted sheets).
+Read-only and open to anyone, so every page shows what ``states.shown`` lets the public see.
+Data comes from the standings book (kept current by accepted sheets).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.standings import Standing, team_standings
+from scoreboard.states import Audience, shown_of
 from scoreboard.store import load as store_load
 from scoreboard.store.engine import session
 from scoreboard.web import pages
@@ -42,8 +43,8 @@ async def home(request: Request) -> Response:
             teams = {t.key: t.name.get(pages.i18n.current()) for t in b.competition.teams}
             events = []
             for ev in b.competition.events:
-                _e, state, standings = book.standings(key, ev.key, public=True)
-                events.append(pages.event_card(ev, state, standings, teams))
+                _e, state, standings = book.standings(key, ev.key, Audience.PUBLIC)
+                events.append(pages.event_card(ev, shown_of(ev, state, Audience.PUBLIC), standings, teams))
             c = b.competition
             cards.append(pages.CompetitionCard(c.key, c.name.get(pages.i18n.current()), c.date, c.venue, events,
                                                c.team_rule is not None))
@@ -63,10 +64,8 @@ async def teams(request: Request) -> Response:
         raise HTTPException(404, _("This competition has no team standings."))
     visible: list[Standing] = []
     for ev in b.competition.events:
-        _e, state, standings = await run_in_threadpool(book.standings, competition, ev.key, True)
-        # a blind event's entries count for their teams only once it is published: a team's score
-        # would otherwise tell whose dishes are whose
-        if pages.shows_scores(ev, state) and pages.shows_names(ev, state):
+        _e, state, standings = await run_in_threadpool(book.standings, competition, ev.key, Audience.PUBLIC)
+        if shown_of(ev, state, Audience.PUBLIC).teams:
             visible.extend(standings)
     rows = team_standings(b.competition.team_rule, [t.key for t in b.competition.teams], visible)
     return render(request, "teams.html", pages.teams_page(b.competition, rows))
