@@ -85,8 +85,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 Job = Callable[[State], Coroutine[Any, Any, None]]
 
 
-def _boards(book: StandingsBook, settings: Settings) -> board.Boards:
-    renderer = BoardRenderer(book, make_templates().env)
+def _boards(book: StandingsBook, settings: Settings, templates: Jinja2Templates) -> board.Boards:
+    renderer = BoardRenderer(book, templates.env)
     return board.Boards(book, Hub(renderer), renderer, settings.organizer_key)
 
 
@@ -109,7 +109,8 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         key = str(settings.secret_key) or await run_in_threadpool(server_key, db)
         bus = make_bus(settings.broadcast_url)
         book = StandingsBook(db)
-        boards = _boards(book, settings)
+        templates = make_templates()
+        boards = _boards(book, settings, templates)
         sockets = judge_registry.JudgeSockets(judge_limits)
 
         async def settle(event: Change) -> None:
@@ -117,7 +118,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
             await run_in_threadpool(book.apply, event)
             boards.hub.changed(event)
 
-        state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=make_templates(),
+        state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=templates,
                       judges=sockets, boards=boards, events=EventService(db, bus, settle),
                       console=console.Console(cards=_judge_cards, revoke=judge_registry.revoke_judge,
                                               device=sockets.status),

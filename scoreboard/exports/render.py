@@ -1,5 +1,5 @@
-"""Rendering the printable exports: a Jinja2 environment over ``templates/exports`` with the
-same translation functions as the web pages, and HTML → PDF through WeasyPrint.
+"""Rendering the printable exports: the templates in ``templates/exports`` through the one
+Jinja2 environment (``scoreboard.templates``), and HTML → PDF through WeasyPrint.
 
 Words: a *document* is one WeasyPrint rendering; long exports render several (an event's
 results, a batch of certificates) and join their pages into one PDF, so progress can be told
@@ -12,26 +12,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from pathlib import Path
 from typing import IO, Any
 
 import jinja2
 
-from scoreboard import i18n
-
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+from scoreboard import i18n, templates
+from scoreboard.templates import TEMPLATES_DIR
 
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=jinja2.select_autoescape(default=True),
-        extensions=["jinja2.ext.i18n"],
-        undefined=jinja2.StrictUndefined,
-    )
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    return env
+    return templates.environment()
 
 
 def render_html(name: str, **context: Any) -> str:
