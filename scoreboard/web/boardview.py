@@ -28,7 +28,6 @@ class BoardEvent:
     name: str
     name_en: str
     audience: str
-    visibility: str
     page: pages.EventPage
     percent: int
 
@@ -59,7 +58,7 @@ def board_event(competition: Competition, event: Event, state: str, seen: Shown,
                 audience: str, url: str = "") -> BoardEvent:
     """``seen``: what ``audience`` may see (``states.shown``); ``standings``: the ones it sees."""
     page = pages.event_page(competition, event, state, seen, standings, url)
-    return BoardEvent(event.key, event.name.get(i18n.current()), event.name.en, audience, event.visibility, page,
+    return BoardEvent(event.key, event.name.get(i18n.current()), event.name.en, audience, page,
                       round(100 * page.scored / page.entries) if page.entries else 0)
 
 
