@@ -3,10 +3,9 @@
 Words: a *topic* is what one board socket watches: an event of a competition, for an *audience*
 (``states.Audience``) — ``public`` (what the event's visibility and state allow a spectator:
 live, progress, the frozen snapshot, or nothing) or ``organizer`` (everything, never frozen) — in
-a *variant* (the page's
-language, ``zh_CN`` or ``en``, or ``bi`` for the bilingual projector). A *frame* is one
-websocket message: htmx out-of-band fragments with stable ids, each a *full state* of what it
-replaces, so a board that missed frames is right again with the next one.
+a *variant* (the page's language, ``zh_CN`` or ``en``, or ``bi`` for the bilingual projector).
+A *frame* is one websocket message: htmx out-of-band fragments with stable ids, each a *full
+state* of what it replaces, so a board that missed frames is right again with the next one.
 
 The hub is fed changes (after the standings book applied them) and marks their events
 *dirty*; its loop renders each dirty event at most once per ``interval`` (bursts coalesce), once
