@@ -8,6 +8,7 @@ written nothing.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Sequence
@@ -20,6 +21,9 @@ from scoreboard.i18n import gettext as _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from scoreboard.services.judges import JudgeService
+    from scoreboard.settings import Settings
 
 BASE_URL = "http://127.0.0.1:8000"
 
@@ -123,49 +127,60 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine(database_url: str | None) -> Engine:
+def _settings(database_url: str | None) -> Settings:
     from scoreboard.settings import Settings
+
+    return Settings.from_env(**({"database_url": database_url} if database_url else {}))
+
+
+def _open(settings: Settings) -> Engine:
     from scoreboard.store.engine import make_engine, migrate
 
-    settings = Settings.from_env(**({"database_url": database_url} if database_url else {}))
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     migrate(engine)
     return engine
 
 
-def cmd_judges_tokens(args: argparse.Namespace) -> int:
-    from judges.cards import issue_tokens, login_link
-    from scoreboard.store.engine import session
+def _engine(database_url: str | None) -> Engine:
+    return _open(_settings(database_url))
 
-    with session(_engine(args.database_url), write=True) as s:
-        tokens = issue_tokens(s, args.competition, [args.judge] if args.judge else None, actor="cli")
-        s.commit()
+
+def _judges(database_url: str | None) -> JudgeService:
+    from scoreboard.live.bus import make_bus
+    from scoreboard.services.judges import JudgeService
+
+    settings = _settings(database_url)
+    return JudgeService(_open(settings), make_bus(settings.broadcast_url))
+
+
+def _only(judge: str | None) -> list[str] | None:
+    return [judge] if judge else None
+
+
+def cmd_judges_tokens(args: argparse.Namespace) -> int:
+    from scoreboard.exports.cards import login_link
+
+    tokens = asyncio.run(_judges(args.database_url).tokens(args.competition, _only(args.judge), actor="cli"))
     for key, token in tokens.items():
         print(f"{key}\t{token}\t{login_link(args.base_url, token)}")
     return 0
 
 
 def cmd_judges_cards(args: argparse.Namespace) -> int:
-    from judges.cards import issue_tokens, make_cards, write_cards
-    from scoreboard.store.engine import session
+    from scoreboard.exports.cards import CardsPage, write_cards
 
-    with session(_engine(args.database_url), write=True) as s:
-        tokens = issue_tokens(s, args.competition, [args.judge] if args.judge else None, actor="cli")
-        page = make_cards(s, args.competition, tokens, args.base_url)
-        html, pdf = write_cards(page, Path(args.out))
-        s.commit()
+    def write(page: CardsPage) -> tuple[int, Path, Path]:
+        return len(page.cards), *write_cards(page, Path(args.out))
+
+    service = _judges(args.database_url)
+    n, html, pdf = asyncio.run(service.cards(args.competition, _only(args.judge), "cli", args.base_url, write))
     print(_("Wrote %(n)s login cards: %(html)s, %(pdf)s (earlier cards of these judges no longer work).") % {
-        "n": len(page.cards), "html": html, "pdf": pdf})
+        "n": n, "html": html, "pdf": pdf})
     return 0
 
 
 def cmd_judges_revoke(args: argparse.Namespace) -> int:
-    from judges.auth import revoke
-    from scoreboard.store.engine import session
-
-    with session(_engine(args.database_url), write=True) as s:
-        revoke(s, args.competition, args.judge, actor="cli", reason=args.reason)
-        s.commit()
+    asyncio.run(_judges(args.database_url).revoke(args.competition, args.judge, actor="cli", reason=args.reason))
     print(_("Revoked judge %(judge)s: their card and sessions no longer work.") % {"judge": args.judge})
     return 0
 
@@ -184,14 +199,10 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def cmd_admin_create(args: argparse.Namespace) -> int:
-    from scoreboard.store.accounts import create_account
-    from scoreboard.store.engine import session
+    from scoreboard.services.accounts import AccountService
 
-    engine = _engine(args.database_url)
-    password = _read_password(args.password_stdin)
-    with session(engine, write=True) as s:
-        create_account(s, args.username, password, args.chief_of or (), actor="cli")
-        s.commit()
+    service = AccountService(_engine(args.database_url))
+    service.create(args.username, _read_password(args.password_stdin), args.chief_of or (), actor="cli")
     role = _("chief judge of %(events)s") % {"events": ", ".join(args.chief_of)} if args.chief_of else _("organizer")
     print(_("Created console account %(name)s (%(role)s).") % {"name": args.username, "role": role})
     return 0
