@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from datetime import UTC, datetime
 
 import anyio
@@ -23,6 +22,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from judges import protocol
+from judges.pace import Bucket
 from judges.registry import Close, Connection, JudgeSockets
 from judges.tablet import SESSION_KEY
 from scoreboard import i18n
@@ -35,23 +35,6 @@ from scoreboard.store import tokens
 from scoreboard.store.engine import session
 
 log = logging.getLogger("scoreboard.judges")
-
-
-class Bucket:
-    """A token bucket: ``burst`` frames at once, refilled at ``rate`` a second."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.at = float(burst), time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 def _token(ws: WebSocket) -> str | None:
