@@ -57,10 +57,10 @@ def raw_sqlite_commits(folder: Path, seconds: float = 2.0) -> float:
 
 def prepare(url: str) -> dict[str, str]:
     """A competition of one event (hot dishes, not blind), 200 entries and 50 judges; their tokens."""
-    from judges.auth import issue_token
     from scoreboard.competition import parse_competition
     from scoreboard.store.engine import make_engine, migrate, session
     from scoreboard.store.load import save_competition, set_event_state
+    from scoreboard.store.tokens import issue_token
 
     data = {
         "competition": {"key": "bench", "name": {"zh": "压测", "en": "Bench"}},

@@ -27,6 +27,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from judges import protocol
+from judges.pace import Bucket
+
+
+def _pace(rate: float, burst: int) -> Bucket:
+    """What the client sends: the server's limits, keeping a little room for pings."""
+    return Bucket(rate, max(1, burst - 2))
 
 
 class JudgeError(Exception):
@@ -48,24 +54,6 @@ class Refused(Exception):
         super().__init__(f"{code} {reason}")
 
 
-class _Pace:
-    """Sends at most ``burst`` frames at once and ``rate`` a second after that."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, max(1, burst - 2)  # keep a little room for pings
-        self.tokens, self.at = float(self.burst), time.monotonic()
-
-    async def wait(self) -> None:
-        while True:
-            now = time.monotonic()
-            self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-            self.at = now
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return
-            await asyncio.sleep((1 - self.tokens) / self.rate)
-
-
 class JudgeClient:
     def __init__(self, url: str, token: str, language: str = "zh_CN", backoff: tuple[float, float] = (0.1, 5.0),
                  ping_seconds: float | None = None) -> None:
@@ -81,7 +69,7 @@ class JudgeClient:
         self._ready = asyncio.Event()
         self._hello = asyncio.Event()
         self._refused: Refused | None = None
-        self._pace = _Pace(20, 40)
+        self._pace = _pace(20, 40)
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> JudgeClient:
@@ -164,7 +152,7 @@ class JudgeClient:
             return
         self.hello, self.connections = hello, self.connections + 1
         limits = hello.get("limits", {})
-        self._pace = _Pace(float(limits.get("per_second", 20)), int(limits.get("burst", 40)))
+        self._pace = _pace(float(limits.get("per_second", 20)), int(limits.get("burst", 40)))
         ping = self.ping_seconds or float(limits.get("ping_seconds", 10))
         self._ws = ws
         self._hello.set()

@@ -26,10 +26,11 @@ from typing import Any
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from judges import auth, protocol
+from judges import protocol
 from scoreboard.changes import CompetitionChanged, EntryLocked, EventChanged, JudgeRevoked, RescoreRequested
 from scoreboard.live.bus import MemoryBus
 from scoreboard.service import SheetService
+from scoreboard.store import tokens
 from scoreboard.store.engine import session
 from scoreboard.store.load import event_state
 
@@ -169,30 +170,17 @@ async def recheck(engine: Engine, sockets: JudgeSockets) -> None:
     line — closes the old card's sockets within a few seconds."""
     while True:
         await asyncio.sleep(sockets.limits.recheck_seconds)
-        tokens = sockets.tokens()
-        if tokens:
-            sockets.signed_out(await run_in_threadpool(_valid, engine, tokens))
+        held = sockets.tokens()
+        if held:
+            sockets.signed_out(await run_in_threadpool(_valid, engine, held))
 
 
-def _valid(engine: Engine, tokens: set[str]) -> set[str]:
+def _valid(engine: Engine, hashes: set[str]) -> set[str]:
     with session(engine) as s:
-        return auth.valid_hashes(s, tokens)
+        return tokens.valid_hashes(s, hashes)
 
 
 def _state_of(engine: Engine, competition: str, event: str) -> str:
     with session(engine) as s:
         return event_state(s, competition, event)
-
-
-async def revoke_judge(engine: Engine, bus: MemoryBus, competition: str, judge: str, actor: str,
-                       reason: str = "") -> None:
-    """Revoke the judge's token, commit, then close their open sockets (through the bus)."""
-
-    def write() -> None:
-        with session(engine, write=True) as s:
-            auth.revoke(s, competition, judge, actor, reason)
-            s.commit()
-
-    await run_in_threadpool(write)
-    await bus.publish(JudgeRevoked(competition, judge))
 

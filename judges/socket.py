@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from datetime import UTC, datetime
 
 import anyio
@@ -22,34 +21,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from judges import auth, protocol
+from judges import protocol
+from judges.pace import Bucket
 from judges.registry import Close, Connection, JudgeSockets
+from judges.tablet import SESSION_KEY
 from scoreboard import i18n
 from scoreboard.competition import Competition
 from scoreboard.errors import N_, UserError
 from scoreboard.service import SheetService
 from scoreboard.store import load as store_load
 from scoreboard.store import tables as db
+from scoreboard.store import tokens
 from scoreboard.store.engine import session
 
 log = logging.getLogger("scoreboard.judges")
-
-
-class Bucket:
-    """A token bucket: ``burst`` frames at once, refilled at ``rate`` a second."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.at = float(burst), time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 def _token(ws: WebSocket) -> str | None:
@@ -57,15 +42,15 @@ def _token(ws: WebSocket) -> str | None:
     header = ws.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        return auth.token_hash(token.strip())
-    hashed = ws.scope.get("session", {}).get(auth.SESSION_KEY) if "session" in ws.scope else None
+        return tokens.token_hash(token.strip())
+    hashed = ws.scope.get("session", {}).get(SESSION_KEY) if "session" in ws.scope else None
     return hashed if isinstance(hashed, str) else None
 
 
 Stored = tuple[dict[str, str], set[str], list[protocol.StoredSheet]]
 
 
-def _stored(engine: Engine, identity: auth.JudgeIdentity) -> Stored:
+def _stored(engine: Engine, identity: tokens.JudgeIdentity) -> Stored:
     """The events' states, the locked entries and the judge's own stored sheets."""
     with session(engine) as s:
         states = store_load.event_states(s, identity.competition)
@@ -79,9 +64,9 @@ def _stored(engine: Engine, identity: auth.JudgeIdentity) -> Stored:
     return states, locked, [protocol.StoredSheet(uid, entry, rev, seq or 0) for uid, entry, rev, seq in rows]
 
 
-def _identify(engine: Engine, hashed: str | None) -> auth.JudgeIdentity | None:
+def _identify(engine: Engine, hashed: str | None) -> tokens.JudgeIdentity | None:
     with session(engine) as s:
-        return auth.identify_hash(s, hashed) if hashed else None
+        return tokens.identify_hash(s, hashed) if hashed else None
 
 
 class JudgeSession:

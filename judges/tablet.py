@@ -1,7 +1,7 @@
 """The tablet pages: signing in with a login card's link, and the judge's scoring app.
 
 - ``GET /j/login/{token}`` exchanges the card's token for the signed session cookie (holding the
-  token's hash, ``judges.auth.SESSION_KEY``) and redirects to ``/j/`` so the token leaves the
+  token's hash, ``SESSION_KEY``) and redirects to ``/j/`` so the token leaves the
   address bar and the history; a bad, replaced or revoked token gets a translated 403 page.
 - ``GET /j/`` is the app (``templates/tablet.html`` + ``static/tablet.js``): it talks to
   ``/ws/judge`` (``docs/protocol.md``) and keeps unacknowledged sheets in the tablet's own
@@ -22,11 +22,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from judges.auth import SESSION_KEY, JudgeIdentity, identify, identify_hash
 from scoreboard.i18n import gettext as _
 from scoreboard.store.engine import session
+from scoreboard.store.tokens import JudgeIdentity, identify, identify_hash
 from scoreboard.web.templating import STATIC_DIR, render
 
+SESSION_KEY = "judge"  # the session cookie's entry: the token's hash
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 

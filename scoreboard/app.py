@@ -23,18 +23,21 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from judges import cards as judge_cards
 from judges import registry as judge_registry
+from judges import simulate as judge_simulate
 from judges import socket as judge_socket
 from judges import tablet as judge_tablet
 from judges.protocol import Limits
 from scoreboard.changes import Change
+from scoreboard.demo.plan import Simulation
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus, make_bus
 from scoreboard.live.hub import Hub
 from scoreboard.organize import EventService
 from scoreboard.service import SheetService
+from scoreboard.services.accounts import AccountService
+from scoreboard.services.judges import JudgeService
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
 from scoreboard.store.keys import server_key
@@ -56,6 +59,8 @@ class State(TypedDict):
     judges: judge_registry.JudgeSockets
     boards: board.Boards
     events: EventService
+    judging: JudgeService
+    accounts: AccountService
     console: console.Console
     session_key: str  # signs the session cookie (scoreboard.web.sessions)
 
@@ -90,17 +95,11 @@ def _boards(book: StandingsBook, settings: Settings, templates: Jinja2Templates)
     return board.Boards(book, Hub(renderer), renderer, settings.organizer_key)
 
 
-def _judge_cards(s: Any, competition: str, judges: list[str] | None, actor: str, base_url: str) -> str:
-    """The console prints login cards through ``judges.cards`` (``scoreboard`` never imports ``judges``)."""
-    tokens = judge_cards.issue_tokens(s, competition, judges, actor)
-    return judge_cards.cards_html(judge_cards.make_cards(s, competition, tokens, base_url))
-
-
 def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[Job] = (),
-               judge_limits: Limits | None = None) -> Starlette:
+               judge_limits: Limits | None = None, simulate: Simulation | None = None) -> Starlette:
     """The application. ``engine`` reuses an existing engine; ``jobs`` run in the background
-    with the lifespan state while the app serves (the demo's simulated judges);
-    ``judge_limits`` overrides the judges' socket limits (benchmarks)."""
+    with the lifespan state while the app serves; ``judge_limits`` overrides the judges' socket
+    limits (benchmarks); ``simulate``: simulated judges send the demo's sheets while it serves."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -120,8 +119,8 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
 
         state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=templates,
                       judges=sockets, boards=boards, events=EventService(db, bus, settle),
-                      console=console.Console(cards=_judge_cards, revoke=judge_registry.revoke_judge,
-                                              device=sockets.status),
+                      judging=JudgeService(db, bus), accounts=AccountService(db),
+                      console=console.Console(device=sockets.status),
                       session_key=key)
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)
         if notice:
@@ -131,6 +130,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                  asyncio.create_task(judge_registry.follow(bus, state["judges"], state["service"])),
                  asyncio.create_task(judge_registry.recheck(db, state["judges"]))]
         tasks += [asyncio.create_task(job(state)) for job in jobs]
+        tasks += [asyncio.create_task(judge_simulate.simulate(simulate))] if simulate else []
         try:
             yield state
         finally:

@@ -8,6 +8,7 @@ written nothing.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Sequence
@@ -20,6 +21,9 @@ from scoreboard.i18n import gettext as _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from scoreboard.services.judges import JudgeService
+    from scoreboard.settings import Settings
 
 BASE_URL = "http://127.0.0.1:8000"
 
@@ -123,49 +127,60 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine(database_url: str | None) -> Engine:
+def _settings(database_url: str | None) -> Settings:
     from scoreboard.settings import Settings
+
+    return Settings.from_env(**({"database_url": database_url} if database_url else {}))
+
+
+def _open(settings: Settings) -> Engine:
     from scoreboard.store.engine import make_engine, migrate
 
-    settings = Settings.from_env(**({"database_url": database_url} if database_url else {}))
     engine = make_engine(settings.database_url, settings.sqlite_synchronous)
     migrate(engine)
     return engine
 
 
-def cmd_judges_tokens(args: argparse.Namespace) -> int:
-    from judges.cards import issue_tokens, login_link
-    from scoreboard.store.engine import session
+def _engine(database_url: str | None) -> Engine:
+    return _open(_settings(database_url))
 
-    with session(_engine(args.database_url), write=True) as s:
-        tokens = issue_tokens(s, args.competition, [args.judge] if args.judge else None, actor="cli")
-        s.commit()
+
+def _judges(database_url: str | None) -> JudgeService:
+    from scoreboard.live.bus import make_bus
+    from scoreboard.services.judges import JudgeService
+
+    settings = _settings(database_url)
+    return JudgeService(_open(settings), make_bus(settings.broadcast_url))
+
+
+def _only(judge: str | None) -> list[str] | None:
+    return [judge] if judge else None
+
+
+def cmd_judges_tokens(args: argparse.Namespace) -> int:
+    from scoreboard.exports.cards import login_link
+
+    tokens = asyncio.run(_judges(args.database_url).tokens(args.competition, _only(args.judge), actor="cli"))
     for key, token in tokens.items():
         print(f"{key}\t{token}\t{login_link(args.base_url, token)}")
     return 0
 
 
 def cmd_judges_cards(args: argparse.Namespace) -> int:
-    from judges.cards import issue_tokens, make_cards, write_cards
-    from scoreboard.store.engine import session
+    from scoreboard.exports.cards import CardsPage, write_cards
 
-    with session(_engine(args.database_url), write=True) as s:
-        tokens = issue_tokens(s, args.competition, [args.judge] if args.judge else None, actor="cli")
-        page = make_cards(s, args.competition, tokens, args.base_url)
-        html, pdf = write_cards(page, Path(args.out))
-        s.commit()
+    def write(page: CardsPage) -> tuple[int, Path, Path]:
+        return len(page.cards), *write_cards(page, Path(args.out))
+
+    service = _judges(args.database_url)
+    n, html, pdf = asyncio.run(service.cards(args.competition, _only(args.judge), "cli", args.base_url, write))
     print(_("Wrote %(n)s login cards: %(html)s, %(pdf)s (earlier cards of these judges no longer work).") % {
-        "n": len(page.cards), "html": html, "pdf": pdf})
+        "n": n, "html": html, "pdf": pdf})
     return 0
 
 
 def cmd_judges_revoke(args: argparse.Namespace) -> int:
-    from judges.auth import revoke
-    from scoreboard.store.engine import session
-
-    with session(_engine(args.database_url), write=True) as s:
-        revoke(s, args.competition, args.judge, actor="cli", reason=args.reason)
-        s.commit()
+    asyncio.run(_judges(args.database_url).revoke(args.competition, args.judge, actor="cli", reason=args.reason))
     print(_("Revoked judge %(judge)s: their card and sessions no longer work.") % {"judge": args.judge})
     return 0
 
@@ -184,14 +199,10 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def cmd_admin_create(args: argparse.Namespace) -> int:
-    from scoreboard.store.accounts import create_account
-    from scoreboard.store.engine import session
+    from scoreboard.services.accounts import AccountService
 
-    engine = _engine(args.database_url)
-    password = _read_password(args.password_stdin)
-    with session(engine, write=True) as s:
-        create_account(s, args.username, password, args.chief_of or (), actor="cli")
-        s.commit()
+    service = AccountService(_engine(args.database_url))
+    service.create(args.username, _read_password(args.password_stdin), args.chief_of or (), actor="cli")
     role = _("chief judge of %(events)s") % {"events": ", ".join(args.chief_of)} if args.chief_of else _("organizer")
     print(_("Created console account %(name)s (%(role)s).") % {"name": args.username, "role": role})
     return 0
@@ -212,14 +223,27 @@ def cmd_archive_verify(args: argparse.Namespace) -> int:
     return verify(args.file)
 
 
+def _parents() -> tuple[argparse.ArgumentParser, ...]:
+    """Arguments several commands share: the database, the competition, which judges' cards, the server's address."""
+    database, competition, cards, server = (argparse.ArgumentParser(add_help=False) for _i in range(4))
+    database.add_argument("--database-url", help="overrides DATABASE_URL")
+    competition.add_argument("competition", help="the competition (key)")
+    cards.add_argument("--judge", metavar="KEY", help="only this judge (default: every judge)")
+    cards.add_argument("--base-url", metavar="URL", default=BASE_URL,
+                       help=f"the server's address as tablets reach it (default {BASE_URL})")
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=8000)
+    return database, competition, cards, server
+
+
 def parser() -> argparse.ArgumentParser:
+    database, competition, cards, server = _parents()
     p = argparse.ArgumentParser(prog="scoreboard", description="Live judging and scoreboards for skills competitions.")
     p.add_argument("--lang", help="language of messages: zh_CN or en (default: from LANG)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("init", help="load a competition file into the database")
+    s = sub.add_parser("init", help="load a competition file into the database", parents=[database])
     s.add_argument("file", help="the competition TOML file")
-    s.add_argument("--database-url", help="overrides DATABASE_URL")
     s.set_defaults(func=cmd_init)
 
     s = sub.add_parser("standings", help="compute standings offline from a competition file and its sheets",
@@ -243,38 +267,29 @@ def parser() -> argparse.ArgumentParser:
     judges = sub.add_parser("judges", help="judges' login tokens and printable login cards").add_subparsers(
         dest="judges_command", required=True, metavar="ACTION")
     s = judges.add_parser("tokens", help="issue fresh login tokens and print them with their links",
+                          parents=[competition, cards, database],
                           description="Issue fresh login tokens and print judge, token and link, one a line. "
                                       "A judge's earlier token and card stop working.")
-    s.add_argument("competition", help="the competition (key)")
-    s.add_argument("--judge", metavar="KEY", help="only this judge (default: every judge)")
-    s.add_argument("--base-url", metavar="URL", default=BASE_URL,
-                   help=f"the server's address as tablets reach it (default {BASE_URL})")
-    s.add_argument("--database-url", help="overrides DATABASE_URL")
     s.set_defaults(func=cmd_judges_tokens)
     s = judges.add_parser("cards", help="issue fresh tokens and write printable login cards (PDF and HTML)",
+                          parents=[competition, cards, database],
                           description="Write login-cards.pdf and login-cards.html (six cards an A4 page, with cut "
                                       "lines): each judge's name, events, a QR code of their login link, the link "
                                       "and how to sign in, in Chinese and English. Making cards issues fresh "
                                       "tokens: earlier cards of these judges stop working.")
-    s.add_argument("competition", help="the competition (key)")
     s.add_argument("--out", metavar="DIR", required=True, help="folder to write the cards to")
-    s.add_argument("--judge", metavar="KEY", help="only this judge (default: every judge)")
-    s.add_argument("--base-url", metavar="URL", default=BASE_URL,
-                   help=f"the server's address as tablets reach it (default {BASE_URL})")
-    s.add_argument("--database-url", help="overrides DATABASE_URL")
     s.set_defaults(func=cmd_judges_cards)
     s = judges.add_parser("revoke", help="revoke a judge: their card and sessions stop working",
+                          parents=[competition, database],
                           description="Revoke a judge: their card, their signed-in tablets and open connections "
                                       "stop working. Issue a new card to let them in again.")
-    s.add_argument("competition", help="the competition (key)")
     s.add_argument("judge", help="the judge (key)")
     s.add_argument("--reason", required=True, help="why, for the audit log")
-    s.add_argument("--database-url", help="overrides DATABASE_URL")
     s.set_defaults(func=cmd_judges_revoke)
 
     admin = sub.add_parser("admin", help="organizer console accounts").add_subparsers(
         dest="admin_command", required=True, metavar="ACTION")
-    s = admin.add_parser("create", help="create a console account (asks for its password)",
+    s = admin.add_parser("create", help="create a console account (asks for its password)", parents=[database],
                          description="Create an organizer console account, or with --chief-of a chief judge's "
                                      "account limited to those events. The password is asked for twice (or read "
                                      "from one line of standard input with --password-stdin); there is no default.")
@@ -282,22 +297,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--chief-of", metavar="COMPETITION:EVENT", action="append",
                    help="a chief judge of this event (repeat for several); without it: an organizer")
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    s.add_argument("--database-url", help="overrides DATABASE_URL")
     s.set_defaults(func=cmd_admin_create)
 
     s = sub.add_parser("export", help="export standings, marks, archive, result sheets, certificates",
+                       parents=[competition, database],
                        description="Export a competition from the database: xlsx (standings per event, every "
                                    "judge's marks, team standings), csv (the same tables: PATH, PATH-detail.csv, "
                                    "PATH-teams.csv), json (the tamper-evident archive), pdf (result sheets for "
                                    "signing), certificates (PDF), consistency (the judges' consistency report: "
                                    "HTML, or PDF when PATH ends in .pdf). A progress bar goes to standard error.")
-    s.add_argument("competition", help="the competition (key)")
     s.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     s.add_argument("--out", metavar="PATH", required=True, help="the file to write")
     s.add_argument("--event", metavar="KEY", help="only this event (not for json)")
     s.add_argument("--lang", choices=("zh_CN", "en"), default=argparse.SUPPRESS,
                    help="language of the export (default: as for messages)")
-    s.add_argument("--database-url", help="overrides DATABASE_URL")
     s.set_defaults(func=cmd_export)
 
     archive = sub.add_parser("archive", help="check competition archives").add_subparsers(
@@ -308,18 +321,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("file", help="the archive (.json)")
     s.set_defaults(func=cmd_archive_verify)
 
-    s = sub.add_parser("demo", help="run the Craftsman Cup demo on a fresh embedded database")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s = sub.add_parser("demo", help="run the Craftsman Cup demo on a fresh embedded database", parents=[server])
     s.add_argument("--simulate", action="store_true", help="simulated judges submit sheets as the demo runs")
     s.add_argument("--rate", type=float, default=4.0, help="simulated sheets per second (default 4)")
     s.add_argument("--db", help="database file to create (default: a fresh temporary file)")
     s.add_argument("--write", metavar="DIR", help="write the demo's competition files and sheets to DIR, then stop")
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("serve", help="serve the database named by DATABASE_URL")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s = sub.add_parser("serve", help="serve the database named by DATABASE_URL", parents=[server])
     s.set_defaults(func=cmd_serve)
     return p
 

@@ -79,3 +79,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _ = gettext
+
+
+def both(message: str) -> tuple[str, str]:
+    """The message in Chinese and in English, for what speaks both (login cards, the bilingual board)."""
+    return translations("zh_CN").gettext(message), translations("en").gettext(message)

@@ -17,12 +17,12 @@ import uvicorn
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from judges.auth import issue_token
 from judges.protocol import Limits
 from scoreboard.app import State, create_app
 from scoreboard.settings import Settings
 from scoreboard.store import tables as db
 from scoreboard.store.engine import session
+from scoreboard.store.tokens import issue_token
 from tests.support import seed
 
 

@@ -15,8 +15,8 @@ import pytest
 import tomli_w
 from websockets.sync.client import connect
 
-from judges.auth import issue_token
 from scoreboard.store.engine import make_engine, session
+from scoreboard.store.tokens import issue_token
 from scoreboard.web.logs import redact
 from tests.e2e.servers import free_port, serving
 from tests.support import COMPETITION

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from judges.auth import issue_token
 from scoreboard.app import create_app
 from scoreboard.competition import parse_competition
 from scoreboard.live.hub import Hub, Topic
@@ -21,6 +20,7 @@ from scoreboard.settings import Settings
 from scoreboard.store import tables
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.load import save_competition, set_event_state
+from scoreboard.store.tokens import issue_token
 from tests.support import COMPETITION, half_judged, running
 from tests.test_hub import Recorder, settle
 

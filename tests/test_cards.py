@@ -11,10 +11,10 @@ import tomli_w
 from bs4 import BeautifulSoup
 from sqlmodel import select
 
-from judges.auth import identify, token_hash
 from scoreboard.cli import main
 from scoreboard.store import tables as db
 from scoreboard.store.engine import make_engine, session
+from scoreboard.store.tokens import identify, token_hash
 from tests.support import COMPETITION
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,19 +18,21 @@ from bs4 import BeautifulSoup
 from openpyxl import Workbook
 from sqlalchemy import Engine
 from sqlmodel import select
+from starlette.routing import Route
 
-from judges.auth import issue_token
 from judges.registry import Connection
 from scoreboard import i18n
 from scoreboard.app import create_app
 from scoreboard.changes import RescoreRequested
 from scoreboard.errors import UserError
+from scoreboard.services.accounts import IDLE
 from scoreboard.settings import Settings
 from scoreboard.store import tables as db
 from scoreboard.store.accounts import create_account
 from scoreboard.store.audit import audit_log
 from scoreboard.store.engine import make_engine, migrate, session
-from scoreboard.web import console_auth
+from scoreboard.store.tokens import issue_token
+from scoreboard.web import console
 from scoreboard.web.console_downloads import DOWNLOADS, XLSX, writer
 from scoreboard.web.console_progress import outbox_label, seen_label
 from tests.support import EIGHTY, half_judged, running, seed, sheet
@@ -37,22 +40,30 @@ from tests.support import EIGHTY, half_judged, running, seed, sheet
 PASSWORD = "correct horse battery"
 Client = tuple[httpx.AsyncClient, dict[str, Any]]
 
-# Every console route with a path that exists in the test competition: (method, path, who may).
+# Who may reach each console route (by name): organizers only, a chief judge in their own events
+# too, or any signed-in account. ``ROUTES`` reads every route from ``console.routes``, with a path
+# that exists in the test competition; a route missing here fails ``test_every_route_has_an_audience``.
 ORGANIZER, SCOPED, ANY = "organizer", "scoped", "any"
-ROUTES = [
-    ("GET", "/console/", ANY), ("GET", "/console/new", ORGANIZER), ("POST", "/console/new/file", ORGANIZER),
-    ("POST", "/console/new/presets", ORGANIZER), ("GET", "/console/c/cup", ANY),
-    ("GET", "/console/c/cup/import", ORGANIZER), ("POST", "/console/c/cup/import/preview", ORGANIZER),
-    ("POST", "/console/c/cup/import/confirm", ORGANIZER), ("POST", "/console/c/cup/codes", ORGANIZER),
-    ("GET", "/console/c/cup/labels", ORGANIZER), ("GET", "/console/c/cup/judges", ORGANIZER),
-    ("POST", "/console/c/cup/judges/new", ORGANIZER), ("POST", "/console/c/cup/judges/cards", ORGANIZER),
-    ("POST", "/console/c/cup/judges/j1/assign", ORGANIZER), ("POST", "/console/c/cup/judges/j1/revoke", ORGANIZER),
-    ("GET", "/console/c/cup/audit", ORGANIZER), ("GET", "/console/c/cup/downloads", ORGANIZER),
-    ("GET", "/console/c/cup/downloads/csv", ORGANIZER),
-    ("GET", "/console/c/cup/e/hot", SCOPED), ("POST", "/console/c/cup/e/hot/state", SCOPED),
-    ("GET", "/console/c/cup/e/hot/entry/e1", SCOPED), ("POST", "/console/c/cup/e/hot/entry/e1/rescore", SCOPED),
-    ("POST", "/console/c/cup/e/hot/entry/e1/deduction", SCOPED), ("POST", "/console/c/cup/e/hot/entry/e1/lock", SCOPED),
-]
+WHO = {
+    "console_home": ANY, "console_new": ORGANIZER, "console_new_file": ORGANIZER, "console_new_presets": ORGANIZER,
+    "console_competition": ANY, "console_import": ORGANIZER, "console_import_preview": ORGANIZER,
+    "console_import_confirm": ORGANIZER, "console_codes": ORGANIZER, "console_labels": ORGANIZER,
+    "console_judges": ORGANIZER, "console_judge_new": ORGANIZER, "console_cards": ORGANIZER,
+    "console_judge_assign": ORGANIZER, "console_judge_revoke": ORGANIZER, "console_audit": ORGANIZER,
+    "console_downloads": ORGANIZER, "console_download": ORGANIZER, "console_event_edit": ORGANIZER,
+    "console_event_save": ORGANIZER, "console_event": SCOPED, "console_event_state": SCOPED,
+    "console_entry": SCOPED, "console_rescore": SCOPED, "console_deduction": SCOPED, "console_lock": SCOPED,
+}
+UNGUARDED = {"console_login", "console_logout"}
+PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv"}
+GUARDED = [r for r in console.routes if isinstance(r, Route) and r.name not in UNGUARDED]
+ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PARAMS), WHO.get(r.name, ""))
+          for r in GUARDED]
+
+
+def test_every_route_has_an_audience() -> None:
+    assert sorted(r.name for r in GUARDED) == sorted(WHO)
+    assert len(ROUTES) == len(WHO) == 26
 
 
 @pytest.fixture
@@ -201,12 +212,12 @@ async def test_the_next_address_stays_inside_the_console(client: Client) -> None
     assert r.headers["location"] == "/console/"
 
 
-async def test_sessions_expire(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    http, _state = client
+async def test_sessions_expire(client: Client) -> None:
+    http, state = client
     await sign_in(http)
     assert (await http.get("/console/")).status_code == 200
-    later = console_auth.time.time() + console_auth.IDLE + 5
-    monkeypatch.setattr(console_auth.time, "time", lambda: later)
+    later = time.time() + IDLE + 5
+    state["accounts"].clock = lambda: later
     assert (await http.get("/console/")).status_code == 303
 
 

@@ -36,7 +36,7 @@ pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftot
 
 def judged(engine: Engine) -> dict[str, str]:
     """Seed and record the half-judged sheets; returns the judges' login tokens it issued."""
-    from judges.auth import issue_token
+    from scoreboard.store.tokens import issue_token
 
     seed(engine)
     lookup = Lookup(competition())

@@ -17,11 +17,11 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import Engine
 
-from judges.auth import issue_token
 from scoreboard.app import create_app
 from scoreboard.settings import Settings
 from scoreboard.store.accounts import create_account
 from scoreboard.store.engine import make_engine, migrate, session
+from scoreboard.store.tokens import issue_token
 from tests.support import running, seed
 
 POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "

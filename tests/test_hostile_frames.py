@@ -16,11 +16,11 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from judges import auth
 from judges.protocol import Limits
 from scoreboard.errors import UserError
 from scoreboard.rubric.load import load_preset
 from scoreboard.rubric.sheet import parse_sheet
+from scoreboard.store import tokens
 from tests.live import judge_server
 from tests.support import EIGHTY
 from tests.test_judge_socket import ask, open_socket, still_usable
@@ -86,7 +86,7 @@ FRAMES: list[tuple[str, str, str]] = [
 async def test_hostile_frames_are_refused_with_their_codes_and_change_nothing(engine: Engine) -> None:
     async with judge_server(engine, Limits(per_second=1000, burst=1000)) as live:  # flooding is tested apart
         ws, _ = await open_socket(live, "j1")
-        before = live.count(), live.count(auth.db.AuditLog)
+        before = live.count(), live.count(tokens.db.AuditLog)
         for what, frame, code in FRAMES:
             started = time.perf_counter()
             answer = await ask(ws, frame)
@@ -94,7 +94,7 @@ async def test_hostile_frames_are_refused_with_their_codes_and_change_nothing(en
             assert (answer["type"], answer["code"]) == ("error", code), (what, answer)
             assert answer["message"], what
             assert took < 1, f"{what} took {took:.2f} s"  # a refusal is cheap (the benchmark measures it)
-            assert (live.count(), live.count(auth.db.AuditLog)) == before, what
+            assert (live.count(), live.count(tokens.db.AuditLog)) == before, what
             await still_usable(ws)
         await ws.send(b"\xff\xfe{")  # a binary frame that is not UTF-8
         assert json.loads(await ws.recv())["code"] == "malformed"

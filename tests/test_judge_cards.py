@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from judges import auth
 from judges.protocol import CLOSE_TOO_MANY, CLOSE_UNAUTHORIZED, Limits
+from scoreboard.store import tokens
 from scoreboard.store.engine import make_engine, migrate, session
 from tests.live import judge_server
 from tests.test_judge_socket import open_socket, still_usable
@@ -46,9 +46,9 @@ async def test_a_change_made_outside_the_process_closes_the_open_socket(engine: 
         other, _ = await open_socket(live, "j2")
         with session(engine, write=True) as s:  # as the command line does: the database only, no bus
             if how == "revoked":
-                auth.revoke(s, "cup", "j1", actor="cli", reason="lost card")
+                tokens.revoke(s, "cup", "j1", actor="cli", reason="lost card")
             else:
-                auth.issue_token(s, "cup", "j1", actor="cli")
+                tokens.issue_token(s, "cup", "j1", actor="cli")
             s.commit()
         started = time.monotonic()
         assert await closed_with(ws, within=3) == CLOSE_UNAUTHORIZED

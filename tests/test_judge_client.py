@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import Engine
 
 from judges.client import JudgeClient, JudgeError, Refused
-from judges.registry import revoke_judge
 from tests.live import judge_server, port_of
 from tests.support import EIGHTY, sheet
 
@@ -71,7 +70,7 @@ async def test_many_judges_at_once_each_sheet_stored_once(engine: Engine) -> Non
 
 async def test_a_revoked_judge_is_told_and_stopped(engine: Engine) -> None:
     async with judge_server(engine) as live, JudgeClient(live.url, live.tokens["j2"]) as judge:
-        await revoke_judge(live.engine, live.state["bus"], "cup", "j2", actor="test")
+        await live.state["judging"].revoke("cup", "j2", actor="test")
         assert (await asyncio.wait_for(judge.pushes.get(), 1))["type"] == "revoked"
         await asyncio.sleep(0.1)
         with pytest.raises(Refused):

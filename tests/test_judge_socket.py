@@ -17,9 +17,10 @@ from sqlalchemy import Engine
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from judges import auth
 from judges.protocol import Limits
-from judges.registry import DeviceStatus, revoke_judge
+from judges.registry import DeviceStatus
+from judges.tablet import SESSION_KEY
+from scoreboard.store import tokens
 from scoreboard.store.engine import session
 from scoreboard.store.load import set_event_state
 from tests.live import Live, judge_server
@@ -128,11 +129,11 @@ async def test_every_refusal_has_its_code_changes_nothing_and_keeps_the_connecti
         engine: Engine, judge: str, code: str, frame: Any) -> None:
     async with judge_server(engine) as live:
         ws, _ = await open_socket(live, judge)
-        before = live.count(), live.count(auth.db.AuditLog)
+        before = live.count(), live.count(tokens.db.AuditLog)
         refused = await ask(ws, frame)
         assert (refused["type"], refused["code"]) == ("error", code), refused
         assert refused["message"] and refused["problems"][0]["code"] == code
-        assert (live.count(), live.count(auth.db.AuditLog)) == before
+        assert (live.count(), live.count(tokens.db.AuditLog)) == before
         await still_usable(ws)
         assert (await ask(ws, submit("e2" if judge == "j7" else "e1", sid="fine")))["type"] == "ack"
 
@@ -199,7 +200,7 @@ async def test_no_valid_token_closes_with_4401(engine: Engine, headers: dict[str
 
 async def test_the_tablets_session_cookie_signs_in(engine: Engine) -> None:
     async with judge_server(engine) as live:
-        data = b64encode(json.dumps({auth.SESSION_KEY: auth.token_hash(live.tokens["j3"])}).encode())
+        data = b64encode(json.dumps({SESSION_KEY: tokens.token_hash(live.tokens["j3"])}).encode())
         cookie = itsdangerous.TimestampSigner("test-secret").sign(data).decode()
         ws = await connect(live.url, additional_headers={"Cookie": f"scoreboard_session={cookie}"})
         assert json.loads(await ws.recv())["judge"]["key"] == "j3"
@@ -213,7 +214,7 @@ async def test_revoking_a_judge_closes_their_open_socket_at_once(engine: Engine)
         ws, _ = await open_socket(live, "j1")
         other, _ = await open_socket(live, "j2")
         started = asyncio.get_running_loop().time()
-        await revoke_judge(live.engine, live.state["bus"], "cup", "j1", actor="test")
+        await live.state["judging"].revoke("cup", "j1", actor="test")
         assert json.loads(await asyncio.wait_for(ws.recv(), 1))["type"] == "revoked"
         assert await closed_with(ws) == 4401
         assert asyncio.get_running_loop().time() - started < 1

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,12 @@ from starlette.types import Receive, Scope, Send
 from websockets.asyncio.client import connect
 
 from scoreboard.app import create_app
+from scoreboard.services.accounts import IDLE
 from scoreboard.settings import Settings
 from scoreboard.store import tables as db
 from scoreboard.store.accounts import create_account, hash_password
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.keys import server_key
-from scoreboard.web import console_auth
 from scoreboard.web.console_auth import LoginLimiter
 from scoreboard.web.console_login import safe_next
 from tests.live import judge_server
@@ -184,10 +185,10 @@ async def test_a_changed_password_or_a_disabled_account_ends_its_sessions(shared
         assert rows(shared) == 0  # both ended sessions were removed when found
 
 
-async def test_a_session_lasts_while_used_up_to_its_lifetime(shared: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    now = [console_auth.time.time()]
-    monkeypatch.setattr(console_auth.time, "time", lambda: now[0])
+async def test_a_session_lasts_while_used_up_to_its_lifetime(shared: Engine) -> None:
+    now = [time.time()]
     async with started(app_for(shared)) as client:
+        client.state["accounts"].clock = lambda: now[0]
         http = await client()
         cookie = await sign_in(http)
         for _hour in range(11):  # used every hour: longer than IDLE (2 h) in all, never idle that long
@@ -197,15 +198,14 @@ async def test_a_session_lasts_while_used_up_to_its_lifetime(shared: Engine, mon
         assert await console_status(http, cookie) == 303
 
 
-async def test_idle_sessions_end_and_are_cleaned_up_at_the_next_sign_in(shared: Engine,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    now = [console_auth.time.time()]
-    monkeypatch.setattr(console_auth.time, "time", lambda: now[0])
+async def test_idle_sessions_end_and_are_cleaned_up_at_the_next_sign_in(shared: Engine) -> None:
+    now = [time.time()]
     async with started(app_for(shared)) as client:
+        client.state["accounts"].clock = lambda: now[0]
         http = await client()
         first, second = await sign_in(http), await sign_in(await client())
         assert rows(shared) == 2
-        now[0] += console_auth.IDLE + 5
+        now[0] += IDLE + 5
         assert await console_status(http, first) == 303
         assert rows(shared) == 1  # the one found expired was removed
         await sign_in(await client(), "other")

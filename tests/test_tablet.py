@@ -13,10 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import Engine
 
-from judges.auth import issue_token, revoke
 from scoreboard.app import create_app
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate, session
+from scoreboard.store.tokens import issue_token, revoke
 from tests.support import running, seed
 
 EN = {"Accept-Language": "en"}

@@ -15,12 +15,18 @@ Words:
 competition has its early sessions complete and its current one partly marked. Everything is
 drawn from ``seed``: entry qualities, team strengths and judges' biases do not depend on
 ``fraction``.
+
+A *simulation* (``scoreboard demo --simulate``) is every sheet of the demo competitions, the
+competitions interleaved, sent at a steady rate over the judges' socket, each with its judge's
+login token; ``judges.simulate`` plays it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
 from scoreboard.competition import Competition, Entry, Event, Judge
@@ -103,3 +109,17 @@ def demo_sheets(competition: Competition, seed: int, fraction: float = 1.0) -> l
     timeline.sort(key=lambda item: item[0])
     cut = round(max(0.0, min(1.0, fraction)) * len(timeline))
     return [sheet for _, sheet in timeline[:cut]]
+
+
+@dataclass(frozen=True)
+class Simulation:
+    sheets: list[tuple[str, Sheet]]  # (competition key, raw sheet) in the order they are sent
+    rate: float  # sheets a second
+    url: str  # the judges' socket
+    tokens: dict[tuple[str, str], str]  # (competition, judge) → login token
+
+
+def simulation(competitions: list[Competition], rate: float, url: str, tokens: dict[tuple[str, str], str],
+               seed: int = 2023) -> Simulation:
+    plans = [[(c.key, raw) for raw in demo_sheets(c, seed)] for c in competitions]
+    return Simulation([x for group in zip_longest(*plans) for x in group if x is not None], rate, url, tokens)

@@ -2,8 +2,9 @@
 
 Seeds the cooking contest and the construction contest, opens every event for scoring, prints
 the pages to open and serves them on 127.0.0.1. With ``--simulate``, simulated judges submit the
-demo's sheets at a steady rate, each through a ``judges.client`` over ``/ws/judge`` with a token
-issued at seed time — the path a tablet's sheet takes.
+demo's sheets at a steady rate (``plan.Simulation``, played by ``judges.simulate`` in the app the
+factory makes), each over ``/ws/judge`` with a token issued at seed time — the path a tablet's
+sheet takes.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import logging
 import secrets
 import tempfile
-from itertools import zip_longest
 from pathlib import Path
 
 import tomli_w
@@ -22,19 +21,19 @@ import uvicorn
 from sqlalchemy import Engine
 
 from scoreboard import i18n
-from scoreboard.app import Job, State, create_app
+from scoreboard.app import create_app
 from scoreboard.competition import Competition, parse_competition
 from scoreboard.demo.build import construction_competition, cooking_competition
-from scoreboard.demo.plan import demo_sheets
+from scoreboard.demo.plan import demo_sheets, simulation
 from scoreboard.errors import N_, UserError
 from scoreboard.i18n import gettext as _
+from scoreboard.live.bus import MemoryBus
+from scoreboard.services.accounts import AccountService
+from scoreboard.services.judges import JudgeService
 from scoreboard.serving import uvicorn_options
 from scoreboard.settings import Settings
-from scoreboard.store.accounts import create_account
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.load import load_competition, save_competition, set_event_state
-
-log = logging.getLogger("scoreboard.demo")
 
 
 def seed(engine: Engine, seed: int = 2023) -> list[Competition]:
@@ -54,50 +53,13 @@ def seed(engine: Engine, seed: int = 2023) -> list[Competition]:
 
 def judge_tokens(engine: Engine, competitions: list[Competition]) -> dict[tuple[str, str], str]:
     """A login token for every demo judge, by (competition, judge): the simulated judges' cards."""
-    from judges.auth import issue_token  # the demo assembles the app, as app.py does: it may use judges
+    service = JudgeService(engine, MemoryBus())
 
-    with session(engine, write=True) as s:
-        tokens = {(c.key, j.key): issue_token(s, c.key, j.key, actor="demo") for c in competitions for j in c.judges}
-        s.commit()
-    return tokens
+    async def issue() -> dict[tuple[str, str], str]:
+        return {(c.key, judge): token for c in competitions
+                for judge, token in (await service.tokens(c.key, None, actor="demo")).items()}
 
-
-def simulator(competitions: list[Competition], rate: float, url: str, tokens: dict[tuple[str, str], str],
-              seed: int = 2023) -> Job:
-    """A background job: every demo sheet, the competitions interleaved, ``rate`` a second, each
-    sent by its judge's ``judges.client.JudgeClient`` over the real socket at ``url`` — the path
-    a tablet's sheet takes."""
-    from judges.client import JudgeClient, JudgeError
-
-    async def job(state: State) -> None:
-        plans = [[(c.key, raw) for raw in demo_sheets(c, seed)] for c in competitions]
-        clients: dict[tuple[str, str], JudgeClient] = {}
-        sending: set[asyncio.Task[bool]] = set()
-
-        async def send(client: JudgeClient, raw: dict[str, object]) -> bool:
-            try:
-                await client.submit(raw)
-                return True
-            except JudgeError as e:
-                log.warning("simulated sheet refused: %s", e)
-                return False
-
-        try:
-            for key, raw in (x for group in zip_longest(*plans) for x in group if x is not None):
-                judge = (key, str(raw["judge"]))
-                if judge not in clients:
-                    clients[judge] = JudgeClient(url, tokens[judge], backoff=(0.2, 5))
-                    await clients[judge].start(timeout=30)
-                task = asyncio.create_task(send(clients[judge], raw))
-                sending.add(task)
-                task.add_done_callback(sending.discard)
-                await asyncio.sleep(1 / rate)
-            sent = sum(await asyncio.gather(*sending))
-            log.warning(_("The simulation has sent all %(n)s sheets."), {"n": sent})
-        finally:
-            await asyncio.gather(*(c.close() for c in clients.values()))
-
-    return job
+    return asyncio.run(issue())
 
 
 def write_files(folder: Path, seed: int = 2023) -> list[Path]:
@@ -127,9 +89,7 @@ def run_demo(host: str, port: int, simulate: bool, rate: float, db: str | None) 
     competitions = seed(engine)
     tokens = judge_tokens(engine, competitions)
     password = secrets.token_urlsafe(9)  # never a default password, even in a demo
-    with session(engine, write=True) as s:
-        create_account(s, "demo", password, actor="demo")
-        s.commit()
+    AccountService(engine).create("demo", password, actor="demo")
     base = f"http://{host}:{port}"
     print(_("Scoreboard demo — database %(path)s") % {"path": path})
     print(f"  {_('Home')}: {base}/")
@@ -149,7 +109,7 @@ def run_demo(host: str, port: int, simulate: bool, rate: float, db: str | None) 
     print(_("Press Ctrl+C to stop."), flush=True)
     connect_to = "127.0.0.1" if host in ("0.0.0.0", "") else host
     url = f"ws://{connect_to}:{port}/ws/judge"
-    jobs = [simulator(competitions, rate, url, tokens)] if simulate else []
-    uvicorn.run(create_app(settings, engine=engine, jobs=jobs), host=host, port=port, log_level="warning",
+    simulated = simulation(competitions, rate, url, tokens) if simulate else None
+    uvicorn.run(create_app(settings, engine=engine, simulate=simulated), host=host, port=port, log_level="warning",
                 **uvicorn_options(settings))
     return 0

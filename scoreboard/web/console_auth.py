@@ -1,7 +1,7 @@
 """Console sign-in: sessions that expire, CSRF tokens, login rate limits, and the guard every
 console route goes through.
 
-Words: the *console session* is one sign-in, kept on the server (``accounts.open_session``); the
+Words: the *console session* is one sign-in, kept on the server (``services.accounts``); the
 ``console`` entry of the signed session cookie carries only its random id (``sid``). It ends
 after ``IDLE`` without a request, after ``LIFETIME`` in all, when the account is disabled or its
 password changed (the session keeps the password's fingerprint), and when someone signs out —
@@ -21,11 +21,10 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 from urllib.parse import parse_qsl, quote
 
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -35,14 +34,12 @@ from starlette.responses import RedirectResponse, Response
 from scoreboard.errors import UserError
 from scoreboard.i18n import gettext
 from scoreboard.i18n import gettext as _
+from scoreboard.services.accounts import AccountService
 from scoreboard.store import accounts
-from scoreboard.store.engine import session
 from scoreboard.texts import CONTROL
 
 SESSION_KEY = "console"
 CSRF_KEY = "console_csrf"
-IDLE = 2 * 3600  # seconds without a request before a console session ends
-LIFETIME = 12 * 3600  # seconds a console session lasts at most
 
 
 class LoginLimiter:
@@ -106,14 +103,10 @@ class Device(Protocol):
 
 @dataclass
 class Console:
-    """What the console routes share, made in the lifespan. ``cards`` prints judges' login cards
-    (session, competition, judge keys or None for all, actor, base URL → HTML) and ``revoke``
-    revokes a judge and closes their sockets (engine, bus, competition, judge, actor, reason):
-    both come from ``judges`` through ``create_app``, since ``scoreboard`` never imports it. So does
-    ``device``: (competition, judge) → the judge's ``Device`` state, from the open sockets."""
+    """What the console routes share, made in the lifespan. ``device``: (competition, judge) → the
+    judge's ``Device`` state, from the open sockets of ``judges``, handed over by ``create_app``
+    (``scoreboard`` never imports ``judges``)."""
 
-    cards: Callable[..., str] | None = None
-    revoke: Callable[..., Awaitable[None]] | None = None
     device: Callable[[str, str], Device] | None = None
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
 
@@ -145,21 +138,6 @@ def csrf_ok(request: Request, form: FormData | None) -> bool:
     return isinstance(expected, str) and isinstance(given, str) and hmac.compare_digest(given, expected)
 
 
-def _at(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
-
-
-async def _write(request: HTTPConnection, change: Callable[[Session], object]) -> None:
-    """Run ``change`` in a write session and commit, off the event loop."""
-
-    def run() -> None:
-        with session(request.state.engine, write=True) as s:
-            change(s)
-            s.commit()
-
-    await run_in_threadpool(run)
-
-
 def _session_id(request: HTTPConnection) -> str:
     data = request.session.get(SESSION_KEY)
     sid = data.get("sid") if isinstance(data, dict) else None
@@ -168,17 +146,8 @@ def _session_id(request: HTTPConnection) -> str:
 
 async def sign_in(request: Request, account: accounts.AccountView) -> None:
     """A new console session, its id in the cookie (the earlier one, if any, ends)."""
-    now, earlier = time.time(), _session_id(request)
-
-    def open_session() -> str:
-        with session(request.state.engine, write=True) as s:
-            if earlier:
-                accounts.end_session(s, earlier)
-            sid = accounts.open_session(s, account, _at(now), _at(now - IDLE), _at(now - LIFETIME))
-            s.commit()
-            return sid
-
-    sid = await run_in_threadpool(open_session)
+    service: AccountService = request.state.accounts
+    sid = await service.sign_in(account, _session_id(request))
     request.session.pop(SESSION_KEY, None)
     request.session[CSRF_KEY] = secrets.token_urlsafe(32)  # a new token with every sign-in
     request.session[SESSION_KEY] = {"sid": sid}
@@ -188,39 +157,20 @@ async def sign_out(request: HTTPConnection) -> None:
     """End the console session on the server (every copy of the cookie), and forget it here."""
     sid = _session_id(request)
     if sid:
-        await _write(request, lambda s: accounts.end_session(s, sid))
+        service: AccountService = request.state.accounts
+        await service.sign_out(sid)
     request.session.pop(SESSION_KEY, None)
     request.session.pop(CSRF_KEY, None)
 
 
 async def signed_in(request: HTTPConnection) -> accounts.AccountView | None:
-    """The signed-in account, or None (no session, signed out, expired, disabled, password
-    changed: a session found ended is removed)."""
+    """The signed-in account, or None (no session, or one that ended: it is forgotten here)."""
     sid = _session_id(request)
     if not sid:
         return None
-    now = time.time()
-
-    def check() -> tuple[accounts.AccountView | None, str]:
-        """(the account, what to do with the stored session: "end", "touch" or "")"""
-        with session(request.state.engine) as s:
-            found = accounts.console_session(s, sid)
-            if found is None:
-                return None, ""
-            seen, made = found.seen_at.timestamp(), found.created_at.timestamp()
-            if now - seen > IDLE or now - made > LIFETIME:
-                return None, "end"
-            account = accounts.account(s, found.account_id)
-            if account is None or not hmac.compare_digest(account.fingerprint, found.fingerprint):
-                return None, "end"
-            return account, "touch" if now - seen > 60 else ""  # "last seen" kept at most once a minute
-
-    account, action = await run_in_threadpool(check)
-    if action == "touch":
-        await _write(request, lambda s: accounts.touch_session(s, sid, _at(now)))
+    service: AccountService = request.state.accounts
+    account = await service.current(sid)
     if account is None:
-        if action == "end":
-            await _write(request, lambda s: accounts.end_session(s, sid))
         request.session.pop(SESSION_KEY, None)
         request.session.pop(CSRF_KEY, None)
     return account

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from scoreboard.i18n import gettext as _
+from scoreboard.services.accounts import AccountService
 from scoreboard.store import accounts
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import (
@@ -101,11 +102,8 @@ async def login(request: Request) -> Response:
                            "Wait a few minutes and try again."))
         return render(request, "console/login.html", page, status_code=429)
 
-    def check() -> accounts.AccountView | None:
-        with session(request.state.engine) as s:
-            return accounts.authenticate(s, username, str(form.get("password") or ""))
-
-    account = await run_in_threadpool(check)
+    service: AccountService = request.state.accounts
+    account = await service.authenticate(username, str(form.get("password") or ""))
     if account is None:  # the attempt stays counted as a failure
         page = LoginPage(csrf_token(request), target, username, _("Wrong username or password."))
         return render(request, "console/login.html", page, status_code=401)

@@ -31,7 +31,7 @@ def make_templates() -> Jinja2Templates:
 
 def both(message: str) -> Markup:
     """A label in Chinese and English, for the bilingual projector (``?bilingual=1``)."""
-    zh, en = i18n.translations("zh_CN").gettext(message), i18n.translations("en").gettext(message)
+    zh, en = i18n.both(message)
     return escape(zh) if zh == en else Markup('{} <span class="en">{}</span>').format(zh, en)
 
 

@@ -2,9 +2,9 @@
 
 Words: a *card* carries a judge's name, the competition, the events they are assigned to (in
 Chinese and English), the *login link* ``BASE/j/login/TOKEN`` as a QR code (segno, inline SVG)
-and as text, and a short how-to in both languages. Making cards *issues fresh tokens*
-(``judges.auth.issue_token``): every earlier card of those judges stops working. Cards are
-written as HTML and as an A4 PDF (WeasyPrint, six cards a page with cut lines).
+and as text, and a short how-to in both languages. Cards are made for fresh tokens
+(``services.judges.JudgeService.cards`` issues them): every earlier card of those judges stops
+working. Cards are written as HTML and as an A4 PDF (WeasyPrint, six cards a page with cut lines).
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ from pathlib import Path
 import segno
 from sqlmodel import Session, col, select
 
-from judges.auth import issue_token
 from scoreboard import i18n
 from scoreboard.errors import N_
+from scoreboard.exports.render import render_html
 from scoreboard.rubric.model import Text
 from scoreboard.store import tables as db
 from scoreboard.store.load import competition_row
-from scoreboard.web.templating import make_templates
 
 HOWTO = (
     N_("Scan the QR code with the tablet's camera, or type the link into its browser."),
@@ -57,11 +56,7 @@ class CardsPage:
 
 def both(message: str) -> Text:
     """A message in Chinese and in English, for a card that speaks both."""
-    with i18n.using("zh_CN"):
-        zh = i18n.gettext(message)
-    with i18n.using("en"):
-        en = i18n.gettext(message)
-    return Text(zh, en)
+    return Text(*i18n.both(message))
 
 
 def login_link(base_url: str, token: str) -> str:
@@ -71,14 +66,6 @@ def login_link(base_url: str, token: str) -> str:
 def qr_svg(link: str) -> str:
     """The link as an inline SVG QR code (no XML declaration; scales to its box)."""
     return str(segno.make(link, error="m").svg_inline(scale=4, border=2, omitsize=True))
-
-
-def issue_tokens(session: Session, competition: str, judges: list[str] | None, actor: str) -> dict[str, str]:
-    """Fresh tokens for ``judges`` (every judge of the competition when None), by judge key."""
-    row = competition_row(session, competition)
-    keys = judges if judges is not None else list(session.exec(
-        select(db.Judge.key).where(db.Judge.competition_id == row.id).order_by(col(db.Judge.id))).all())
-    return {key: issue_token(session, competition, key, actor) for key in keys}
 
 
 def make_cards(session: Session, competition: str, tokens: dict[str, str], base_url: str) -> CardsPage:
@@ -101,8 +88,7 @@ def make_cards(session: Session, competition: str, tokens: dict[str, str], base_
 
 
 def cards_html(page: CardsPage) -> str:
-    templates = make_templates()
-    return templates.get_template("cards.html").render(page=page, locale=i18n.current())
+    return render_html("exports/cards.html", page=page)
 
 
 def write_cards(page: CardsPage, folder: Path) -> tuple[Path, Path]:

@@ -1,11 +1,10 @@
-"""Judge authentication: unguessable, revocable login tokens.
+"""Judges' login tokens in the store: issuing, revoking, and who a token signs in.
 
 Words: a judge's *token* is the secret printed on their login card (as a link and a QR code).
-Only its SHA-256 *hash* is stored, so a database dump does not let anyone in. Opening the link
-exchanges the token for a signed session cookie holding the hash (``SESSION_KEY``) and drops the
-token from the address bar; every websocket connect checks that hash against the database again,
-so issuing a new token or revoking the judge locks the old card and the old cookie out at once.
-Nothing here commits: the caller does.
+Only its SHA-256 *hash* is stored, so a database dump does not let anyone in. The tablet
+exchanges the token for a signed session cookie holding the hash, and every websocket connect
+checks that hash here again, so issuing a new token or revoking the judge locks the old card and
+the old cookie out at once. Nothing here commits: the caller does (``services.judges``).
 """
 
 from __future__ import annotations
@@ -19,8 +18,7 @@ from sqlmodel import Session, col, select
 from scoreboard.errors import N_, UserError
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit
-
-SESSION_KEY = "judge"  # the session cookie's entry: the token's hash
+from scoreboard.store.load import competition_row
 
 
 @dataclass(frozen=True)
@@ -53,8 +51,16 @@ def issue_token(session: Session, competition: str, judge: str, actor: str) -> s
     return token
 
 
+def issue_tokens(session: Session, competition: str, judges: list[str] | None, actor: str) -> dict[str, str]:
+    """Fresh tokens for ``judges`` (every judge of the competition when None), by judge key."""
+    row = competition_row(session, competition)
+    keys = judges if judges is not None else list(session.exec(
+        select(db.Judge.key).where(db.Judge.competition_id == row.id).order_by(col(db.Judge.id))).all())
+    return {key: issue_token(session, competition, key, actor) for key in keys}
+
+
 def revoke(session: Session, competition: str, judge: str, actor: str, reason: str = "") -> None:
-    """The judge's card and sessions stop working; their open sockets are to be closed by the caller."""
+    """The judge's card and sessions stop working (their open sockets close when it is announced)."""
     row = _judge(session, competition, judge)
     row.revoked = True
     session.add(row)

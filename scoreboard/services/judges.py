@@ -1,0 +1,92 @@
+"""Judges and their login cards: creating judges, assigning them, issuing cards, revoking.
+
+Each method writes in one transaction with its audit record (``store.panel``,
+``store.tokens``), commits, then announces: ``CompetitionChanged`` when a judge is created or
+assigned (the sheet service and the standings book reload the competition, the judges'
+tablets hear their assignments changed), ``JudgeRevoked`` when a judge is revoked (their open
+sockets close). Issuing cards announces nothing: the old cards' sockets are closed by the
+judges' socket registry, which checks every open card against the store every few seconds.
+The console and the command line call this; neither commits nor publishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from scoreboard.changes import CompetitionChanged, JudgeRevoked
+from scoreboard.exports.cards import CardsPage, make_cards
+from scoreboard.live.bus import MemoryBus
+from scoreboard.store import panel, tokens
+from scoreboard.store.engine import session
+
+T = TypeVar("T")
+
+
+class JudgeService:
+    def __init__(self, engine: Engine, bus: MemoryBus) -> None:
+        self.engine = engine
+        self.bus = bus
+
+    async def create(self, competition: str, key: str, name: str, team: str, events: list[str],
+                     chief_of: list[str], actor: str) -> None:
+        def write() -> None:
+            with session(self.engine, write=True) as s:
+                panel.create_judge(s, competition, key, name, team, actor)
+                s.flush()
+                panel.set_judge(s, competition, key, events, chief_of, team, actor)
+                s.commit()
+
+        await run_in_threadpool(write)
+        await self.bus.publish(CompetitionChanged(competition))
+
+    async def assign(self, competition: str, judge: str, events: list[str], chief_of: list[str], team: str,
+                     actor: str) -> None:
+        """Replace the judge's events, chief judge roles and conflict."""
+
+        def write() -> None:
+            with session(self.engine, write=True) as s:
+                panel.set_judge(s, competition, judge, events, chief_of, team, actor)
+                s.commit()
+
+        await run_in_threadpool(write)
+        await self.bus.publish(CompetitionChanged(competition))
+
+    async def tokens(self, competition: str, judges: list[str] | None, actor: str) -> dict[str, str]:
+        """Fresh login tokens for ``judges`` (None: every judge), by judge key; earlier cards stop working."""
+
+        def write() -> dict[str, str]:
+            with session(self.engine, write=True) as s:
+                issued = tokens.issue_tokens(s, competition, judges, actor)
+                s.commit()
+            return issued
+
+        return await run_in_threadpool(write)
+
+    async def cards(self, competition: str, judges: list[str] | None, actor: str, base_url: str,
+                    keep: Callable[[CardsPage], T]) -> T:
+        """Fresh tokens and their login cards; ``keep`` turns the cards into what the caller wants (HTML,
+        files) before the tokens are committed, so cards that cannot be made leave the old ones working."""
+
+        def write() -> T:
+            with session(self.engine, write=True) as s:
+                issued = tokens.issue_tokens(s, competition, judges, actor)
+                kept = keep(make_cards(s, competition, issued, base_url))
+                s.commit()
+            return kept
+
+        return await run_in_threadpool(write)
+
+    async def revoke(self, competition: str, judge: str, actor: str, reason: str = "") -> None:
+        """The judge's card and sessions stop working, and their open sockets close."""
+
+        def write() -> None:
+            with session(self.engine, write=True) as s:
+                tokens.revoke(s, competition, judge, actor, reason)
+                s.commit()
+
+        await run_in_threadpool(write)
+        await self.bus.publish(JudgeRevoked(competition, judge))
