@@ -25,7 +25,7 @@ import pytest
 
 from judges.protocol import rubric_view
 from scoreboard.rubric.load import load_preset, preset_names
-from scoreboard.rubric.model import Aggregation, Criterion, Kind, Rubric, Target
+from scoreboard.rubric.model import Aggregation, Criterion, DeductionKind, Kind, Rubric, Target
 from scoreboard.rubric.numbers import round_half_up
 from scoreboard.rubric.score import points, score_entry
 from scoreboard.rubric.sheet import Mark, Sheet, parse_sheet
@@ -38,8 +38,11 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="the tablet's preview runs 
 
 def run_preview(rubric: Rubric, sheets: list[Sheet]) -> list[dict[str, Any]]:
     """The tablet's preview of each sheet, sent as a tablet sends it."""
+    amounts = {DeductionKind.PER_MINUTE: "minutes", DeductionKind.PER_OCCURRENCE: "count"}
+    field = {d.key: amounts.get(d.kind) for d in rubric.deductions}
     sent = [{"marks": {k: wire(m) for k, m in s.marks.items()},
-             "deductions": [{"key": d.key, "count": int(d.amount), "minutes": int(d.amount)} for d in s.deductions]}
+             "deductions": [{"key": d.key, **({name: int(d.amount)} if (name := field[d.key]) else {})}
+                            for d in s.deductions]}
             for s in sheets]
     done = subprocess.run([str(NODE), str(RUNNER)], input=json.dumps({"rubric": rubric_view(rubric), "sheets": sent}),
                           capture_output=True, text=True, check=True, timeout=60)
@@ -124,7 +127,7 @@ def test_hand_worked_masonry_judge_sheet() -> None:
     """Masonry judge j1 of golden case M1: levels 2, 2, 1, 3 on F (max 10), G (10), H (5), I (10) are
     20/3 + 20/3 + 5/3 + 10 = 25 practical points of 100; the practical part weighs 70, so 17.5; seven
     PPE breaches at −1 are capped at −5: 12.5. (The old preview showed the raw 25 − 5 = 20.)"""
-    place, rubric, sheet = next(case for case in SHEETS if case[0] == "masonry M1 j1")
+    _, rubric, sheet = next(case for case in SHEETS if case[0] == "masonry M1 j1")
     [tablet] = run_preview(rubric, [sheet])
     assert tablet["criteria"]["joints"] == "20/3" and tablet["criteria"]["bond"] == "5/3"
     assert tablet["parts"] == {"theory": "0/1", "practical": "25/1"}
