@@ -29,7 +29,7 @@ from scoreboard.rubric.model import Aggregation, Criterion, DeductionKind, Kind,
 from scoreboard.rubric.numbers import round_half_up
 from scoreboard.rubric.score import points, score_entry
 from scoreboard.rubric.sheet import Mark, Sheet, parse_sheet
-from scoreboard.store.sheets import exact
+from scoreboard.store.sheets import encode_marks
 
 RUNNER = Path(__file__).resolve().parent / "js" / "preview.js"
 NODE = shutil.which("node")
@@ -40,7 +40,7 @@ def run_preview(rubric: Rubric, sheets: list[Sheet]) -> list[dict[str, Any]]:
     """The tablet's preview of each sheet, sent as a tablet sends it."""
     amounts = {DeductionKind.PER_MINUTE: "minutes", DeductionKind.PER_OCCURRENCE: "count"}
     field = {d.key: amounts.get(d.kind) for d in rubric.deductions}
-    sent = [{"marks": {k: wire(m) for k, m in s.marks.items()},
+    sent = [{"marks": encode_marks(s.marks),
              "deductions": [{"key": d.key, **({name: int(d.amount)} if (name := field[d.key]) else {})}
                             for d in s.deductions]}
             for s in sheets]
@@ -48,14 +48,6 @@ def run_preview(rubric: Rubric, sheets: list[Sheet]) -> list[dict[str, Any]]:
                           capture_output=True, text=True, check=True, timeout=60)
     out: list[dict[str, Any]] = json.loads(done.stdout)
     return out
-
-
-def wire(mark: Mark) -> object:
-    if isinstance(mark, bool):
-        return mark
-    if isinstance(mark, tuple):
-        return [exact(v) for v in mark]
-    return exact(mark)
 
 
 def ratio(value: Fraction | None) -> str | None:
