@@ -3,7 +3,7 @@
 - ``GET /j/login/{token}`` exchanges the card's token for the signed session cookie (holding the
   token's hash, ``SESSION_KEY``) and redirects to ``/j/`` so the token leaves the
   address bar and the history; a bad, replaced or revoked token gets a translated 403 page.
-- ``GET /j/`` is the app (``templates/tablet.html`` + ``static/tablet.js``): it talks to
+- ``GET /j/`` is the app (``templates/tablet.html`` + the modules of ``static/tablet/``): it talks to
   ``/ws/judge`` (``docs/protocol.md``) and keeps unacknowledged sheets in the tablet's own
   storage. Without a session: a 401 page saying how to sign in.
 - ``GET /j/sw.js`` is the service worker that keeps the app's page and scripts, so a reload

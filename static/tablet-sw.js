@@ -1,11 +1,13 @@
 /* The tablet's service worker (served as /j/sw.js, scope /j/): keeps the app's page and its
-   scripts so that a reload while the venue's network is down still opens the app, whose
+   modules so that a reload while the venue's network is down still opens the app, whose
    outbox lives in IndexedDB. Network first (a fresh page when the server answers), the kept
    copy when it does not; only successful answers are kept. Sheets never pass through here. */
 "use strict";
 
-const CACHE = "scoreboard-tablet-v1";
-const SHELL = ["/j/", "/static/app.css", "/static/tablet.css", "/static/tablet.js"];
+const CACHE = "scoreboard-tablet-v2";
+const MODULES = ["main", "page", "fraction", "typing", "preview", "outbox", "state", "list", "form", "drafts", "sheet",
+  "connection"];  // every file of static/tablet/, which main.js imports at start
+const SHELL = ["/j/", "/static/app.css", "/static/tablet.css", ...MODULES.map((m) => `/static/tablet/${m}.js`)];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).catch(() => undefined).then(() => self.skipWaiting()));

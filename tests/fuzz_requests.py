@@ -99,7 +99,7 @@ SEGMENTS = (b"..", b"%2e%2e", b"%2e%2e%2f%2e%2e%2fetc%2fpasswd", b"..%2f..%2f", 
 SLOTS: dict[str, tuple[bytes, ...]] = {
     "c": (b"cup",), "e": (b"hot", b"wall", b"other"), "x": (b"e1", b"e2", b"e3", b"w1", b"w2"),
     "kind": (b"csv", b"csv-detail", b"xlsx", b"archive"), "token": (b"not-a-token",),
-    "file": (b"app.css", b"tablet.js", b"vendor/htmx.min.js"), "seg": (b"favicon.ico",),
+    "file": (b"app.css", b"tablet/main.js", b"vendor/htmx.min.js"), "seg": (b"favicon.ico",),
     "j": (b"j2", b"j3", b"j6", b"nope")}
 PATHS = ("/", "/c/{c}/teams", "/c/{c}/board", "/c/{c}/e/{e}", "/j/", "/j/login/{token}", "/j/sw.js", "/static/{file}",
          "/console/", "/console/login", "/console/new", "/console/c/{c}", "/console/c/{c}/import",

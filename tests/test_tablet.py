@@ -4,6 +4,7 @@ bar; bad, replaced and revoked links, and a tablet without a session, get a tran
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -91,3 +92,24 @@ async def test_the_service_worker_is_served_with_the_apps_scope(client: httpx.As
     r = await client.get("/j/sw.js")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
     assert "scoreboard-tablet" in r.text
+
+
+async def test_the_service_worker_keeps_every_module_the_tablet_loads(client: httpx.AsyncClient, db: Engine) -> None:
+    """A reload without a network starts only if every module main.js imports, however deep, is kept."""
+    static = Path(__file__).resolve().parent.parent / "static" / "tablet"
+    imported: set[str] = set()
+    todo = ["main"]
+    while todo:
+        name = todo.pop()
+        imported.add(name)
+        text = (static / f"{name}.js").read_text(encoding="utf-8")
+        todo += [m for m in re.findall(r'from "\./(\w+)\.js"', text) if m not in imported]
+    assert imported == {p.stem for p in static.glob("*.js")}
+    worker = (await client.get("/j/sw.js")).text
+    listed = re.search(r"const MODULES = \[([^\]]*)\]", worker)
+    assert listed is not None and set(re.findall(r'"(\w+)"', listed.group(1))) == imported
+    page = BeautifulSoup((await client.get(f"/j/login/{token(db)}", follow_redirects=True)).text, "html.parser")
+    assert page.select_one("script[type=module]")["src"].endswith("/static/tablet/main.js")
+    for name in sorted(imported):
+        r = await client.get(f"/static/tablet/{name}.js")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript"), name

@@ -127,7 +127,9 @@ def test_scores_survive_going_offline_and_a_reload(server: tuple[str, str, Path]
     page.locator("#crit-dimensions input.value").first.fill("1.5")
     page.locator("#crit-dimensions input.value").first.dispatch_event("change")
     page.locator("#crit-joints button.level").nth(2).click()
-    expect(page.locator("#subtotal")).to_have_text("6.67")  # level 2 of 3 on a criterion worth 10
+    # level 2 of 3 on a criterion worth 10 of the practical part's 100, which weighs 70: 20/3 × 70/100 = 4.67
+    # (the preview once showed the raw 6.67, ignoring the part weights, unlike the server)
+    expect(page.locator("#subtotal")).to_have_text("4.67")
     page.screenshot(path=str(tmp_path / "tablet-form-masonry.png"))
     print(f"\nscreenshots: {tmp_path}")
     context.close()
