@@ -60,7 +60,8 @@ def prepare(url: str) -> dict[str, str]:
     from judges.auth import issue_token
     from scoreboard.competition import parse_competition
     from scoreboard.store.engine import make_engine, migrate, session
-    from scoreboard.store.load import save_competition, set_event_state
+    from scoreboard.store.events import set_event_state
+    from scoreboard.store.load import save_competition
 
     data = {
         "competition": {"key": "bench", "name": {"zh": "压测", "en": "Bench"}},

@@ -33,8 +33,12 @@ from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus, make_bus
 from scoreboard.live.hub import Hub
-from scoreboard.organize import EventService
-from scoreboard.service import SheetService
+from scoreboard.services.announcer import Announcer
+from scoreboard.services.entries import EntryService
+from scoreboard.services.events import EventService
+from scoreboard.services.review import ReviewService
+from scoreboard.services.roster import RosterService
+from scoreboard.services.sheets import SheetService
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
 from scoreboard.store.keys import server_key
@@ -56,6 +60,9 @@ class State(TypedDict):
     judges: judge_registry.JudgeSockets
     boards: board.Boards
     events: EventService
+    entries: EntryService
+    roster: RosterService
+    review: ReviewService
     console: console.Console
     session_key: str  # signs the session cookie (scoreboard.web.sessions)
 
@@ -117,8 +124,12 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
             await run_in_threadpool(book.apply, event)
             boards.hub.changed(event)
 
-        state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=make_templates(),
-                      judges=sockets, boards=boards, events=EventService(db, bus, settle),
+        announce = Announcer(bus, settle)
+        sheets = SheetService(db, bus, book)
+        state = State(engine=db, bus=bus, book=book, service=sheets, templates=make_templates(),
+                      judges=sockets, boards=boards, events=EventService(db, announce, book),
+                      entries=EntryService(db, announce, book), roster=RosterService(db, announce),
+                      review=ReviewService(db, announce, sheets),
                       console=console.Console(cards=_judge_cards, revoke=judge_registry.revoke_judge,
                                               device=sockets.status),
                       session_key=key)

@@ -514,6 +514,7 @@ async def test_a_signed_in_organizer_sees_the_organizer_board_and_the_ceremony(c
     assert "黄花炒肉丝" in (await http.get("/c/cup/e/hot?view=organizer")).text
     http.cookies.clear()
     assert "黄花炒肉丝" not in (await http.get("/c/cup/e/hot?view=organizer")).text  # signed out: public
+    await state["events"].set_state("cup", "hot", "locked", actor="test", reason="end")
     await state["events"].set_state("cup", "hot", "published", actor="test")
     assert (await http.get("/c/cup/board?ceremony=1")).status_code == 403
     await sign_in(http, "chief-hot")  # a chief judge is not the organizer

@@ -32,7 +32,8 @@ from scoreboard.serving import uvicorn_options
 from scoreboard.settings import Settings
 from scoreboard.store.accounts import create_account
 from scoreboard.store.engine import make_engine, migrate, session
-from scoreboard.store.load import load_competition, save_competition, set_event_state
+from scoreboard.store.events import set_event_state
+from scoreboard.store.load import load_competition, save_competition
 
 log = logging.getLogger("scoreboard.demo")
 
