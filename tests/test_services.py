@@ -35,7 +35,8 @@ PATHS = {"draft": [], "open": ["open"], "closed": ["open", "closed"], "locked": 
 
 def save(engine: Engine) -> None:
     """The test competition, every event a draft; j8 is the hot dishes' chief judge."""
-    data = {**COMPETITION, "judges": [*COMPETITION["judges"], {"key": "j8", "name": "裁判长", "events": [], "chief_of": ["hot"]}]}
+    chief = {"key": "j8", "name": "裁判长", "events": [], "chief_of": ["hot"]}
+    data = {**COMPETITION, "judges": [*COMPETITION["judges"], chief]}
     with session(engine, write=True) as s:
         save_competition(s, parse_competition(data, "test"))
         s.commit()

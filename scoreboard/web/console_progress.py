@@ -159,9 +159,10 @@ async def page(request: Request, ctx: Ctx) -> Response:
     return render(request, "console/progress.html", await run_in_threadpool(build, request, ctx), block="matrix")
 
 
-def refusal(problem: Problem, current: str, to: str) -> str:
+def refusal(problem: Problem) -> str:
     """A refused move in the console's words, with the states' translated names."""
     if problem.code == "move_impossible":
+        current, to = str(problem.params["from_"]), str(problem.params["to"])
         return _("The event cannot go from %(from)s to %(to)s.") % {
             "from": _(EVENT_STATES.get(current, current)), "to": _(EVENT_STATES.get(to, to))}
     if problem.code == "reason_missing":
@@ -176,14 +177,14 @@ async def move(request: Request, ctx: Ctx) -> Response:
     """Move the event to the posted state (``to``), with the posted reason."""
     c, e = request.path_params["competition"], request.path_params["event"]
     to, reason = field_text(ctx.form, "to", 16), field_text(ctx.form, "reason")
-    current = await run_in_threadpool(_state, request, c, e)
+    await run_in_threadpool(_state, request, c, e)  # an unknown event: 404
     problems = []
     try:
         await request.state.events.set_state(c, e, to, ctx.actor, reason, organizer=ctx.account.is_organizer)
     except UserError as err:
         if err.code == "move_forbidden":
             raise HTTPException(403, _("Only an organizer may do this.")) from None
-        problems = [refusal(p, current, to) for p in err.problems]
+        problems = [refusal(p) for p in err.problems]
     notice = "" if problems else _("The event is now %(state)s.") % {"state": _(EVENT_STATES.get(to, to))}
     page = await run_in_threadpool(build, request, ctx, problems, notice)
     return render(request, "console/progress.html", page, status_code=422 if problems else 200)
