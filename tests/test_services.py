@@ -177,3 +177,19 @@ def test_console_handlers_never_write_commit_or_publish(module: str) -> None:
     source = (Path(__file__).parent.parent / "scoreboard" / "web" / f"{module}.py").read_text()
     assert re.findall(r"commit\(|\.publish\(|write=True", source) == []
 
+
+
+# --- one cache of a competition ---------------------------------------------------------------------
+
+def test_the_book_reloads_for_a_judge_it_does_not_know(engine: Engine) -> None:
+    save(engine)
+    book = StandingsBook(engine)
+    sheets = SheetService(engine, MemoryBus(), book)
+    assert "j9" not in sheets.lookup("cup").judges
+    with session(engine, write=True) as s:  # as the command line would, in another process
+        cup = s.exec(select(db.Competition).where(db.Competition.key == "cup")).one()
+        s.add(db.Judge(competition_id=cup.id, key="j9", name="评委9"))
+        s.commit()
+    assert "j9" not in sheets.lookup("cup").judges  # cached: nobody said the competition changed
+    assert "j9" in sheets.lookup("cup", "j9").judges  # a judge signing in who is not there: reloaded
+    assert book.loaded("cup") is sheets.lookup("cup")  # one cache, the book's
