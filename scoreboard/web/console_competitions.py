@@ -2,9 +2,10 @@
 
 A competition is created from a *competition file* (TOML, ``docs/competition.md``) uploaded
 here, or from *presets*: a key and names, and the presets whose rubrics become its events. Both
-go through ``parse_competition``: a file with problems is refused with every problem listed by
-its place, and nothing is written (``services.roster``). The *overview* lists the events the account may act on,
-with their state and progress and the buttons that move their state (``console_events``).
+go through ``parse_competition`` in ``services.roster``: a file with problems is refused with
+every problem listed by its place, and nothing is written. The *overview* lists the events the
+account may act on, with their state and progress and the buttons that move their state
+(``console_events``).
 """
 
 from __future__ import annotations
