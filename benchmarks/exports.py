@@ -30,7 +30,8 @@ from scoreboard.exports.source import load_export_data
 from scoreboard.exports.xlsx import export_xlsx
 from scoreboard.intake import Lookup, check_sheet
 from scoreboard.store.engine import make_engine, migrate, session
-from scoreboard.store.load import load_competition, save_competition, set_event_state
+from scoreboard.store.events import set_event_state
+from scoreboard.store.load import load_competition, save_competition
 from scoreboard.store.sheets import record_sheet
 
 BATCH = 200

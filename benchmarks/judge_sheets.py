@@ -59,7 +59,8 @@ def prepare(url: str) -> dict[str, str]:
     """A competition of one event (hot dishes, not blind), 200 entries and 50 judges; their tokens."""
     from scoreboard.competition import parse_competition
     from scoreboard.store.engine import make_engine, migrate, session
-    from scoreboard.store.load import save_competition, set_event_state
+    from scoreboard.store.events import set_event_state
+    from scoreboard.store.load import save_competition
     from scoreboard.store.tokens import issue_token
 
     data = {

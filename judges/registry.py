@@ -29,10 +29,10 @@ from starlette.concurrency import run_in_threadpool
 from judges import protocol
 from scoreboard.changes import CompetitionChanged, EntryLocked, EventChanged, JudgeRevoked, RescoreRequested
 from scoreboard.live.bus import MemoryBus
-from scoreboard.service import SheetService
+from scoreboard.services.sheets import SheetService
 from scoreboard.store import tokens
 from scoreboard.store.engine import session
-from scoreboard.store.load import event_state
+from scoreboard.store.events import event_state
 
 
 @dataclass(frozen=True)
@@ -156,8 +156,6 @@ async def follow(bus: MemoryBus, sockets: JudgeSockets, service: SheetService) -
     async with bus.subscribe() as queue:
         while True:
             event = await queue.get()
-            if isinstance(event, CompetitionChanged):
-                service.forget(event.competition)
             if isinstance(event, EventChanged):
                 state = await run_in_threadpool(_state_of, service.engine, event.competition, event.event)
                 sockets.event_state(event.competition, event.event, state)

@@ -28,8 +28,8 @@ from judges.tablet import SESSION_KEY
 from scoreboard import i18n
 from scoreboard.competition import Competition
 from scoreboard.errors import N_, UserError
-from scoreboard.service import SheetService
-from scoreboard.store import load as store_load
+from scoreboard.services.sheets import SheetService
+from scoreboard.store import events as store_events
 from scoreboard.store import tables as db
 from scoreboard.store import tokens
 from scoreboard.store.engine import session
@@ -53,7 +53,7 @@ Stored = tuple[dict[str, str], set[str], list[protocol.StoredSheet]]
 def _stored(engine: Engine, identity: tokens.JudgeIdentity) -> Stored:
     """The events' states, the locked entries and the judge's own stored sheets."""
     with session(engine) as s:
-        states = store_load.event_states(s, identity.competition)
+        states = store_events.event_states(s, identity.competition)
         comp = select(db.Competition.id).where(db.Competition.key == identity.competition).scalar_subquery()
         locked = set(s.exec(select(db.Entry.key).where(db.Entry.competition_id == comp,
                                                        db.Entry.locked == True)).all())  # noqa: E712
@@ -154,10 +154,7 @@ async def judge_socket(ws: WebSocket) -> None:
         await ws.close(protocol.CLOSE_UNAUTHORIZED, "not signed in")
         return
     try:
-        lookup = await run_in_threadpool(service.lookup, identity.competition)
-        if identity.judge not in lookup.judges:  # a judge added since the competition was cached
-            service.forget(identity.competition)
-            lookup = await run_in_threadpool(service.lookup, identity.competition)
+        lookup = await run_in_threadpool(service.lookup, identity.competition, identity.judge)
         states, locked, stored = await run_in_threadpool(_stored, service.engine, identity)
     except UserError:
         await ws.close(protocol.CLOSE_UNAUTHORIZED, "not signed in")

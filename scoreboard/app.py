@@ -34,10 +34,14 @@ from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus, make_bus
 from scoreboard.live.hub import Hub
-from scoreboard.organize import EventService
-from scoreboard.service import SheetService
 from scoreboard.services.accounts import AccountService
+from scoreboard.services.announcer import Announcer
+from scoreboard.services.entries import EntryService
+from scoreboard.services.events import EventService
 from scoreboard.services.judges import JudgeService
+from scoreboard.services.review import ReviewService
+from scoreboard.services.roster import RosterService
+from scoreboard.services.sheets import SheetService
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
 from scoreboard.store.keys import server_key
@@ -61,6 +65,9 @@ class State(TypedDict):
     events: EventService
     judging: JudgeService
     accounts: AccountService
+    entries: EntryService
+    roster: RosterService
+    review: ReviewService
     console: console.Console
     session_key: str  # signs the session cookie (scoreboard.web.sessions)
 
@@ -117,10 +124,13 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
             await run_in_threadpool(book.apply, event)
             boards.hub.changed(event)
 
-        state = State(engine=db, bus=bus, book=book, service=SheetService(db, bus), templates=templates,
-                      judges=sockets, boards=boards, events=EventService(db, bus, settle),
-                      judging=JudgeService(db, bus), accounts=AccountService(db),
-                      console=console.Console(device=sockets.status),
+        announce = Announcer(bus, settle)
+        sheets = SheetService(db, bus, book)
+        state = State(engine=db, bus=bus, book=book, service=sheets, templates=templates,
+                      judges=sockets, boards=boards, events=EventService(db, announce, book),
+                      entries=EntryService(db, announce, book), roster=RosterService(db, announce),
+                      review=ReviewService(db, announce, sheets), judging=JudgeService(db, announce),
+                      accounts=AccountService(db), console=console.Console(device=sockets.status),
                       session_key=key)
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)
         if notice:

@@ -22,6 +22,7 @@ from scoreboard.i18n import gettext as _
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from scoreboard.services.announcer import Announcer
     from scoreboard.services.judges import JudgeService
     from scoreboard.settings import Settings
 
@@ -39,14 +40,15 @@ def _fail(error: UserError) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    import asyncio
+
     from scoreboard.competition import load_competition
-    from scoreboard.store.engine import session
-    from scoreboard.store.load import save_competition
+    from scoreboard.services.roster import RosterService
 
     competition = load_competition(args.file)
-    with session(_engine(args.database_url), write=True) as s:
-        save_competition(s, competition)
-        s.commit()
+    settings = _settings(args.database_url)
+    roster = RosterService(_open(settings), _announcer(settings))
+    asyncio.run(roster.save(competition, str(args.file), actor="cli"))
     print(_("Loaded %(name)s: %(events)s events, %(entries)s entries, %(judges)s judges.") % {
         "name": competition.name.get(i18n.current()), "events": len(competition.events),
         "entries": len(competition.entries), "judges": len(competition.judges)})
@@ -72,7 +74,7 @@ def cmd_standings(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_check(args: argparse.Namespace) -> int:
-    from scoreboard.rubric.golden import run_golden
+    from scoreboard.golden import run_golden
     from scoreboard.rubric.load import load_preset, load_rubric
 
     failed = False
@@ -145,12 +147,19 @@ def _engine(database_url: str | None) -> Engine:
     return _open(_settings(database_url))
 
 
-def _judges(database_url: str | None) -> JudgeService:
+def _announcer(settings: Settings) -> Announcer:
+    """What the command line's services announce on: the configured bus, nothing to settle here."""
     from scoreboard.live.bus import make_bus
+    from scoreboard.services.announcer import Announcer
+
+    return Announcer(make_bus(settings.broadcast_url))
+
+
+def _judges(database_url: str | None) -> JudgeService:
     from scoreboard.services.judges import JudgeService
 
     settings = _settings(database_url)
-    return JudgeService(_open(settings), make_bus(settings.broadcast_url))
+    return JudgeService(_open(settings), _announcer(settings))
 
 
 def _only(judge: str | None) -> list[str] | None:

@@ -46,7 +46,8 @@ from scoreboard.settings import Settings
 from scoreboard.store import tables as db
 from scoreboard.store.accounts import create_account
 from scoreboard.store.engine import make_engine, session
-from scoreboard.store.load import save_competition, set_event_state
+from scoreboard.store.events import set_event_state
+from scoreboard.store.load import save_competition
 from tests.fuzz_requests import ORGANIZER_KEY, PASSWORD
 from tests.live import tokens
 from tests.support import COMPETITION, half_judged

@@ -19,7 +19,8 @@ from starlette.types import Receive, Scope, Send
 from scoreboard.competition import Competition, parse_competition
 from scoreboard.rubric.load import load_preset
 from scoreboard.store.engine import session
-from scoreboard.store.load import save_competition, set_event_state
+from scoreboard.store.events import set_event_state
+from scoreboard.store.load import save_competition
 
 HOT = load_preset("cooking_hot")
 GOLDEN = [dict(s) for s in HOT.golden[0].sheets]  # e1's five sheets (j3 records the overtime)

@@ -19,7 +19,8 @@ from scoreboard.live.hub import Hub, Topic
 from scoreboard.settings import Settings
 from scoreboard.store import tables
 from scoreboard.store.engine import make_engine, migrate, session
-from scoreboard.store.load import save_competition, set_event_state
+from scoreboard.store.events import set_event_state
+from scoreboard.store.load import save_competition
 from scoreboard.store.tokens import issue_token
 from tests.support import COMPETITION, half_judged, running
 from tests.test_hub import Recorder, settle
@@ -100,6 +101,7 @@ async def test_an_event_changed_reaches_the_board(tmp_path: Path) -> None:
             await settle(state["boards"].hub)
             assert "88.83" not in rec.frames[-1]
             await state["events"].set_state("cup", "hot", "closed", actor="test")
+            await state["events"].set_state("cup", "hot", "locked", actor="test", reason="results checked")
             await state["events"].set_state("cup", "hot", "published", actor="test")
             await settle(state["boards"].hub)
             assert "88.83" in rec.frames[-1] and "黄花炒肉丝" in rec.frames[-1]

@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from scoreboard.cli import main
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus
-from scoreboard.service import SheetService
+from scoreboard.services.sheets import SheetService
 from scoreboard.store.engine import make_engine, migrate
 from tests.support import COMPETITION, half_judged, seed
 
@@ -137,7 +137,7 @@ async def test_offline_standings_agree_with_the_live_service(files: tuple[Path, 
     engine = make_engine(f"sqlite:///{tmp_path / 'live.db'}")
     migrate(engine)
     seed(engine)
-    service = SheetService(engine, MemoryBus())
+    service = SheetService(engine, MemoryBus(), StandingsBook(engine))
     for raw in half_judged():
         await service.submit("cup", str(raw["judge"]), raw)
     live = StandingsBook(engine).standings("cup", "hot")[2]

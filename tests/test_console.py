@@ -412,6 +412,20 @@ async def test_lock_then_a_sheet_is_refused(client: Client, engine: Engine) -> N
     assert [a.reason for a in audited(engine, "event.state")][-2:] == ["end", "appeal"]
 
 
+async def test_a_refused_move_is_told_with_the_states_names(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+
+    def told(page: str) -> list[str]:
+        return [li.get_text() for li in BeautifulSoup(page, "html.parser").select(".problems li")]
+
+    back = await post(http, "/console/c/cup/e/hot/state", csrf, to="draft", reason="start again")
+    assert back.status_code == 422 and told(back.text) == ["赛项不能从“评分中”变为“草稿”。"]
+    assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="closed")).status_code == 200
+    reopen = await post(http, "/console/c/cup/e/hot/state", csrf, to="open")
+    assert reopen.status_code == 422 and told(reopen.text) == ["请填写重新开放的原因。"]
+    assert [a.detail["to"] for a in audited(engine, "event.state")] == ["open", "open", "closed"]  # seeded, then one
+
 async def test_a_rescore_request_is_audited_and_announced(client: Client, engine: Engine) -> None:
     http, state = client
     csrf = await sign_in(http)
@@ -525,6 +539,7 @@ async def test_a_signed_in_organizer_sees_the_organizer_board_and_the_ceremony(c
     assert "黄花炒肉丝" in (await http.get("/c/cup/e/hot?view=organizer")).text
     http.cookies.clear()
     assert "黄花炒肉丝" not in (await http.get("/c/cup/e/hot?view=organizer")).text  # signed out: public
+    await state["events"].set_state("cup", "hot", "locked", actor="test", reason="end")
     await state["events"].set_state("cup", "hot", "published", actor="test")
     assert (await http.get("/c/cup/board?ceremony=1")).status_code == 403
     await sign_in(http, "chief-hot")  # a chief judge is not the organizer

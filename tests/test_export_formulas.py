@@ -25,7 +25,8 @@ from scoreboard.exports.csv import csv_bytes
 from scoreboard.exports.tables import Table
 from scoreboard.intake import Lookup, check_sheet
 from scoreboard.store.engine import make_engine, migrate, session
-from scoreboard.store.load import save_competition, set_event_state
+from scoreboard.store.events import set_event_state
+from scoreboard.store.load import save_competition
 from scoreboard.store.sheets import record_sheet
 from tests.support import COMPETITION, half_judged
 

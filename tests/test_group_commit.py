@@ -13,8 +13,9 @@ from sqlmodel import select
 
 from scoreboard.changes import SheetAccepted
 from scoreboard.errors import UserError
+from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus
-from scoreboard.service import SheetService
+from scoreboard.services.sheets import SheetService
 from scoreboard.store import tables as db
 from scoreboard.store.engine import session
 from scoreboard.store.sheets import Receipt
@@ -29,7 +30,7 @@ def count(engine: Engine, table: type[Any] = db.Sheet) -> int:
 @pytest.fixture
 def service(engine: Engine) -> SheetService:
     seed(engine)
-    service = SheetService(engine, MemoryBus())
+    service = SheetService(engine, MemoryBus(), StandingsBook(engine))
     service.lookup("cup")  # loaded once, so that sheets submitted together wait in one batch
     return service
 

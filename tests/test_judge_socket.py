@@ -22,7 +22,7 @@ from judges.registry import DeviceStatus
 from judges.tablet import SESSION_KEY
 from scoreboard.store import tokens
 from scoreboard.store.engine import session
-from scoreboard.store.load import set_event_state
+from scoreboard.store.events import set_event_state
 from tests.live import Live, judge_server
 from tests.support import EIGHTY, sheet
 
@@ -144,7 +144,7 @@ async def test_closed_events_locked_entries_and_reused_ids_are_refused(engine: E
         assert (await ask(ws, submit("e1", sid="used")))["type"] == "ack"
         reused = await ask(ws, submit("e2", sid="used"))
         assert (reused["code"], reused["id"]) == ("sheet_id_reused", "used")
-        await live.state["service"].lock_entry("cup", "e2", True, actor="test")
+        await live.state["entries"].lock("cup", "e2", True, actor="test")
         pushed = json.loads(await asyncio.wait_for(ws.recv(), 2))
         assert pushed == {"v": 1, "type": "entry_locked", "entry": "e2", "locked": True}
         assert (await ask(ws, submit("e2")))["code"] == "entry_locked"
@@ -225,7 +225,6 @@ async def test_revoking_a_judge_closes_their_open_socket_at_once(engine: Engine)
 
 async def test_rescore_requests_and_event_state_changes_reach_the_judge(engine: Engine) -> None:
     from scoreboard.changes import RescoreRequested
-    from scoreboard.organize import EventService
 
     async with judge_server(engine) as live:
         ws, _ = await open_socket(live, "j1")
@@ -233,7 +232,7 @@ async def test_rescore_requests_and_event_state_changes_reach_the_judge(engine: 
         await live.state["bus"].publish(RescoreRequested("cup", "hot", "e1", "j1", "口味分偏离太大"))
         assert json.loads(await asyncio.wait_for(ws.recv(), 2)) == {
             "v": 1, "type": "rescore", "entry": "e1", "reason": "口味分偏离太大"}
-        await EventService(live.engine, live.state["bus"]).set_state("cup", "hot", "closed", actor="test")
+        await live.state["events"].set_state("cup", "hot", "closed", actor="test")
         closed = {"v": 1, "type": "event_closed", "event": "hot", "state": "closed"}
         assert json.loads(await asyncio.wait_for(ws.recv(), 2)) == closed
         assert json.loads(await asyncio.wait_for(other.recv(), 2)) == closed  # j2 got no rescore push first

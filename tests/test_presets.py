@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from scoreboard.competition import Contestant, Entry
-from scoreboard.rubric.golden import run_golden
+from scoreboard.golden import run_golden
 from scoreboard.rubric.load import CRITERION_FIELDS, RUBRIC_FIELDS, load_preset, load_rubric_text, preset_names
 from scoreboard.rubric.model import Kind, Rubric, Text
 from scoreboard.rubric.score import score_entry

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from scoreboard.rubric.golden import run_golden
+from scoreboard.golden import run_golden
 from scoreboard.rubric.numbers import fmt, round_half_up
 from scoreboard.rubric.score import EntryState, Result, score_entry
 from tests.factories import COOKING, COOKING_SHEETS, F, rubric, score, sheet, sheets

@@ -13,10 +13,13 @@ from scoreboard.changes import SheetAccepted
 from scoreboard.errors import UserError
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus
-from scoreboard.service import SheetService
+from scoreboard.services.announcer import Announcer
+from scoreboard.services.events import EventService
+from scoreboard.services.sheets import SheetService
 from scoreboard.store import tables as db
 from scoreboard.store.engine import session
-from scoreboard.store.load import set_entry_locked, set_event_state
+from scoreboard.store.entries import set_entry_locked
+from scoreboard.store.events import set_event_state
 from tests.support import EIGHTY, GOLDEN, half_judged, seed, sheet
 
 
@@ -28,7 +31,7 @@ def count_sheets(engine: Engine) -> int:
 @pytest.fixture
 def service(engine: Engine) -> SheetService:
     seed(engine)
-    return SheetService(engine, MemoryBus())
+    return SheetService(engine, MemoryBus(), StandingsBook(engine))
 
 
 async def test_accepted_sheet_is_stored_then_announced(service: SheetService, engine: Engine) -> None:
@@ -122,11 +125,12 @@ async def test_a_correction_is_a_new_revision(service: SheetService, engine: Eng
     assert str(standings[0].result.shown) == "177/2"  # 88.5
 
 
-def test_an_event_whose_golden_cases_fail_cannot_open(engine: Engine) -> None:
+async def test_an_event_whose_golden_cases_fail_cannot_open(engine: Engine) -> None:
     from scoreboard.competition import parse_competition
     from scoreboard.rubric.load import preset_text
     from scoreboard.rubric.reader import read_toml
-    from scoreboard.store.load import event_state, save_competition
+    from scoreboard.store.events import event_state
+    from scoreboard.store.load import save_competition
     from tests.support import COMPETITION
 
     rubric = dict(read_toml("hot", preset_text("cooking_hot")))
@@ -135,8 +139,9 @@ def test_an_event_whose_golden_cases_fail_cannot_open(engine: Engine) -> None:
     with session(engine, write=True) as s:
         save_competition(s, parse_competition(data, "test"))
         s.commit()
-    with session(engine, write=True) as s, pytest.raises(UserError) as refused:
-        set_event_state(s, "cup", "hot", "open", actor="test")
+    events = EventService(engine, Announcer(MemoryBus()), StandingsBook(engine))
+    with pytest.raises(UserError) as refused:
+        await events.set_state("cup", "hot", "open", actor="test")
     assert refused.value.code == "golden_total" and "expected total 88.84, got 88.83" in str(refused.value)
     with session(engine) as s:
         assert event_state(s, "cup", "hot") == "draft"

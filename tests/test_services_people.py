@@ -17,6 +17,7 @@ from scoreboard.errors import UserError
 from scoreboard.exports.cards import CardsPage
 from scoreboard.live.bus import MemoryBus
 from scoreboard.services.accounts import IDLE, AccountService
+from scoreboard.services.announcer import Announcer
 from scoreboard.services.judges import JudgeService
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit_log
@@ -40,7 +41,7 @@ def audited(engine: Engine, action: str) -> list[str]:
 async def test_a_revoke_is_committed_before_it_is_announced(engine: Engine) -> None:
     seed(engine)
     bus = MemoryBus()
-    service = JudgeService(engine, bus)
+    service = JudgeService(engine, Announcer(bus))
     token = (await service.tokens("cup", ["j1"], actor="test"))["j1"]
     seen_revoked: list[bool] = []
 
@@ -62,7 +63,7 @@ async def test_a_revoke_is_committed_before_it_is_announced(engine: Engine) -> N
 async def test_a_refused_write_announces_nothing(engine: Engine) -> None:
     seed(engine)
     bus = MemoryBus()
-    service = JudgeService(engine, bus)
+    service = JudgeService(engine, Announcer(bus))
     async with bus.subscribe() as queue:
         with pytest.raises(UserError) as revoked:
             await service.revoke("cup", "j99", actor="test")
@@ -79,7 +80,7 @@ async def test_a_refused_write_announces_nothing(engine: Engine) -> None:
 async def test_creating_and_assigning_a_judge_announce_the_competition_changed(engine: Engine) -> None:
     seed(engine)
     bus = MemoryBus()
-    service = JudgeService(engine, bus)
+    service = JudgeService(engine, Announcer(bus))
     async with bus.subscribe() as queue:
         await service.create("cup", "j8", "新评委", "t1", ["hot"], [], actor="test")
         await service.assign("cup", "j8", ["hot", "other"], ["other"], "", actor="test")
@@ -89,7 +90,7 @@ async def test_creating_and_assigning_a_judge_announce_the_competition_changed(e
 
 async def test_cards_that_cannot_be_made_leave_the_old_cards_working(engine: Engine) -> None:
     seed(engine)
-    service = JudgeService(engine, MemoryBus())
+    service = JudgeService(engine, Announcer(MemoryBus()))
     old = await service.tokens("cup", None, actor="test")
 
     def fail(page: CardsPage) -> None:

@@ -24,16 +24,9 @@ from scoreboard.rubric.sheet import DeductionMark, Sheet, current, parse_sheet
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit, audit_log
 from scoreboard.store.engine import make_engine, migrate, session
-from scoreboard.store.load import (
-    blind_codes,
-    competitions,
-    event_state,
-    event_states,
-    load_competition,
-    save_competition,
-    set_entry_locked,
-    set_event_state,
-)
+from scoreboard.store.entries import set_entry_locked
+from scoreboard.store.events import event_state, event_states, set_event_state
+from scoreboard.store.load import blind_codes, competitions, load_competition, save_competition
 from scoreboard.store.sheets import (
     Receipt,
     decode_marks,

@@ -17,7 +17,7 @@ from scoreboard.app import create_app
 from scoreboard.changes import CompetitionChanged
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate, session
-from scoreboard.store.load import set_event_state
+from scoreboard.store.events import set_event_state
 from tests.support import half_judged, running, seed
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
@@ -65,7 +65,8 @@ async def test_blind_event_hides_entrants_until_published(client: tuple[httpx.As
     for secret in ("大同宾馆", "云冈餐厅", "黄花炒肉丝", "评委1", "j1"):
         assert secret not in before
     with session(db, write=True) as s:
-        set_event_state(s, "cup", "hot", "published", actor="test")
+        for move in ("locked", "published"):
+            set_event_state(s, "cup", "hot", move, actor="test")
         s.commit()
     state["book"].apply(CompetitionChanged("cup"))
     after = (await http.get("/c/cup/e/hot", headers=ZH)).text
@@ -124,7 +125,8 @@ async def test_team_standings_count_a_blind_event_only_once_published(client: tu
     # counts, where Yungang's o1 is entered but unscored.
     assert await table() == [["", "Datong Hotel", "—", "0 / 0"], ["", "Yungang Restaurant", "—", "0 / 1"]]
     with session(db, write=True) as s:
-        set_event_state(s, "cup", "hot", "published", actor="test")
+        for move in ("locked", "published"):
+            set_event_state(s, "cup", "hot", move, actor="test")
         s.commit()
     state["book"].apply(CompetitionChanged("cup"))
     # mean of ranked entries: Datong Hotel e1 88.83 (e3 entered, no total); Yungang e2 80 (o1 entered, unscored).

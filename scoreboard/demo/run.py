@@ -29,11 +29,13 @@ from scoreboard.errors import N_, UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.live.bus import MemoryBus
 from scoreboard.services.accounts import AccountService
+from scoreboard.services.announcer import Announcer
 from scoreboard.services.judges import JudgeService
 from scoreboard.serving import uvicorn_options
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate, session
-from scoreboard.store.load import load_competition, save_competition, set_event_state
+from scoreboard.store.events import set_event_state
+from scoreboard.store.load import load_competition, save_competition
 
 
 def seed(engine: Engine, seed: int = 2023) -> list[Competition]:
@@ -53,7 +55,7 @@ def seed(engine: Engine, seed: int = 2023) -> list[Competition]:
 
 def judge_tokens(engine: Engine, competitions: list[Competition]) -> dict[tuple[str, str], str]:
     """A login token for every demo judge, by (competition, judge): the simulated judges' cards."""
-    service = JudgeService(engine, MemoryBus())
+    service = JudgeService(engine, Announcer(MemoryBus()))
 
     async def issue() -> dict[tuple[str, str], str]:
         return {(c.key, judge): token for c in competitions

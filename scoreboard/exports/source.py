@@ -16,7 +16,8 @@ from sqlmodel import Session
 from scoreboard.exports.data import AuditRecord, ExportData, from_sheets
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit_log
-from scoreboard.store.load import event_states, load_competition
+from scoreboard.store.events import event_states
+from scoreboard.store.load import load_competition
 from scoreboard.store.sheets import sheets_of_event
 
 

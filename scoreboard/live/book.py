@@ -5,6 +5,8 @@ On first use a competition is read from the store and every entry scored; after 
 the event's ``Ranking``. A ``CompetitionChanged`` or ``EventChanged`` drops the competition so
 the next read reloads. A *frozen* event also keeps a second ranking, its *snapshot*: the sheets up
 to the event's ``frozen_seq`` only, which is what the public sees until it is published.
+The book is this process's one cache of a competition: the sheet service checks sheets against
+its ``lookup``; nothing else fills or drops it, it follows the changes it is given (``apply``).
 Methods are synchronous (they touch the database); async callers run them in a worker thread.
 """
 
@@ -22,6 +24,7 @@ from scoreboard.rubric.score import score_entry
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.standings import Ranking, Standing
 from scoreboard.states import Audience, Visibility, shown_of
+from scoreboard.store import events as store_events
 from scoreboard.store import load as store_load
 from scoreboard.store import sheets as store_sheets
 from scoreboard.store.engine import session
@@ -48,10 +51,24 @@ class StandingsBook:
                 self._books[competition] = self._load(competition)
             return self._books[competition]
 
+    def loaded(self, competition: str) -> Lookup | None:
+        """The competition's lookup if it is loaded; never waits (for the event loop)."""
+        book = self._books.get(competition)
+        return None if book is None else book.lookup
+
+    def lookup(self, competition: str, judge: str | None = None) -> Lookup:
+        """The competition by key; reloaded first when it lacks ``judge`` (one added elsewhere,
+        by the command line or another process, since it was loaded)."""
+        with self._lock:
+            book = self.book(competition)
+            if judge is not None and judge not in book.lookup.judges:
+                book = self._books[competition] = self._load(competition)
+            return book.lookup
+
     def _load(self, key: str) -> Book:
         with session(self.engine) as s:
             comp = store_load.load_competition(s, key)
-            states = store_load.event_states(s, key)
+            states = store_events.event_states(s, key)
             rankings, frozen = {}, {}
             for event in comp.events:
                 entries = comp.entries_of(event.key)

@@ -4,8 +4,7 @@ Each method writes in one transaction with its audit record (``store.panel``,
 ``store.tokens``), commits, then announces: ``CompetitionChanged`` when a judge is created or
 assigned (the sheet service and the standings book reload the competition, the judges'
 tablets hear their assignments changed), ``JudgeRevoked`` when a judge is revoked (their open
-sockets close). Issuing cards announces nothing: the old cards' sockets are closed by the
-judges' socket registry, which checks every open card against the store every few seconds.
+sockets close) — and so when fresh tokens or cards replace a judge's old card.
 The console and the command line call this; neither commits nor publishes.
 """
 
@@ -19,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from scoreboard.changes import CompetitionChanged, JudgeRevoked
 from scoreboard.exports.cards import CardsPage, make_cards
-from scoreboard.live.bus import MemoryBus
+from scoreboard.services.announcer import Announcer
 from scoreboard.store import panel, tokens
 from scoreboard.store.engine import session
 
@@ -27,9 +26,9 @@ T = TypeVar("T")
 
 
 class JudgeService:
-    def __init__(self, engine: Engine, bus: MemoryBus) -> None:
+    def __init__(self, engine: Engine, announce: Announcer) -> None:
         self.engine = engine
-        self.bus = bus
+        self.announce = announce
 
     async def create(self, competition: str, key: str, name: str, team: str, events: list[str],
                      chief_of: list[str], actor: str) -> None:
@@ -41,7 +40,7 @@ class JudgeService:
                 s.commit()
 
         await run_in_threadpool(write)
-        await self.bus.publish(CompetitionChanged(competition))
+        await self.announce(CompetitionChanged(competition))
 
     async def assign(self, competition: str, judge: str, events: list[str], chief_of: list[str], team: str,
                      actor: str) -> None:
@@ -53,7 +52,7 @@ class JudgeService:
                 s.commit()
 
         await run_in_threadpool(write)
-        await self.bus.publish(CompetitionChanged(competition))
+        await self.announce(CompetitionChanged(competition))
 
     async def tokens(self, competition: str, judges: list[str] | None, actor: str) -> dict[str, str]:
         """Fresh login tokens for ``judges`` (None: every judge), by judge key; earlier cards stop working."""
@@ -64,21 +63,29 @@ class JudgeService:
                 s.commit()
             return issued
 
-        return await run_in_threadpool(write)
+        issued = await run_in_threadpool(write)
+        await self._replaced(competition, issued)
+        return issued
+
+    async def _replaced(self, competition: str, issued: dict[str, str]) -> None:
+        for judge in issued:
+            await self.announce(JudgeRevoked(competition, judge))
 
     async def cards(self, competition: str, judges: list[str] | None, actor: str, base_url: str,
                     keep: Callable[[CardsPage], T]) -> T:
         """Fresh tokens and their login cards; ``keep`` turns the cards into what the caller wants (HTML,
         files) before the tokens are committed, so cards that cannot be made leave the old ones working."""
 
-        def write() -> T:
+        def write() -> tuple[dict[str, str], T]:
             with session(self.engine, write=True) as s:
                 issued = tokens.issue_tokens(s, competition, judges, actor)
                 kept = keep(make_cards(s, competition, issued, base_url))
                 s.commit()
-            return kept
+            return issued, kept
 
-        return await run_in_threadpool(write)
+        issued, kept = await run_in_threadpool(write)
+        await self._replaced(competition, issued)
+        return kept
 
     async def revoke(self, competition: str, judge: str, actor: str, reason: str = "") -> None:
         """The judge's card and sessions stop working, and their open sockets close."""
@@ -89,4 +96,4 @@ class JudgeService:
                 s.commit()
 
         await run_in_threadpool(write)
-        await self.bus.publish(JudgeRevoked(competition, judge))
+        await self.announce(JudgeRevoked(competition, judge))

@@ -6,7 +6,10 @@ applied in Python to what the batch's few queries read: the entries, judges and 
 competition, the sheets already stored under the batch's ids, and the latest revision of each
 (entry, judge) the batch touches. Sheets of the same batch see each other (a resend within the
 batch is answered with the first one's receipt; revision 2 may follow revision 1 of the same
-batch). The accepted rows and their audit rows are then written in two multi-row inserts.
+batch). The accepted rows and their audit rows are then written in two multi-row inserts. A
+sheet may carry a *note*: a second audit record (a chief judge's deduction) written with it, in
+the same transaction, with the sheet's seq added as ``sheet_seq`` — stored with its sheet or not
+at all.
 
 If that insert fails — on a unique constraint (another process wrote the same sheet id or
 revision meanwhile) or for any other reason the database gives — the batch's writes are rolled
@@ -17,7 +20,7 @@ alone, never the others of its batch. Nothing here commits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +32,22 @@ from scoreboard.errors import N_, UserError
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.states import SCORING
 from scoreboard.store import tables as db
+from scoreboard.store.audit import audit
 from scoreboard.store.sheets import Receipt, _encode_deductions, _receipt, _same, encode_marks, record_sheet
+
+
+@dataclass(frozen=True)
+class Note:
+    """An audit record written with a sheet when it is stored (see the module)."""
+
+    actor: str
+    action: str
+    detail: Mapping[str, Any]
+    reason: str = ""
+
+    def row(self, sheet: Sheet, seq: int) -> dict[str, Any]:
+        return {"actor": self.actor, "action": self.action, "subject": f"entry:{sheet.entry}",
+                "detail": {**self.detail, "sheet_seq": seq}, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -37,6 +55,7 @@ class Item:
     competition: str
     sheet: Sheet
     actor: str
+    note: Note | None = None
 
 
 @dataclass
@@ -65,7 +84,10 @@ def record_batch(session: Session, items: Sequence[Item]) -> list[Outcome]:
         for item in items:
             try:
                 with session.begin_nested():
-                    out.append(record_sheet(session, item.competition, item.sheet, item.actor))
+                    receipt = record_sheet(session, item.competition, item.sheet, item.actor)
+                    if item.note is not None and receipt.created:
+                        audit(session, **item.note.row(item.sheet, receipt.seq))
+                out.append(receipt)
             except Exception as e:  # refused (UserError) or a database error: this sheet only
                 out.append(e)
         return out
@@ -151,7 +173,8 @@ def _record(session: Session, items: Sequence[Item]) -> list[Outcome]:
             "detail": {"competition": n.item.competition, "sheet": n.item.sheet.id, "seq": n.seq,
                        "judge": n.item.sheet.judge, "revision": n.item.sheet.revision,
                        "marks": n.values["marks"], "deductions": n.values["deductions"]},
-            "reason": n.item.sheet.reason} for n in added])
+            "reason": n.item.sheet.reason} for n in added] + [
+            {**n.item.note.row(n.item.sheet, n.seq), "at": at} for n in added if n.item.note is not None])
     results: list[Outcome] = []
     answered: set[int] = set()
     for o in out:

@@ -7,8 +7,8 @@ event's initial and digits drawn without replacement (``H482``), so codes are un
 event and say nothing about the order of entry. Judges get an *assignment* per event they mark
 (role ``judge``) and per event they are chief judge of (role ``chief``).
 
-The event's *state* (draft, open, closed, locked, published) and an entry's *lock* live here
-too, each change audited. Nothing here commits; the caller does.
+An event's row after saving (state, visibility, edits) is ``store.events``'s; an entry's lock
+is ``store.entries``'s. Nothing here commits; the caller does.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from __future__ import annotations
 import dataclasses
 import random
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from scoreboard.competition import (
-    VISIBILITY,
     Competition,
     Contestant,
     Entry,
@@ -32,12 +31,9 @@ from scoreboard.competition import (
     TeamRule,
     rubric_of,
 )
-from scoreboard.errors import N_, Problem, UserError
-from scoreboard.rubric.golden import run_golden
+from scoreboard.errors import N_, UserError
 from scoreboard.rubric.model import Text
-from scoreboard.rubric.reader import plain
 from scoreboard.store import tables as db
-from scoreboard.store.audit import audit
 
 
 def competitions(session: Session) -> list[tuple[str, str, str]]:
@@ -163,127 +159,3 @@ def load_competition(session: Session, key: str) -> Competition:
                                                      rule["count_award"]),
         date=row.date, venue=row.venue,
     )
-
-
-def _event_row(session: Session, competition_key: str, event_key: str) -> db.Event:
-    row = session.exec(select(db.Event).join(db.Competition)
-                       .where(db.Competition.key == competition_key, db.Event.key == event_key)).first()
-    if row is None:
-        raise UserError.one("event_unknown", N_("no event {key}"), key=event_key)
-    return row
-
-
-def event_state(session: Session, competition_key: str, event_key: str) -> str:
-    return _event_row(session, competition_key, event_key).state
-
-
-def event_states(session: Session, competition_key: str) -> dict[str, str]:
-    """Each event's state (draft, open, closed, locked, published) by event key."""
-    rows = session.exec(select(db.Event.key, db.Event.state).join(db.Competition)
-                        .where(db.Competition.key == competition_key)).all()
-    return dict(rows)
-
-
-def set_event_state(session: Session, competition_key: str, event_key: str, state: str, actor: str,
-                    reason: str = "") -> str:
-    """Move an event to ``state`` and audit it; returns the state it was in. Opening an event
-    runs its rubric's golden cases first and refuses, listing them, if any fails."""
-    if state not in db.EVENT_STATES:
-        raise UserError.one("state_unknown", N_("{state} is not one of {states}"), state=state,
-                            states=", ".join(db.EVENT_STATES))
-    row = _event_row(session, competition_key, event_key)
-    if state == "open":  # an event whose rubric fails its own golden cases never opens for scoring
-        problems, _cases = run_golden(rubric_of(row.rubric, row.rubric_source), row.rubric_source)
-        if problems:
-            raise UserError(problems)
-    before, row.state = row.state, state
-    session.add(row)
-    audit(session, actor, "event.state", f"event:{event_key}",
-          {"competition": competition_key, "from": before, "to": state}, reason)
-    return before
-
-
-def set_event_visibility(session: Session, competition_key: str, event_key: str, visibility: str, actor: str,
-                         reason: str = "") -> str:
-    """Choose what the public sees of an event (live, progress, frozen, hidden) and audit it;
-    returns the visibility it had. Freezing records the latest sheet's seq: the moment of freezing."""
-    if visibility not in VISIBILITY:
-        raise UserError.one("visibility_unknown", N_("{visibility} is not one of {choices}"), visibility=visibility,
-                            choices=", ".join(VISIBILITY))
-    row = _event_row(session, competition_key, event_key)
-    before = row.visibility
-    if visibility == "frozen" and before != "frozen":
-        row.frozen_seq = session.exec(select(func.max(db.Sheet.id))).one() or 0
-    elif visibility != "frozen":
-        row.frozen_seq = None
-    row.visibility = visibility
-    session.add(row)
-    audit(session, actor, "event.visibility", f"event:{event_key}",
-          {"competition": competition_key, "from": before, "to": visibility, "frozen_seq": row.frozen_seq}, reason)
-    return before
-
-
-def set_entry_locked(session: Session, competition_key: str, entry_key: str, locked: bool, actor: str,
-                     reason: str = "") -> None:
-    """Lock an entry (no more sheets for it) or unlock it, and audit it."""
-    row = session.exec(select(db.Entry).join(db.Competition)
-                       .where(db.Competition.key == competition_key, db.Entry.key == entry_key)).first()
-    if row is None:
-        raise UserError.one("entry_unknown", N_("no entry {key}"), key=entry_key)
-    row.locked = locked
-    session.add(row)
-    audit(session, actor, "entry.locked" if locked else "entry.unlocked", f"entry:{entry_key}",
-          {"competition": competition_key}, reason)
-
-
-def sheets_stored(session: Session, competition_key: str, event_key: str) -> int:
-    """How many sheets (every revision) are stored for the event's entries."""
-    row = _event_row(session, competition_key, event_key)
-    return session.exec(select(func.count()).select_from(db.Sheet).join(db.Entry, col(db.Sheet.entry_id) == db.Entry.id)
-                        .where(db.Entry.event_id == row.id)).one()
-
-
-def rules_may_change(session: Session, competition_key: str, event_key: str) -> bool:
-    """An event's rubric (and whether it is judged blind) may change while it is a draft or while
-    no sheet is stored for it: changing the rules under stored marks would change results silently."""
-    row = _event_row(session, competition_key, event_key)
-    return row.state == "draft" or sheets_stored(session, competition_key, event_key) == 0
-
-
-def update_event(session: Session, competition_key: str, event_key: str, *, name_zh: str, name_en: str,
-                 blind: bool, reveal: bool, rubric_data: Mapping[str, Any], actor: str,
-                 reason: str = "", source: str = "") -> dict[str, Any]:
-    """Change an event's names, blindness, score-reveal card and rubric snapshot, and audit what
-    changed (``event.edited``); returns the changed fields as {field: {"from", "to"}}. The new
-    rubric must read and pass its golden cases; the rubric and blindness are refused once sheets
-    are stored for an event that is not a draft. The visibility has its own ``set_event_visibility``.
-    ``source`` names the rubric in problems' places (default: the event's rubric source)."""
-    row = _event_row(session, competition_key, event_key)
-    source = source or row.rubric_source
-    data = plain(rubric_data, source)
-    problems = []
-    if not name_zh.strip():
-        problems.append(Problem("name_missing", N_("the Chinese name is needed"), {}, "name.zh"))
-    for place, value in (("name.zh", name_zh), ("name.en", name_en)):
-        if len(value) > 200:
-            problems.append(Problem("name_too_long", N_("at most {n} characters"), {"n": 200}, place))
-    if problems:
-        raise UserError(problems)
-    rubric = rubric_of(data, source)
-    golden, _cases = run_golden(rubric, source)
-    if golden:
-        raise UserError(golden)
-    wanted: dict[str, Any] = {"name_zh": name_zh.strip(), "name_en": name_en.strip() or name_zh.strip(),
-                              "blind": blind, "reveal": reveal, "rubric": data}
-    changed = {k: {"from": getattr(row, k), "to": v} for k, v in wanted.items() if getattr(row, k) != v}
-    if not changed:
-        return {}
-    if ({"rubric", "blind"} & set(changed)) and not rules_may_change(session, competition_key, event_key):
-        raise UserError.one("rules_fixed", N_("the rubric and blind judging cannot change: sheets are already "
-                                              "stored for this event and it is no longer a draft"), source)
-    for k, v in changed.items():
-        setattr(row, k, v["to"])
-    session.add(row)
-    audit(session, actor, "event.edited", f"event:{event_key}",
-          {"competition": competition_key, "changed": changed}, reason)
-    return changed

@@ -2,14 +2,14 @@
 
 A competition is created from a *competition file* (TOML, ``docs/competition.md``) uploaded
 here, or from *presets*: a key and names, and the presets whose rubrics become its events. Both
-go through ``parse_competition``: a file with problems is refused with every problem listed by
-its place, and nothing is written. The *overview* lists the events the account may act on,
-with their state and progress and the buttons that move their state (``console_events``).
+go through ``parse_competition`` in ``services.roster``: a file with problems is refused with
+every problem listed by its place, and nothing is written. The *overview* lists the events the
+account may act on, with their state and progress and the buttons that move their state
+(``console_events``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,14 +20,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from scoreboard import i18n
-from scoreboard.competition import parse_competition
 from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.load import load_preset, preset_names
 from scoreboard.rubric.reader import read_toml
+from scoreboard.store import events as store_events
 from scoreboard.store import load as store_load
 from scoreboard.store import progress
-from scoreboard.store.audit import audit
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
 from scoreboard.web.pages import EVENT_STATES
@@ -103,7 +102,7 @@ async def home(request: Request, ctx: Ctx) -> Response:
             for key, zh, en in rows:
                 if not ctx.account.is_organizer and not any(c == key for c, _e in ctx.account.scope):
                     continue
-                lines.append(CompetitionLine(key, name_of(zh, en), len(store_load.event_states(s, key))))
+                lines.append(CompetitionLine(key, name_of(zh, en), len(store_events.event_states(s, key))))
             return lines
 
     return render(request, "console/home.html", HomePage(chrome(ctx), await run_in_threadpool(build)))
@@ -115,15 +114,6 @@ def _presets() -> list[Preset]:
 
 async def new(request: Request, ctx: Ctx) -> Response:
     return render(request, "console/new.html", NewPage(chrome(ctx, tab="new"), _presets()))
-
-
-def _save(request: Request, data: Mapping[str, Any], source: str, actor: str) -> str:
-    competition = parse_competition(data, source)
-    with session(request.state.engine, write=True) as s:
-        store_load.save_competition(s, competition)
-        audit(s, actor, "competition.created", f"competition:{competition.key}", {"source": source})
-        s.commit()
-    return competition.key
 
 
 async def _refuse(request: Request, ctx: Ctx, error: UserError, values: dict[str, str]) -> Response:
@@ -145,7 +135,7 @@ async def create_file(request: Request, ctx: Ctx) -> Response:
         except UnicodeDecodeError:
             raise UserError.one("file_encoding", _("The file is not UTF-8 text."), upload.filename) from None
         data = await run_in_threadpool(read_toml, upload.filename, text)  # off the event loop
-        key = await run_in_threadpool(_save, request, data, upload.filename, ctx.actor)
+        key = await request.state.roster.create(data, upload.filename, ctx.actor)
     except UserError as e:
         return await _refuse(request, ctx, e, {})
     return RedirectResponse(request.url_for("console_competition", competition=key).path, 303)
@@ -166,7 +156,7 @@ async def create_presets(request: Request, ctx: Ctx) -> Response:
     try:
         if not chosen:
             raise UserError.one("presets_missing", _("Choose at least one preset."), "events")
-        key = await run_in_threadpool(_save, request, data, "console", ctx.actor)
+        key = await request.state.roster.create(data, "console", ctx.actor)
     except UserError as e:
         return await _refuse(request, ctx, e, values)
     return RedirectResponse(request.url_for("console_competition", competition=key).path, 303)
@@ -180,7 +170,7 @@ def overview_page(request: Request, ctx: Ctx, key: str, notice: str = "") -> Ove
         except UserError:
             raise HTTPException(404, _("No such competition.")) from None
         locked = progress.locked_entries(s, key)
-        states = store_load.event_states(s, key)  # the store's: the book catches up after the bus
+        states = store_events.event_states(s, key)  # the store's: the book catches up after the bus
     events = []
     for ev in comp.events:
         if not ctx.account.may_act_on(key, ev.key):

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from scoreboard import i18n
 from scoreboard.errors import N_
 from scoreboard.i18n import gettext as _
+from scoreboard.store import events as store_events
 from scoreboard.store import load as store_load
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome
@@ -88,7 +89,7 @@ async def page(request: Request, ctx: Ctx) -> Response:
     def build() -> DownloadsPage:
         with session(request.state.engine) as s:
             row = store_load.competition_row(s, c)
-            states = store_load.event_states(s, c)
+            states = store_events.event_states(s, c)
         name = row.name_zh if i18n.current() == "zh_CN" else row.name_en
         return DownloadsPage(chrome(ctx, c, name, "downloads"),
                              [DownloadLine(d.key, _(d.label), writer(d) is not None) for d in DOWNLOADS], states)

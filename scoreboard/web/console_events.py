@@ -3,9 +3,9 @@
 The rubric is shown as TOML text (the event's snapshot, written with ``tomli_w``) with the
 results of its *golden cases*. Saving reads the text, checks the rubric field by field and runs
 its golden cases: a text with any problem is shown again with every problem listed by its place,
-and nothing is saved. A good edit is stored and audited (``store.load.update_event``), committed,
-and announced as ``CompetitionChanged`` so the standings book, the sheet service's lookup and the
-judges' sockets reload it; a new visibility goes through ``organize.EventService``.
+and nothing is saved. A good edit, a new visibility with it, is one call of
+``services.events.EventService.edit``: stored and audited in one transaction, committed and
+announced, so the standings book, the boards and the judges' sockets reload the event.
 
 The rubric (and blind judging) may change only while the event is a draft or while no sheet is
 stored for it: changing the rules under stored marks would silently change results.
@@ -24,15 +24,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scoreboard import i18n
-from scoreboard.changes import CompetitionChanged
 from scoreboard.competition import VISIBILITY, rubric_of
 from scoreboard.errors import N_, Problem, UserError
+from scoreboard.golden import run_golden
 from scoreboard.i18n import gettext as _
-from scoreboard.rubric.golden import run_golden
 from scoreboard.rubric.numbers import fmt
 from scoreboard.rubric.reader import read_toml
+from scoreboard.store import events as store_events
 from scoreboard.store import load as store_load
-from scoreboard.store import roster as store_roster
 from scoreboard.store import tables as db
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
@@ -107,11 +106,11 @@ def _golden(data: Mapping[str, Any], source: str) -> tuple[list[GoldenLine], lis
 def _row(request: Request, c: str, e: str) -> tuple[db.Event, str, int, bool]:
     with session(request.state.engine) as s:
         try:
-            row = store_load._event_row(s, c, e)
+            row = store_events.event_row(s, c, e)
             name = store_load.competition_row(s, c)
         except UserError:
             raise HTTPException(404, _("No such event.")) from None
-        sheets = store_load.sheets_stored(s, c, e)
+        sheets = store_events.sheets_stored(s, c, e)
         s.expunge(row)
     comp_name = name.name_zh if i18n.current() == "zh_CN" else (name.name_en or name.name_zh)
     return row, comp_name, sheets, row.state == "draft" or sheets == 0
@@ -136,18 +135,6 @@ async def page(request: Request, ctx: Ctx) -> Response:
     return render(request, "console/event_edit.html", await run_in_threadpool(_page, request, ctx))
 
 
-def _store(request: Request, ctx: Ctx, values: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    c, e = request.path_params["competition"], request.path_params["event"]
-    with session(request.state.engine, write=True) as s:
-        changed = store_load.update_event(
-            s, c, e, name_zh=values["name_zh"], name_en=values["name_en"], blind=values["blind"],
-            reveal=values["reveal"], rubric_data=data, actor=ctx.actor, reason=values["reason"], source=_("Rubric"))
-        if changed.get("blind", {}).get("to"):  # judged blind from now on: draw the missing codes
-            store_roster.assign_codes(s, c, ctx.actor)
-        s.commit()
-    return changed
-
-
 async def save(request: Request, ctx: Ctx) -> Response:
     c, e = request.path_params["competition"], request.path_params["event"]
     f = ctx.form
@@ -165,16 +152,10 @@ async def save(request: Request, ctx: Ctx) -> Response:
         if problems:
             raise UserError(problems)
         data = await run_in_threadpool(read_toml, _("Rubric"), text)  # off the event loop: a rubric can be long
-        changed = await run_in_threadpool(_store, request, ctx, values, data)
+        edited = await request.state.events.edit(c, e, values, data, ctx.actor, _("Rubric"))
     except UserError as err:
         shown = [p.render(i18n.gettext) for p in err.problems]
         page = await run_in_threadpool(_page, request, ctx, values, text, shown)
         return render(request, "console/event_edit.html", page, status_code=422)
-    row, _name, _sheets, _may = await run_in_threadpool(_row, request, c, e)
-    moved = row.visibility != values["visibility"]
-    if moved:
-        await request.state.events.set_visibility(c, e, values["visibility"], ctx.actor, values["reason"])
-    if changed:  # names, blind judging, the reveal card: settled before the page answers
-        await request.state.events.changed(CompetitionChanged(c))
-    notice = _("Saved.") if changed or moved else _("Nothing changed.")
+    notice = _("Saved.") if edited.changed or edited.moved else _("Nothing changed.")
     return render(request, "console/event_edit.html", await run_in_threadpool(_page, request, ctx, notice=notice))

@@ -8,9 +8,10 @@ holds a socket open; the column also says when the device was last heard from an
 sheets its outbox last reported waiting (``Console.device``, from ``judges`` through
 ``create_app``). The page polls its matrix block every few seconds (htmx).
 
-State changes go through ``organize.EventService`` (stored, audited, then announced). A chief
-judge may close, lock and reopen their events; only an organizer opens a draft or publishes.
-Reopening needs a reason; so does locking while entries are flagged.
+State changes go through ``services.events.EventService`` (checked against the move table,
+stored, audited, then announced); the buttons offered are the moves ``states.moves`` allows
+this account. A chief judge may close, lock and reopen their events; only an organizer opens a
+draft or publishes. Reopening needs a reason; so does locking while entries are flagged.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scoreboard import i18n
-from scoreboard.errors import UserError
+from scoreboard.errors import Problem, UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.numbers import fixed
-from scoreboard.store import load as store_load
+from scoreboard.states import moves
+from scoreboard.store import events as store_events
 from scoreboard.store import progress
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
@@ -84,14 +86,6 @@ class ProgressPage:
     notice: str = ""
 
 
-def allowed_moves(organizer: bool, state: str) -> list[str]:
-    moves = {"draft": ["open"], "open": ["closed", "locked"], "closed": ["open", "locked"],
-             "locked": ["open", "published"], "published": ["open"]}[state]
-    if organizer:
-        return moves
-    return [m for m in moves if m in ("closed", "locked") or (m == "open" and state in ("closed", "locked"))]
-
-
 def seen_label(last_seen: datetime | None, now: datetime) -> str:
     if last_seen is None:
         return _("never seen")
@@ -130,7 +124,7 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
         panel = progress.judges_of(s, c, e)
         got = progress.received(s, c, e)
         locked = progress.locked_entries(s, c)
-        state = store_load.event_state(s, c, e)  # the store's, not the book's: the book reloads after the bus
+        state = store_events.event_state(s, c, e)  # the store's, not the book's: the book reloads after the bus
     rows, counts = [], dict.fromkeys(CELL_LABELS, 0)
     for st in sorted(standings, key=lambda x: (x.entry.code or x.entry.key)):
         flagged = st.result.state == "flagged"
@@ -157,7 +151,7 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
                for i, j in enumerate(panel)]
     return ProgressPage(chrome(ctx, c, comp.name.get(i18n.current()), "progress"), c, e,
                         event.name.get(i18n.current()), state, _(EVENT_STATES.get(state, state)), event.visibility,
-                        columns, rows, counts, allowed_moves(ctx.account.is_organizer, state), POLL_SECONDS,
+                        columns, rows, counts, [str(m) for m in moves(state, ctx.account.is_organizer)], POLL_SECONDS,
                         problems or [], notice)
 
 
@@ -165,30 +159,32 @@ async def page(request: Request, ctx: Ctx) -> Response:
     return render(request, "console/progress.html", await run_in_threadpool(build, request, ctx), block="matrix")
 
 
+def refusal(problem: Problem) -> str:
+    """A refused move in the console's words, with the states' translated names."""
+    if problem.code == "move_impossible":
+        current, to = str(problem.params["from_"]), str(problem.params["to"])
+        return _("The event cannot go from %(from)s to %(to)s.") % {
+            "from": _(EVENT_STATES.get(current, current)), "to": _(EVENT_STATES.get(to, to))}
+    if problem.code == "reason_missing":
+        return _("Give a reason for reopening.")
+    if problem.code == "entries_flagged":
+        return _("Entries %(entries)s are flagged: resolve them, or give a reason to lock anyway.") % dict(
+            problem.params)
+    return problem.render(i18n.gettext)
+
+
 async def move(request: Request, ctx: Ctx) -> Response:
     """Move the event to the posted state (``to``), with the posted reason."""
     c, e = request.path_params["competition"], request.path_params["event"]
     to, reason = field_text(ctx.form, "to", 16), field_text(ctx.form, "reason")
-    current = await run_in_threadpool(_state, request, c, e)
+    await run_in_threadpool(_state, request, c, e)  # an unknown event: 404
     problems = []
-    if to not in allowed_moves(ctx.account.is_organizer, current):
-        if not ctx.account.is_organizer and (to in allowed_moves(True, current) or to in ("published", "draft")):
-            raise HTTPException(403, _("Only an organizer may do this."))
-        problems.append(_("The event cannot go from %(from)s to %(to)s.") % {
-            "from": _(EVENT_STATES.get(current, current)), "to": _(EVENT_STATES.get(to, to))})
-    elif to == "open" and current != "draft" and not reason:
-        problems.append(_("Give a reason for reopening."))
-    elif to == "locked" and not reason:
-        _ev, _s, standings = await run_in_threadpool(request.state.book.standings, c, e)
-        flagged = [s.entry.code or s.entry.key for s in standings if s.result.state == "flagged"]
-        if flagged:
-            problems.append(_("Entries %(entries)s are flagged: resolve them, or give a reason to lock anyway.")
-                            % {"entries": ", ".join(flagged)})
-    if not problems:
-        try:
-            await request.state.events.set_state(c, e, to, ctx.actor, reason)
-        except UserError as err:
-            problems = [p.render(i18n.gettext) for p in err.problems]
+    try:
+        await request.state.events.set_state(c, e, to, ctx.actor, reason, organizer=ctx.account.is_organizer)
+    except UserError as err:
+        if err.code == "move_forbidden":
+            raise HTTPException(403, _("Only an organizer may do this.")) from None
+        problems = [refusal(p) for p in err.problems]
     notice = "" if problems else _("The event is now %(state)s.") % {"state": _(EVENT_STATES.get(to, to))}
     page = await run_in_threadpool(build, request, ctx, problems, notice)
     return render(request, "console/progress.html", page, status_code=422 if problems else 200)
@@ -197,6 +193,6 @@ async def move(request: Request, ctx: Ctx) -> Response:
 def _state(request: Request, competition: str, event: str) -> str:
     with session(request.state.engine) as s:
         try:
-            return store_load.event_state(s, competition, event)
+            return store_events.event_state(s, competition, event)
         except UserError:
             raise HTTPException(404, _("No such event.")) from None

@@ -1,16 +1,13 @@
 """Console: one entry under review by the chief judge — every judge's marks side by side, the
 flags and the derivation — and the chief judge's actions on it.
 
-Actions, each audited: a *re-score request* to one judge (``RescoreRequested`` on the bus, which
-the judges' sockets push to that judge's tablet); a *deduction* with a reason, sent as a sheet
-from the event's chief judge through ``SheetService`` (the path every score takes: checked,
-stored, audited, announced; it carries the chief's earlier deductions forward, since only a
-judge's latest revision counts); *lock* or *reopen* the entry (``SheetService.lock_entry``).
+Actions, each one call of a service: a *re-score request* to one judge and a *deduction* with a
+reason (``services.review``: the deduction is a sheet from the event's chief judge, stored with
+its audit record in one transaction), *lock* or *reopen* the entry (``services.entries``).
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -20,14 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scoreboard import i18n
-from scoreboard.changes import RescoreRequested
 from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.numbers import fixed, fmt
 from scoreboard.rubric.sheet import Mark, Sheet, current
 from scoreboard.store import progress
 from scoreboard.store import sheets as store_sheets
-from scoreboard.store.audit import audit, audit_log
+from scoreboard.store.audit import audit_log
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
 from scoreboard.web.pages import STATE_LABELS
@@ -166,25 +162,18 @@ async def _answer(request: Request, ctx: Ctx, problems: list[str], notice: str) 
     return render(request, "console/review.html", page, status_code=422 if problems else 200)
 
 
+async def _refused(request: Request, ctx: Ctx, err: UserError) -> Response:
+    return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "")
+
+
 async def rescore(request: Request, ctx: Ctx) -> Response:
     c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
     await run_in_threadpool(_ensure, request)
     judge, reason = field_text(ctx.form, "judge", 64), field_text(ctx.form, "reason")
-    if not reason:
-        return await _answer(request, ctx, [_("Give a reason for the re-score request.")], "")
-
-    def write() -> bool:
-        with session(request.state.engine, write=True) as s:
-            if judge not in {j.key for j in progress.judges_of(s, c, e)}:
-                return False
-            audit(s, ctx.actor, "entry.rescore", f"entry:{key}", {"competition": c, "event": e, "judge": judge},
-                  reason)
-            s.commit()
-        return True
-
-    if not await run_in_threadpool(write):
-        return await _answer(request, ctx, [_("Choose a judge of this event.")], "")
-    await request.state.bus.publish(RescoreRequested(c, e, key, judge, reason))
+    try:
+        await request.state.review.rescore(c, e, key, judge, reason, ctx.actor)
+    except UserError as err:
+        return await _refused(request, ctx, err)
     return await _answer(request, ctx, [], _("Judge %(judge)s was asked to re-score.") % {"judge": judge})
 
 
@@ -192,38 +181,10 @@ async def deduction(request: Request, ctx: Ctx) -> Response:
     c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
     await run_in_threadpool(_ensure, request)
     rule, amount, reason = (field_text(ctx.form, k) for k in ("rule", "amount", "reason"))
-    if not reason:
-        return await _answer(request, ctx, [_("Give a reason for the deduction.")], "")
-
-    def prepare() -> tuple[str, dict[str, object]]:
-        with session(request.state.engine) as s:
-            chiefs = progress.judges_of(s, c, e, role="chief")
-            if not chiefs:
-                raise UserError.one("no_chief", _("Assign a chief judge to this event first (Judges page)."))
-            chief = chiefs[0].key
-            mine = [x for x in store_sheets.sheets_of_entry(s, c, key) if x.judge == chief]
-        last = max(mine, key=lambda x: x.revision) if mine else None
-        carried = [{"key": d.key, "minutes": str(d.amount), "count": str(d.amount), "reason": d.reason}
-                   for d in (last.deductions if last else ()) if d.key != rule]
-        raw = {"id": f"chief-{secrets.token_hex(8)}", "entry": key, "judge": chief, "marks": {},
-               "revision": (last.revision if last else 0) + 1, "reason": reason,
-               "deductions": [*carried, {"key": rule, "minutes": amount or "0", "count": amount or "0",
-                                         "reason": reason}]}
-        return chief, raw
-
     try:
-        chief, raw = await run_in_threadpool(prepare)
-        receipt = await request.state.service.submit(c, chief, raw)
+        await request.state.review.deduct(c, e, key, rule, amount, reason, ctx.actor)
     except UserError as err:
-        return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "")
-
-    def note() -> None:
-        with session(request.state.engine, write=True) as s:
-            audit(s, ctx.actor, "entry.deduction", f"entry:{key}",
-                  {"competition": c, "event": e, "rule": rule, "amount": amount, "sheet_seq": receipt.seq}, reason)
-            s.commit()
-
-    await run_in_threadpool(note)
+        return await _refused(request, ctx, err)
     return await _answer(request, ctx, [], _("Deduction recorded."))
 
 
@@ -231,14 +192,8 @@ async def lock(request: Request, ctx: Ctx) -> Response:
     c, _e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
     await run_in_threadpool(_ensure, request)
     locked, reason = ctx.form.get("locked") == "1", field_text(ctx.form, "reason")
-    if not locked and not reason:
-        return await _answer(request, ctx, [_("Give a reason for reopening.")], "")
-    page = await run_in_threadpool(build, request, ctx)
-    if locked and page.flags and not reason:
-        return await _answer(request, ctx, [_("The entry is flagged: resolve it, or give a reason to lock anyway.")],
-                             "")
     try:
-        await request.state.service.lock_entry(c, key, locked, ctx.actor, reason)
+        await request.state.entries.lock(c, key, locked, ctx.actor, reason)
     except UserError as err:
-        return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "")
+        return await _refused(request, ctx, err)
     return await _answer(request, ctx, [], _("Entry locked.") if locked else _("Entry reopened."))

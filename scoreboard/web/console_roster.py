@@ -4,8 +4,8 @@ The import is two steps. *Preview*: the uploaded file is read and every row chec
 (``roster.plan_import``); the page shows each row with its problems and keeps the file's cells
 in a hidden field. *Import*: the cells come back, are checked again against the competition as
 it is now, and are written only if no row is bad — or, when the organizer ticks "skip the bad
-rows", the good rows only. Then the competition is announced as changed (judges' tablets, the
-standings book and the sheet service reload it).
+rows", the good rows only, through ``services.roster`` (which announces the competition as
+changed: judges' tablets and the standings book reload it).
 """
 
 from __future__ import annotations
@@ -20,12 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scoreboard import i18n
-from scoreboard.changes import CompetitionChanged
 from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.roster import COLUMNS, Plan, plan_import, read_table
 from scoreboard.store import load as store_load
-from scoreboard.store import roster as store_roster
 from scoreboard.store.engine import session
 from scoreboard.texts import valid_unicode
 from scoreboard.web.console_auth import Chrome, Ctx, chrome
@@ -152,15 +150,7 @@ async def confirm(request: Request, ctx: Ctx) -> Response:
         refused = [_("Nothing was imported: %(n)s rows are bad. Fix them and upload the file again, or tick "
                      "“skip the bad rows”.") % {"n": len(plan.bad)}]
         return _render_plan(request, ctx, plan, table, filename, refused, 422)
-
-    def write() -> store_roster.Imported:
-        with session(request.state.engine, write=True) as s:
-            done = store_roster.import_rows(s, c, plan, plan.good, ctx.actor, skipped=len(plan.bad))
-            s.commit()
-        return done
-
-    done = await run_in_threadpool(write)
-    await request.state.bus.publish(CompetitionChanged(c))
+    done = await request.state.roster.import_rows(c, plan, ctx.actor)
     name = await run_in_threadpool(_competition_name, request, c)
     message = _("Imported %(entries)s entries, %(teams)s new teams and %(contestants)s new contestants; drew "
                 "%(codes)s blind codes; skipped %(skipped)s bad rows.") % {
@@ -170,17 +160,7 @@ async def confirm(request: Request, ctx: Ctx) -> Response:
 
 
 async def codes(request: Request, ctx: Ctx) -> Response:
-    c = request.path_params["competition"]
-
-    def write() -> int:
-        with session(request.state.engine, write=True) as s:
-            count = store_roster.assign_codes(s, c, ctx.actor)
-            s.commit()
-        return count
-
-    count = await run_in_threadpool(write)
-    if count:
-        await request.state.bus.publish(CompetitionChanged(c))
+    await request.state.roster.assign_codes(request.path_params["competition"], ctx.actor)
     return await labels(request, ctx)
 
 

@@ -1,7 +1,7 @@
 """Test hooks: routes that act as a judge or an organizer, for browser tests and benchmarks.
 
 Mounted only when ``TEST_HOOKS=1``. They take the same paths as the real thing — a sheet goes
-through ``SheetService.submit``, an event change through ``EventService`` — so what a test sees on
+through ``services.sheets.SheetService.submit``, an event change through ``services.events`` — so what a test sees on
 a board is what a tablet's sheet or the console would cause. ``/_test/cut`` closes every board
 socket (code 1012, "service restart": clients reconnect) and refuses new ones for a while, to
 show the staleness notice.
@@ -36,7 +36,7 @@ async def change(request: Request) -> JSONResponse:
         if what == "visibility":
             before = await events.set_visibility(c, e, value, actor="test")
         else:
-            before = await events.set_state(c, e, value, actor="test")
+            before = await events.set_state(c, e, value, actor="test", reason="test hook")
     except UserError as err:
         return JSONResponse({"error": str(err)}, status_code=400)
     return JSONResponse({"before": before})

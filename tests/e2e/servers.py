@@ -21,7 +21,7 @@ from typing import Any
 import tomli_w
 
 from scoreboard.store.engine import make_engine, session
-from scoreboard.store.load import set_event_state
+from scoreboard.store.events import set_event_state
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -17,7 +17,7 @@ import tomli_w
 from playwright.sync_api import Browser, expect
 
 from scoreboard.store.engine import make_engine, session
-from scoreboard.store.load import set_event_state
+from scoreboard.store.events import set_event_state
 from tests.e2e.servers import free_port, running, stored_sheets
 from tests.e2e.test_tablet_browser import score
 from tests.support import COMPETITION, EIGHTY

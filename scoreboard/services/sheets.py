@@ -4,7 +4,10 @@ The one path every score takes, whoever sends it (a tablet, the Python judge cli
 simulated judges): the sheet is checked against the competition (``intake.check_sheet``), stored
 durably with its audit record (``store.sheets.record_sheet``: idempotent by the tablet's sheet
 id), committed, and only then acknowledged and announced as ``SheetAccepted`` on the bus. A
-refused sheet changes nothing and raises a ``UserError`` with a code the tablet shows.
+refused sheet changes nothing and raises a ``UserError`` with a code the tablet shows. The
+competition a sheet is checked against is the standings book's (``live.book``), the one cache of
+it. A sheet may carry a *note* (``store.batch.Note``): an audit record stored in its transaction,
+as a chief judge's deduction does (``services.review``).
 
 Words: *group commit* — checked sheets wait in a queue of *pending* submits; one *writer* task
 takes up to ``batch`` of them at a time and records them in one transaction
@@ -29,12 +32,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from scoreboard.changes import EntryLocked, SheetAccepted
+from scoreboard.changes import SheetAccepted
 from scoreboard.intake import Lookup, check_sheet
+from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import MemoryBus
 from scoreboard.rubric.sheet import Sheet
-from scoreboard.store import load as store_load
-from scoreboard.store.batch import Item, record_batch
+from scoreboard.store.batch import Item, Note, record_batch
 from scoreboard.store.engine import session
 from scoreboard.store.sheets import Receipt
 
@@ -48,41 +51,34 @@ class _Pending:
     judge: str
     event: str
     sheet: Sheet
+    note: Note | None
     answer: asyncio.Future[Receipt]
 
 
 class SheetService:
-    def __init__(self, engine: Engine, bus: MemoryBus, batch: int = BATCH) -> None:
+    def __init__(self, engine: Engine, bus: MemoryBus, book: StandingsBook, batch: int = BATCH) -> None:
         self.engine = engine
         self.bus = bus
+        self.book = book
         self.batch = batch
-        self._lookups: dict[str, Lookup] = {}
         self._lock = threading.Lock()  # one writing transaction at a time from this service
         self._pending: deque[_Pending] = deque()
         self._writer: asyncio.Task[None] | None = None
         self.commits = 0  # transactions committed by the writer (for tests and benchmarks)
 
-    def _load(self, competition: str) -> Lookup:
-        with session(self.engine) as s:
-            return Lookup(store_load.load_competition(s, competition))
+    def lookup(self, competition: str, judge: str | None = None) -> Lookup:
+        """The competition sheets are checked against (see ``StandingsBook.lookup``)."""
+        return self.book.lookup(competition, judge)
 
-    def lookup(self, competition: str) -> Lookup:
-        if competition not in self._lookups:
-            self._lookups[competition] = self._load(competition)
-        return self._lookups[competition]
-
-    def forget(self, competition: str) -> None:
-        """Drop the cached competition (its judges or entries changed): the next sheet reloads it."""
-        self._lookups.pop(competition, None)
-
-    async def submit(self, competition: str, judge: str, raw: Mapping[str, object]) -> Receipt:
+    async def submit(self, competition: str, judge: str, raw: Mapping[str, object],
+                     note: Note | None = None) -> Receipt:
         """Store one sheet durably and acknowledge it; a resend gets the same receipt."""
-        lookup = self._lookups.get(competition)
-        if lookup is None:
-            lookup = self._lookups.setdefault(competition, await run_in_threadpool(self._load, competition))
+        lookup = self.book.loaded(competition)
+        if lookup is None:  # loaded off the event loop, once
+            lookup = await run_in_threadpool(self.book.lookup, competition)
         event, _entry, sheet = check_sheet(lookup, raw, judge)
         answer: asyncio.Future[Receipt] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Pending(competition, judge, event.key, sheet, answer))
+        self._pending.append(_Pending(competition, judge, event.key, sheet, note, answer))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain(), name="scoreboard-sheet-writer")
         return await answer  # a submitter that gives up leaves its sheet queued; only the answer is dropped
@@ -112,7 +108,7 @@ class SheetService:
                     p.answer.set_exception(result)
 
     def _write(self, batch: list[_Pending]) -> list[Receipt | Exception]:
-        items = [Item(p.competition, p.sheet, f"judge:{p.judge}") for p in batch]
+        items = [Item(p.competition, p.sheet, f"judge:{p.judge}", p.note) for p in batch]
         with self._lock:
             try:
                 return self._commit(items)
@@ -134,15 +130,3 @@ class SheetService:
             s.commit()
             self.commits += 1
         return results
-
-    async def lock_entry(self, competition: str, entry: str, locked: bool, actor: str, reason: str = "") -> None:
-        """Lock (or unlock) an entry, commit, then announce it (judges' tablets are told)."""
-
-        def write() -> str:
-            with self._lock, session(self.engine, write=True) as s:
-                store_load.set_entry_locked(s, competition, entry, locked, actor, reason)
-                s.commit()
-            return self.lookup(competition).entries[entry].event
-
-        event = await run_in_threadpool(write)
-        await self.bus.publish(EntryLocked(competition, event, entry, locked))

@@ -1,6 +1,10 @@
 """Golden cases: examples carried in a rubric file, with the totals and ranks they must give.
 
-``scoreboard rubric check`` runs them, and an event whose rubric's golden cases fail cannot open.
+``scoreboard rubric check`` runs them, and the event services (``services.events``) run them
+before an event opens or a rubric edit is stored: an event whose rubric's golden cases fail
+cannot open. The runner sits above the pure core (it scores and ranks with ``rubric``,
+``competition`` and ``standings``), so the rubric package never imports upward.
+
 Each case is one entry (named by ``entry``, else by its ``name``); ranks are computed over all
 cases of the rubric together, so a file can pin its tie-break chain with a few examples.
 """
@@ -49,6 +53,3 @@ def run_golden(rubric: Rubric, source: str = "") -> tuple[list[Problem], int]:
                 problems.append(Problem("golden_rank", N_("expected rank {want}, got {got}"),
                                         {"want": case.rank, "got": ranks[key] or "—"}, places[i]))
     return problems, len(rubric.golden)
-
-
-

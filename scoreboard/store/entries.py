@@ -1,0 +1,23 @@
+"""An entry's lock in the database: a locked entry takes no more sheets. Each change audited;
+nothing here commits, the caller does."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from scoreboard.errors import N_, UserError
+from scoreboard.store import tables as db
+from scoreboard.store.audit import audit
+
+
+def set_entry_locked(session: Session, competition_key: str, entry_key: str, locked: bool, actor: str,
+                     reason: str = "") -> None:
+    """Lock an entry (no more sheets for it) or unlock it, and audit it."""
+    row = session.exec(select(db.Entry).join(db.Competition)
+                       .where(db.Competition.key == competition_key, db.Entry.key == entry_key)).first()
+    if row is None:
+        raise UserError.one("entry_unknown", N_("no entry {key}"), key=entry_key)
+    row.locked = locked
+    session.add(row)
+    audit(session, actor, "entry.locked" if locked else "entry.unlocked", f"entry:{entry_key}",
+          {"competition": competition_key}, reason)
