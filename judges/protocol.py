@@ -19,7 +19,7 @@ from typing import Any
 
 from scoreboard.competition import Competition, Event
 from scoreboard.errors import N_, UserError
-from scoreboard.rubric.model import Rubric, Text
+from scoreboard.rubric.model import Band, Rubric, Text
 from scoreboard.store.sheets import Receipt, exact
 from scoreboard.texts import strings_in, valid_unicode
 
@@ -163,6 +163,10 @@ def _text(value: Text | None) -> dict[str, str] | None:
     return None if value is None else {"zh": value.zh, "en": value.en}
 
 
+def _bands(bands: Iterable[Band]) -> list[dict[str, str | None]]:
+    return [{"within": _num(b.within), "pct": _num(b.pct)} for b in bands]
+
+
 def rubric_view(rubric: Rubric) -> dict[str, Any]:
     """What a tablet needs to draw a rubric's form: criteria and deductions, numbers as exact text."""
     criteria = [{
@@ -171,7 +175,9 @@ def rubric_view(rubric: Rubric) -> dict[str, Any]:
         "levels": [_text(level) for level in c.levels],
         "measure": None if c.measure is None else {
             "points": c.measure.points, "unit": c.measure.unit, "target": str(c.measure.target),
-            "value": _num(c.measure.value), "min": _num(c.measure.lowest), "max": _num(c.measure.highest)},
+            "value": _num(c.measure.value), "min": _num(c.measure.lowest), "max": _num(c.measure.highest),
+            "grading": c.measure.grading, "bands": _bands(c.measure.bands),
+            "count_bands": _bands(c.measure.count_bands)},
         "help": _text(c.help),
     } for c in rubric.criteria]
     deductions = [{

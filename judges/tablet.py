@@ -64,7 +64,6 @@ def strings() -> dict[str, str]:
         "confirm_title": _("Check the sheet, then send it"), "subtotal": _("Subtotal"), "of": _("of"),
         "empty": _("Still empty"), "all_marked": _("Every criterion is marked"),
         "required": _("Every criterion must be marked on this rubric"),
-        "measured_by_server": _("measurements are graded by the server"),
         "deductions": _("Deductions"), "reason": _("Reason"), "minutes": _("minutes"), "count": _("times"),
         "disqualify": _("disqualified"), "correction": _("Correction: revision {n}"),
         "correction_reason": _("Why the correction (required)"), "rescore_reason": _("Re-score requested: {reason}"),

@@ -5,10 +5,10 @@ disqualification and the subtotal it shows — equals the server's, as fractions
 
 The server's answer for one sheet is ``score_entry`` over that sheet alone, on the rubric with
 every aggregation a mean (one judge's values pass through as they are): the total the entry would
-get if this were its only sheet. A criterion the sheet leaves empty earns nothing; measurements are
-graded by the server only (the hello does not carry their tolerance bands), so on both sides the
-tablet's subtotal counts them as nothing too. The entry's factor (diving's difficulty) is 1: the
-tablet shows the points before it.
+get if this were its only sheet. A criterion the sheet leaves empty earns nothing (on the server:
+a mark worth nothing). Measurements are graded on both sides through their tolerance bands, which
+the hello carries. The entry's factor (diving's difficulty) is 1: the tablet shows the points before
+it.
 """
 
 from __future__ import annotations
@@ -93,8 +93,7 @@ def test_the_preview_agrees_with_the_server_on_every_golden_sheet(name: str) -> 
     rubric = cases[0][1]
     shown = run_preview(rubric, [sheet for _, _, sheet in cases])
     for (place, _, sheet), tablet in zip(cases, shown, strict=True):
-        graded = {c.key: sheet.marks[c.key] for c in rubric.criteria
-                  if c.key in sheet.marks and c.kind is not Kind.MEASUREMENT}
+        graded = {c.key: sheet.marks[c.key] for c in rubric.criteria if c.key in sheet.marks}
         assert tablet["criteria"] == {c.key: ratio(points(c, graded[c.key])) if c.key in graded else None
                                       for c in rubric.criteria}, place
         whole = {c.key: graded.get(c.key, nothing(c)) for c in rubric.criteria}
@@ -124,3 +123,14 @@ def test_hand_worked_masonry_judge_sheet() -> None:
     assert tablet["criteria"]["joints"] == "20/3" and tablet["criteria"]["bond"] == "5/3"
     assert tablet["parts"] == {"theory": "0/1", "practical": "25/1"}
     assert (tablet["deductions"], tablet["subtotal"], tablet["shown"]) == ("5/1", "25/2", "12.5")
+
+
+def test_hand_worked_waterproofing_measurements() -> None:
+    """Waterproofing V5, measurer m1: the reinforcement (at least 250 mm, max 15) read 250 four
+    times — no shortfall, 100 % each: 15 points; the laps (at least 100 mm, max 20) read 100 four
+    times and 95 twice — shortfalls 0 earn 100 %, 5 mm lies within the 10 mm band and earns 50 %:
+    (4 × 100 + 2 × 50) / 6 = 250/3 %, so 20 × 250/3 / 100 = 50/3 points."""
+    _, rubric, sheet = next(case for case in SHEETS if case[0] == "waterproofing V5 m1")
+    [tablet] = run_preview(rubric, [sheet])
+    assert tablet["criteria"]["reinforcement"] == "15/1"
+    assert tablet["criteria"]["laps"] == "50/3"

@@ -302,7 +302,7 @@ function renderFooter() {
   if (!f) return;
   const s = summary();
   f.subtotal.textContent = shownTotal(s);
-  f.of.textContent = `${shownMax(s)}${s.measured ? ` · ${T.measured_by_server}` : ""}`;
+  f.of.textContent = shownMax(s);
   f.empties.classList.toggle("done", !s.empty.length);
   put(f.empties, s.empty.length ? `${T.empty}: ${s.empty.join("、")}` : T.all_marked,
     s.needAll && s.empty.length ? h("span", { class: "small", text: ` (${T.required})` }) : null);

@@ -2,9 +2,12 @@
 
    Words: a *mark* is what the form holds for a criterion: a score as a fraction, a judgement
    level as a fraction 0–3, a check as true or false, a measurement as its reading texts. A
-   criterion's *points* are its mark × its weight (a level l counts max × l / 3, a check max or 0);
-   measurements are graded by the server (the hello does not carry their bands), so they have no
-   points here. A *part*'s points are the sum of its criteria's; with parts, the sheet's *base* is
+   criterion's *points* are its mark × its weight (a level l counts max × l / 3, a check max or 0,
+   a measurement max × its grade / 100). A measurement's *error* is a reading's distance from the
+   target value (either way for "nominal", only short of it for "minimum", only over it for
+   "maximum"); a *band* gives the per cent an error within it earns, the first band that holds it;
+   its *grade* is the mean of its readings' bands, or for "count_out" grading the band of how many
+   readings lie outside the first band (`count_bands`). A *part*'s points are the sum of its criteria's; with parts, the sheet's *base* is
    Σ part weight × part points / part maximum (the parts' maxima include every criterion, measured
    ones too), else the sum of every criterion's points. A *deduction* is a rule the judge switched
    on, with its `amount` text (minutes or occurrences); "dq" disqualifies. The *subtotal* is the
@@ -33,7 +36,30 @@ export function criterionPoints(c, value) {
   if (c.kind === "score") return F.mul(value, weight);
   if (c.kind === "judgement") return F.mul(F.div(F.mul(value, max), F.THREE), weight);
   if (c.kind === "check") return value ? F.mul(max, weight) : F.ZERO;
+  if (c.kind === "measurement") {
+    const readings = value.map(F.parse);
+    if (!c.measure || !readings.length || readings.some((r) => r == null)) return null;
+    return F.mul(F.div(F.mul(max, grade(c.measure, readings)), F.frac(100)), weight);
+  }
   return null;
+}
+
+/* A measurement's grade, 0–100, by the rules of measurement_pct in scoreboard/rubric/score.py. */
+export function grade(m, readings) {
+  const value = F.parse(m.value);
+  const error = (r) => (m.target === "minimum" ? F.max(F.ZERO, F.sub(value, r))
+    : m.target === "maximum" ? F.max(F.ZERO, F.sub(r, value))
+      : F.max(F.sub(r, value), F.sub(value, r)));
+  const band = (err, bands) => {
+    const b = bands.find((x) => F.cmp(err, F.parse(x.within)) <= 0);
+    return b ? F.parse(b.pct) : F.ZERO;
+  };
+  if (m.grading === "count_out") {
+    const first = F.parse(m.bands[0].within);
+    const out = readings.filter((r) => F.cmp(error(r), first) > 0).length;
+    return band(F.frac(out), m.count_bands);
+  }
+  return F.div(readings.reduce((t, r) => F.add(t, band(error(r), m.bands)), F.ZERO), F.frac(readings.length));
 }
 
 /* A switched-on deduction's amount as a fraction, or "dq". */
@@ -77,7 +103,5 @@ export function preview(rubric, marks, deductions) {
     if (amount === "dq") dq = true; else taken = F.add(taken, amount);
   }
   const subtotal = dq ? F.ZERO : F.max(F.ZERO, F.sub(base, taken));
-  const measured = rubric.criteria.some((c) => c.kind === "measurement");
-  const max = measured || rubric.parts.length ? null : rubric.criteria.reduce((t, c) => F.add(t, most(c)), F.ZERO);
-  return { criteria, parts, deductions: taken, dq, subtotal, max, measured, decimals: rubric.decimals ?? 2 };
+  return { criteria, parts, deductions: taken, dq, subtotal, max: F.parse(rubric.max_total), decimals: rubric.decimals ?? 2 };
 }

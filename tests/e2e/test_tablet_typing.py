@@ -216,8 +216,9 @@ def test_no_control_is_replaced_while_a_judge_edits_any_mark_type(server: Served
     page.locator("#ded-ppe input[type=number]").click()
     page.keyboard.type("2")
     page.locator("#ded-mess button").click()
-    # 7.5 + 9 × 2/3 + 0 (no) − 3 − 2 − 2 = 6.5
-    expect(page.locator("#subtotal")).to_have_text("6.5")
+    # 7.5 + 9 × 2/3 + 0 (no) + 10 (the gap's readings 0.5, −0.25, 1 are all within 1 mm of 0: 100 %)
+    # − 3 − 2 − 2 = 16.5
+    expect(page.locator("#subtotal")).to_have_text("16.5")
     assert readings(page, "gap") == ["0.5", "-0.25", "1"]
     assert page.evaluate("window.replaced") == []
     page.locator("#review").click()
