@@ -136,10 +136,11 @@ class JudgeSockets:
             for c in self.of(event.competition):
                 c.send(protocol.push("assignments_changed"))
 
-    def signed_out(self, valid: set[str]) -> None:
-        """Close the connections whose card is no longer among the ``valid`` token hashes."""
+    def signed_out(self, checked: set[str], valid: set[str]) -> None:
+        """Close the connections whose card was ``checked`` and is no longer among the ``valid``
+        token hashes (a socket opened while the check ran is left to the next one)."""
         for c in list(self._order):
-            if c.token not in valid and not c.closing:
+            if c.token in checked and c.token not in valid and not c.closing:
                 c.send(protocol.push("revoked"))
                 c.close(protocol.CLOSE_UNAUTHORIZED, "revoked")
 
@@ -170,7 +171,7 @@ async def recheck(engine: Engine, sockets: JudgeSockets) -> None:
         await asyncio.sleep(sockets.limits.recheck_seconds)
         held = sockets.tokens()
         if held:
-            sockets.signed_out(await run_in_threadpool(_valid, engine, held))
+            sockets.signed_out(held, await run_in_threadpool(_valid, engine, held))
 
 
 def _valid(engine: Engine, hashes: set[str]) -> set[str]:

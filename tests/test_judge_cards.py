@@ -82,3 +82,20 @@ async def test_one_card_holds_four_sockets_and_the_oldest_gives_way(engine: Engi
         assert await closed_with(sockets[0], within=2) == CLOSE_TOO_MANY
         for ws in [*sockets[1:], fifth]:
             await still_usable(ws)
+
+
+async def test_a_socket_opened_while_cards_are_checked_is_not_taken_for_revoked() -> None:
+    """The re-check reads which of the open cards are still valid in a worker thread; a tablet that
+    signs in meanwhile (with a card the check never looked at) stays open until the next check."""
+    from judges.registry import Close, Connection, JudgeSockets
+
+    sockets = JudgeSockets()
+    old = Connection("cup", "j1", "zh_CN", token="hash-old")
+    sockets.add(old)
+    checked = sockets.tokens()
+    new = Connection("cup", "j2", "zh_CN", token="hash-new")
+    sockets.add(new)  # signs in while the database is read
+    sockets.signed_out(checked, valid=set())  # j1's card was replaced meanwhile
+    assert old.closing and new.outgoing.empty() and not new.closing
+    frames = [old.outgoing.get_nowait(), old.outgoing.get_nowait()]
+    assert frames[1] == Close(CLOSE_UNAUTHORIZED, "revoked")

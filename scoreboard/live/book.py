@@ -7,6 +7,8 @@ the next read reloads. A *frozen* event also keeps a second ranking, its *snapsh
 to the event's ``frozen_seq`` only, which is what the public sees until it is published.
 The book is this process's one cache of a competition: the sheet service checks sheets against
 its ``lookup``; nothing else fills or drops it, it follows the changes it is given (``apply``).
+A competition's *lookup* (its structure, unscored) may be loaded alone: scoring every entry, and
+rescoring one for each accepted sheet, waits until someone asks for standings.
 Methods are synchronous (they touch the database); async callers run them in a worker thread.
 """
 
@@ -43,27 +45,31 @@ class StandingsBook:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._books: dict[str, Book] = {}
+        self._lookups: dict[str, Lookup] = {}  # competitions whose structure alone is loaded
         self._lock = threading.RLock()
 
     def book(self, competition: str) -> Book:
         with self._lock:
             if competition not in self._books:
                 self._books[competition] = self._load(competition)
+                self._lookups.pop(competition, None)
             return self._books[competition]
 
     def loaded(self, competition: str) -> Lookup | None:
         """The competition's lookup if it is loaded; never waits (for the event loop)."""
         book = self._books.get(competition)
-        return None if book is None else book.lookup
+        return self._lookups.get(competition) if book is None else book.lookup
 
     def lookup(self, competition: str, judge: str | None = None) -> Lookup:
         """The competition by key; reloaded first when it lacks ``judge`` (one added elsewhere,
         by the command line or another process, since it was loaded)."""
         with self._lock:
-            book = self.book(competition)
-            if judge is not None and judge not in book.lookup.judges:
-                book = self._books[competition] = self._load(competition)
-            return book.lookup
+            found = self.loaded(competition)
+            if found is None or (judge is not None and judge not in found.judges):
+                self._books.pop(competition, None)
+                with session(self.engine) as s:
+                    found = self._lookups[competition] = Lookup(store_load.load_competition(s, competition))
+            return found
 
     def _load(self, key: str) -> Book:
         with session(self.engine) as s:
@@ -83,6 +89,7 @@ class StandingsBook:
         with self._lock:
             if isinstance(event, CompetitionChanged | EventChanged):
                 self._books.pop(event.competition, None)
+                self._lookups.pop(event.competition, None)
                 return
             book = self._books.get(event.competition)
             if book is None or not isinstance(event, SheetAccepted):
