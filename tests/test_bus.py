@@ -34,7 +34,6 @@ from scoreboard.live.bus.remote import RemoteBus
 from scoreboard.live.hub import Hub, Topic
 from scoreboard.services.sheets import SheetService
 from scoreboard.settings import Settings
-from scoreboard.store.engine import make_engine, migrate
 from tests.conftest import POSTGRES_URL
 from tests.support import EIGHTY, running, seed, sheet
 
@@ -256,9 +255,8 @@ async def test_postgres_listener_terminated_the_bus_reconnects_and_says_so() -> 
 # -- what a process does with the changes ----------------------------------------------------
 
 @pytest.fixture
-def db(tmp_path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path / 'bus.db'}")
-    migrate(engine)
+def db(engine: Engine) -> Engine:
+    """The test competition, open, on SQLite and on PostgreSQL."""
     seed(engine)
     return engine
 
