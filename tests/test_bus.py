@@ -297,6 +297,22 @@ async def test_bus_resumed_reloads_what_a_lost_notification_left_stale(db: Engin
     assert scores(book)["e2"] == 80
 
 
+async def test_a_gap_in_the_seqs_heals_what_a_lost_notification_left_stale(db: Engine) -> None:
+    """Another worker stores five sheets of e2 and their notifications are lost; then a sheet of e3
+    arrives, its seq well above the last one heard: the book rescores e2 too, without a reload."""
+    book = StandingsBook(db)
+    service = SheetService(db, MemoryBus(), book)
+    assert scores(book)["e2"] is None  # standings asked for: the book is scored
+    first = await service.submit("cup", "j1", sheet("e1", "j1", EIGHTY))
+    book.apply(SheetAccepted("cup", "hot", "e1", "j1", first.seq))
+    await another_worker_writes(db, [sheet("e2", f"j{i}", EIGHTY) for i in range(1, 6)])
+    assert scores(book)["e2"] is None  # nothing told this process
+    after = await service.submit("cup", "j1", sheet("e3", "j1", EIGHTY))
+    assert after.seq == first.seq + 6
+    book.apply(SheetAccepted("cup", "hot", "e3", "j1", after.seq))
+    assert scores(book)["e2"] == 80
+
+
 class Recorder:
     def __init__(self) -> None:
         self.frames: list[str] = []

@@ -3,8 +3,10 @@
 On first use a competition is read from the store and every entry scored; after that each
 ``SheetAccepted`` rescores only its entry (from the store, the source of truth) and moves it in
 the event's ``Ranking`` — the same however often a change comes, or however late: a duplicate
-changes nothing. A ``CompetitionChanged`` or ``EventChanged`` drops the competition so the next
-read reloads; ``BusResumed`` (changes may have been missed) drops every competition. A *frozen*
+changes nothing. A *gap* (a seq above the highest applied + 1) also rescores every entry with a
+sheet stored in between, so a notification lost on the bus heals with the next one. A
+``CompetitionChanged`` or ``EventChanged`` drops the competition so the next read reloads;
+``BusResumed`` (changes may have been missed) drops every competition. A *frozen*
 event also keeps a second ranking, its *snapshot*: the sheets up to the event's ``frozen_seq``
 only, which is what the public sees until it is published.
 The book is this process's one cache of a competition: the sheet service checks sheets against
@@ -41,6 +43,7 @@ class Book:
     rankings: dict[str, Ranking]
     states: dict[str, str]  # event key → draft/open/closed/locked/published
     frozen: dict[str, Ranking]  # event key → its snapshot, for frozen events
+    seq: int = 0  # the highest sheet seq applied: a SheetAccepted above seq + 1 leaves a gap
 
 
 class StandingsBook:
@@ -77,15 +80,16 @@ class StandingsBook:
         with session(self.engine) as s:
             comp = store_load.load_competition(s, key)
             states = store_events.event_states(s, key)
-            rankings, frozen = {}, {}
+            rankings, frozen, seq = {}, {}, 0
             for event in comp.events:
                 entries = comp.entries_of(event.key)
                 sheets = store_sheets.sheets_of_event(s, key, event.key)
+                seq = max([seq, *((x.seq or 0) for x in sheets)])
                 rankings[event.key] = _ranking(event, entries, sheets)
                 if event.visibility == Visibility.FROZEN:
                     upto = event.frozen_seq or 0
                     frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
-        return Book(comp, Lookup(comp), rankings, states, frozen)
+        return Book(comp, Lookup(comp), rankings, states, frozen, seq)
 
     def apply(self, event: Change) -> None:
         with self._lock:
@@ -100,11 +104,16 @@ class StandingsBook:
             book = self._books.get(event.competition)
             if book is None or not isinstance(event, SheetAccepted):
                 return
-            entry = book.lookup.entries[event.entry]
-            rubric = book.lookup.events[entry.event].rubric
             with session(self.engine) as s:
-                sheets = store_sheets.sheets_of_entry(s, event.competition, event.entry)
-            book.rankings[entry.event].update(score_entry(rubric, entry.key, sheets, entry.attrs))
+                keys = {event.entry}
+                if event.seq > book.seq + 1:  # sheets between may have been missed (or be on their way)
+                    keys |= store_sheets.entries_stored_between(s, event.competition, book.seq, event.seq)
+                book.seq = max(book.seq, event.seq)
+                for key in sorted(keys):
+                    entry = book.lookup.entries[key]
+                    rubric = book.lookup.events[entry.event].rubric
+                    sheets = store_sheets.sheets_of_entry(s, event.competition, key)
+                    book.rankings[entry.event].update(score_entry(rubric, entry.key, sheets, entry.attrs))
 
     def standings(self, competition: str, event: str,
                   audience: str = Audience.ORGANIZER) -> tuple[Event, str, list[Standing]]:
