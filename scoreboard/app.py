@@ -180,3 +180,9 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                   Middleware(Gate)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={HTTPException: _http_error})
+
+
+def from_env() -> Starlette:
+    """The application with the settings of the environment (and ``.env``): the factory each
+    process of ``scoreboard serve --workers N`` calls (uvicorn's ``factory=True``)."""
+    return create_app(Settings.from_env())

@@ -27,12 +27,12 @@ from websockets.asyncio.client import connect
 
 from scoreboard.app import create_app
 from scoreboard.services.accounts import IDLE
+from scoreboard.services.limiter import LoginLimiter
 from scoreboard.settings import Settings
 from scoreboard.store import tables as db
 from scoreboard.store.accounts import create_account, hash_password
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.keys import server_key
-from scoreboard.services.limiter import LoginLimiter
 from scoreboard.web.console_login import safe_next
 from tests.live import judge_server
 from tests.support import seed
