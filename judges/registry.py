@@ -28,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from judges import protocol
 from scoreboard.changes import CompetitionChanged, EntryLocked, EventChanged, JudgeRevoked, RescoreRequested
-from scoreboard.live.bus import MemoryBus
+from scoreboard.live.bus import Bus
 from scoreboard.services.sheets import SheetService
 from scoreboard.store import tokens
 from scoreboard.store.engine import session
@@ -152,7 +152,7 @@ class JudgeSockets:
             c.send(protocol.push("event_closed", event=event, state=state))
 
 
-async def follow(bus: MemoryBus, sockets: JudgeSockets, service: SheetService) -> None:
+async def follow(bus: Bus, sockets: JudgeSockets, service: SheetService) -> None:
     """Run for the app's life: every change reaches the judges' sockets it concerns."""
     async with bus.subscribe() as queue:
         while True:

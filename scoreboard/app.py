@@ -32,7 +32,7 @@ from scoreboard.changes import Change
 from scoreboard.demo.plan import Simulation
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
-from scoreboard.live.bus import MemoryBus, make_bus
+from scoreboard.live.bus import Bus, make_bus
 from scoreboard.live.hub import Hub
 from scoreboard.services.accounts import AccountService
 from scoreboard.services.announcer import Announcer
@@ -44,7 +44,7 @@ from scoreboard.services.roster import RosterService
 from scoreboard.services.sheets import SheetService
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
-from scoreboard.store.keys import server_key
+from scoreboard.store.keys import DEPLOYMENT, server_key
 from scoreboard.web import board, console, console_login, logs, public, testhooks
 from scoreboard.web.gate import Gate
 from scoreboard.web.headers import SecurityHeaders
@@ -56,7 +56,7 @@ from scoreboard.web.templating import STATIC_DIR, make_templates, render
 
 class State(TypedDict):
     engine: Engine
-    bus: MemoryBus
+    bus: Bus
     book: StandingsBook
     service: SheetService
     templates: Jinja2Templates
@@ -72,7 +72,7 @@ class State(TypedDict):
     session_key: str  # signs the session cookie (scoreboard.web.sessions)
 
 
-async def _follow(bus: MemoryBus, book: StandingsBook, hub: Hub | None = None) -> None:
+async def _follow(bus: Bus, book: StandingsBook, hub: Hub | None = None) -> None:
     """Keep the standings book current: every accepted sheet rescored once, in order; then the
     board hub re-renders what changed."""
     async with bus.subscribe() as queue:
@@ -113,7 +113,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         db = engine or make_engine(settings.database_url, settings.sqlite_synchronous)
         await run_in_threadpool(migrate, db)
         key = str(settings.secret_key) or await run_in_threadpool(server_key, db)
-        bus = make_bus(settings.broadcast_url)
+        bus = make_bus(settings.broadcast_url, await run_in_threadpool(server_key, db, DEPLOYMENT))
         book = StandingsBook(db)
         templates = make_templates()
         boards = _boards(book, settings, templates)
@@ -141,6 +141,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                  asyncio.create_task(judge_registry.recheck(db, state["judges"]))]
         tasks += [asyncio.create_task(job(state)) for job in jobs]
         tasks += [asyncio.create_task(judge_simulate.simulate(simulate))] if simulate else []
+        await bus.connect()  # its subscribers above subscribe meanwhile
         try:
             yield state
         finally:
@@ -150,6 +151,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await state["service"].close()  # sheets already queued are written before the engine goes
+            await bus.close()  # after the last sheet's change is published
             if engine is None:
                 db.dispose()
 

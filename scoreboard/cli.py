@@ -11,9 +11,9 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scoreboard import i18n
 from scoreboard.errors import UserError
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from scoreboard.services.announcer import Announcer
     from scoreboard.services.judges import JudgeService
     from scoreboard.settings import Settings
+
+T = TypeVar("T")
 
 BASE_URL = "http://127.0.0.1:8000"
 
@@ -40,15 +42,15 @@ def _fail(error: UserError) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    import asyncio
 
     from scoreboard.competition import load_competition
     from scoreboard.services.roster import RosterService
 
     competition = load_competition(args.file)
     settings = _settings(args.database_url)
-    roster = RosterService(_open(settings), _announcer(settings))
-    asyncio.run(roster.save(competition, str(args.file), actor="cli"))
+    engine = _open(settings)
+    roster = RosterService(engine, _announcer(settings, engine))
+    _announcing(roster.announce, roster.save(competition, str(args.file), actor="cli"))
     print(_("Loaded %(name)s: %(events)s events, %(entries)s entries, %(judges)s judges.") % {
         "name": competition.name.get(i18n.current()), "events": len(competition.events),
         "entries": len(competition.entries), "judges": len(competition.judges)})
@@ -147,19 +149,33 @@ def _engine(database_url: str | None) -> Engine:
     return _open(_settings(database_url))
 
 
-def _announcer(settings: Settings) -> Announcer:
-    """What the command line's services announce on: the configured bus, nothing to settle here."""
+def _announcer(settings: Settings, engine: Engine) -> Announcer:
+    """What the command line's services announce on: the deployment's bus, nothing to settle here."""
     from scoreboard.live.bus import make_bus
     from scoreboard.services.announcer import Announcer
+    from scoreboard.store.keys import DEPLOYMENT, server_key
 
-    return Announcer(make_bus(settings.broadcast_url))
+    return Announcer(make_bus(settings.broadcast_url, server_key(engine, DEPLOYMENT)))
+
+
+def _announcing(announce: Announcer, work: Coroutine[Any, Any, T]) -> T:
+    """Run a service's ``work``, then close the bus it announced on."""
+
+    async def run() -> T:
+        try:
+            return await work
+        finally:
+            await announce.bus.close()
+
+    return asyncio.run(run())
 
 
 def _judges(database_url: str | None) -> JudgeService:
     from scoreboard.services.judges import JudgeService
 
     settings = _settings(database_url)
-    return JudgeService(_open(settings), _announcer(settings))
+    engine = _open(settings)
+    return JudgeService(engine, _announcer(settings, engine))
 
 
 def _only(judge: str | None) -> list[str] | None:
@@ -169,7 +185,8 @@ def _only(judge: str | None) -> list[str] | None:
 def cmd_judges_tokens(args: argparse.Namespace) -> int:
     from scoreboard.exports.cards import login_link
 
-    tokens = asyncio.run(_judges(args.database_url).tokens(args.competition, _only(args.judge), actor="cli"))
+    service = _judges(args.database_url)
+    tokens = _announcing(service.announce, service.tokens(args.competition, _only(args.judge), actor="cli"))
     for key, token in tokens.items():
         print(f"{key}\t{token}\t{login_link(args.base_url, token)}")
     return 0
@@ -182,14 +199,16 @@ def cmd_judges_cards(args: argparse.Namespace) -> int:
         return len(page.cards), *write_cards(page, Path(args.out))
 
     service = _judges(args.database_url)
-    n, html, pdf = asyncio.run(service.cards(args.competition, _only(args.judge), "cli", args.base_url, write))
+    n, html, pdf = _announcing(service.announce,
+                               service.cards(args.competition, _only(args.judge), "cli", args.base_url, write))
     print(_("Wrote %(n)s login cards: %(html)s, %(pdf)s (earlier cards of these judges no longer work).") % {
         "n": n, "html": html, "pdf": pdf})
     return 0
 
 
 def cmd_judges_revoke(args: argparse.Namespace) -> int:
-    asyncio.run(_judges(args.database_url).revoke(args.competition, args.judge, actor="cli", reason=args.reason))
+    service = _judges(args.database_url)
+    _announcing(service.announce, service.revoke(args.competition, args.judge, actor="cli", reason=args.reason))
     print(_("Revoked judge %(judge)s: their card and sessions no longer work.") % {"judge": args.judge})
     return 0
 

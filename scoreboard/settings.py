@@ -75,8 +75,9 @@ def _database_url(value: str) -> str:
 
 def _broadcast_url(value: str) -> str:
     v = value.strip()
-    if v != "memory://":
-        raise _Refused(N_("{name} cannot be {value}: the only live bus so far is memory:// (one process)"))
+    if not re.match(r"(?i)(memory://$|rediss?://|postgres(ql)?://)", v):
+        raise _Refused(N_("{name} cannot be {value}: use memory:// (one process), redis://HOST:PORT/DB or "
+                          "postgresql://USER@HOST/DB"))
     return v
 
 
@@ -107,7 +108,9 @@ SETTINGS = (
     Setting("DATABASE_URL", "sqlite:///scoreboard.db",
             "Where scores are kept: an SQLite file (WAL, durable commits) or postgresql://user@host/db.",
             _database_url),
-    Setting("BROADCAST_URL", "memory://", "The live bus across workers: memory:// for one process.", _broadcast_url),
+    Setting("BROADCAST_URL", "memory://",
+            "The live bus across workers: memory:// for one process; redis://HOST:PORT/DB (Redis pub/sub) or "
+            "postgresql://USER@HOST/DB (LISTEN/NOTIFY) for several.", _broadcast_url),
     Setting("SECRET_KEY", "",
             "Signs session cookies. Empty: a random key made once and kept in the database, shared by every "
             "process using it, so a restart signs nobody out."),
@@ -132,8 +135,8 @@ SETTINGS = (
 
 
 def _shown(name: str, value: str) -> str:
-    """A refused value as the message shows it: quoted, a database password hidden, cut short."""
-    if name == "DATABASE_URL":
+    """A refused value as the message shows it: quoted, a password in a URL hidden, cut short."""
+    if name in ("DATABASE_URL", "BROADCAST_URL"):
         value = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", value)
     return repr(value if len(value) <= 200 else value[:200] + "…")
 

@@ -67,9 +67,10 @@ def test_a_language_we_do_not_speak_is_refused(text: str) -> None:
 
 def test_every_bad_setting_is_named_with_its_value() -> None:
     assert refusal(test_hooks="maybe", sqlite_synchronous="fast", database_url="mysql://root:hunter2@db/cup",
-                   broadcast_url="redis://127.0.0.1:6379", forwarded_allow_ips="10.0.0.1, proxy.local") == [
+                   broadcast_url="kafka://127.0.0.1:9092", forwarded_allow_ips="10.0.0.1, proxy.local") == [
         "DATABASE_URL cannot be 'mysql://root:***@db/cup': use sqlite:///FILE or postgresql://USER@HOST/DB",
-        "BROADCAST_URL cannot be 'redis://127.0.0.1:6379': the only live bus so far is memory:// (one process)",
+        "BROADCAST_URL cannot be 'kafka://127.0.0.1:9092': use memory:// (one process), redis://HOST:PORT/DB or "
+        "postgresql://USER@HOST/DB",
         "SQLITE_SYNCHRONOUS cannot be 'fast': use OFF, NORMAL, FULL or EXTRA",
         "FORWARDED_ALLOW_IPS cannot be '10.0.0.1, proxy.local': name the proxies by IP address or network, "
         "separated by commas, or leave it empty",

@@ -2,9 +2,11 @@
 
 On first use a competition is read from the store and every entry scored; after that each
 ``SheetAccepted`` rescores only its entry (from the store, the source of truth) and moves it in
-the event's ``Ranking``. A ``CompetitionChanged`` or ``EventChanged`` drops the competition so
-the next read reloads. A *frozen* event also keeps a second ranking, its *snapshot*: the sheets up
-to the event's ``frozen_seq`` only, which is what the public sees until it is published.
+the event's ``Ranking`` — the same however often a change comes, or however late: a duplicate
+changes nothing. A ``CompetitionChanged`` or ``EventChanged`` drops the competition so the next
+read reloads; ``BusResumed`` (changes may have been missed) drops every competition. A *frozen*
+event also keeps a second ranking, its *snapshot*: the sheets up to the event's ``frozen_seq``
+only, which is what the public sees until it is published.
 The book is this process's one cache of a competition: the sheet service checks sheets against
 its ``lookup``; nothing else fills or drops it, it follows the changes it is given (``apply``).
 A competition's *lookup* (its structure, unscored) may be loaded alone: scoring every entry, and
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from scoreboard.changes import Change, CompetitionChanged, EventChanged, SheetAccepted
+from scoreboard.changes import BusResumed, Change, CompetitionChanged, EventChanged, SheetAccepted
 from scoreboard.competition import Competition, Entry, Event
 from scoreboard.intake import Lookup, score_event
 from scoreboard.rubric.score import score_entry
@@ -87,6 +89,10 @@ class StandingsBook:
 
     def apply(self, event: Change) -> None:
         with self._lock:
+            if isinstance(event, BusResumed):  # changes may have been missed: everything reloads
+                self._books.clear()
+                self._lookups.clear()
+                return
             if isinstance(event, CompetitionChanged | EventChanged):
                 self._books.pop(event.competition, None)
                 self._lookups.pop(event.competition, None)

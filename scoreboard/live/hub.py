@@ -11,7 +11,8 @@ The hub is fed changes (after the standings book applied them) and marks their e
 *dirty*; its loop renders each dirty event at most once per ``interval`` (bursts coalesce), once
 per topic that has subscribers however many there are, and offers the same string to every
 subscriber (``fanout.Subscriber``). A change of what an audience may see (``EventChanged``,
-``CompetitionChanged``: a new state or visibility, blind judging) also *forgets* at once what was
+``CompetitionChanged``: a new state or visibility, blind judging; ``BusResumed``: changes may have
+been missed, so every watched event) also *forgets* at once what was
 rendered of the event before it: the cached frames go, waiting backlogs are dropped, and a render
 that was already under way when the change came is thrown away (each event has a *generation*,
 bumped by a change) — so once the change is applied, no frame made before it is sent. A frame
@@ -32,7 +33,7 @@ from typing import Any, Protocol
 
 from starlette.concurrency import run_in_threadpool
 
-from scoreboard.changes import Change, CompetitionChanged, EventChanged
+from scoreboard.changes import BusResumed, Change, CompetitionChanged, EventChanged
 from scoreboard.live.fanout import Send, Subscriber
 from scoreboard.states import Audience
 
@@ -80,13 +81,15 @@ class Hub:
         """Note a change; its event (or every watched event of its competition) is dirty;
         a change of what may be seen forgets what was rendered before it (see the module)."""
         key = getattr(event, "event", None)  # SheetAccepted, EventChanged, EntryLocked name their event
-        if isinstance(key, str):
+        if isinstance(event, BusResumed):
+            keys = {(t.competition, t.event) for t in self._subs}
+        elif isinstance(key, str):
             keys = {(event.competition, key)}
         elif isinstance(event, CompetitionChanged):
             keys = {(t.competition, t.event) for t in self._subs if t.competition == event.competition}
         else:
             keys = set()
-        if isinstance(event, EventChanged | CompetitionChanged):
+        if isinstance(event, EventChanged | CompetitionChanged | BusResumed):
             self._forget(keys)
         self._dirty.update(keys)
         self._wake.set()

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from scoreboard.changes import Change
-from scoreboard.live.bus import MemoryBus
+from scoreboard.live.bus import Bus
 
 Settle = Callable[[Change], Awaitable[None]]
 
@@ -22,7 +22,7 @@ async def _nothing(_change: Change) -> None:
 
 @dataclass(frozen=True)
 class Announcer:
-    bus: MemoryBus
+    bus: Bus
     settle: Settle = _nothing
 
     async def __call__(self, change: Change) -> None:

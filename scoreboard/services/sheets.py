@@ -35,7 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from scoreboard.changes import SheetAccepted
 from scoreboard.intake import Lookup, check_sheet
 from scoreboard.live.book import StandingsBook
-from scoreboard.live.bus import MemoryBus
+from scoreboard.live.bus import Bus
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.store.batch import Item, Note, record_batch
 from scoreboard.store.engine import session
@@ -56,7 +56,7 @@ class _Pending:
 
 
 class SheetService:
-    def __init__(self, engine: Engine, bus: MemoryBus, book: StandingsBook, batch: int = BATCH) -> None:
+    def __init__(self, engine: Engine, bus: Bus, book: StandingsBook, batch: int = BATCH) -> None:
         self.engine = engine
         self.bus = bus
         self.book = book

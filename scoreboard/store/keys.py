@@ -1,7 +1,8 @@
 """The server's own secrets, kept in the database.
 
 Words: a *server key* is a random secret the server makes for itself the first time it needs it,
-by name (``SESSION``: the key that signs session cookies when ``SECRET_KEY`` is not set). It is
+by name (``SESSION``: the key that signs session cookies when ``SECRET_KEY`` is not set;
+``DEPLOYMENT``: the identity that keeps deployments sharing one live bus server apart). It is
 made once per database and read back by every later run and every other process using that
 database, so a restart or a second worker does not sign anyone out. Making it is race-safe:
 processes starting together each try to insert under the unique name; one wins, the others read
@@ -21,6 +22,7 @@ from scoreboard.store import tables as db
 from scoreboard.store.engine import session
 
 SESSION = "session"
+DEPLOYMENT = "deployment"  # the deployment's identity: names its live bus channel (``live.bus``)
 
 
 def _read(engine: Engine, name: str) -> str | None:
