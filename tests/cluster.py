@@ -285,12 +285,13 @@ class Spectator:
     def mark(self) -> int:
         return len(self.frames)
 
-    async def sees(self, *texts: str, since: int, seconds: float = 5) -> str:
-        """The first frame from ``since`` on that holds every one of ``texts``; fails after ``seconds``."""
+    async def sees(self, *texts: str, since: int, seconds: float = 5, without: tuple[str, ...] = ()) -> str:
+        """The first frame from ``since`` on that holds every one of ``texts`` and none of
+        ``without``; fails after ``seconds``."""
         deadline = time.monotonic() + seconds
         while True:
             for frame in self.frames[since:]:
-                if all(t in frame for t in texts):
+                if all(t in frame for t in texts) and not any(t in frame for t in without):
                     return frame
             since = len(self.frames)
             left = deadline - time.monotonic()

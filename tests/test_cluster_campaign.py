@@ -1,8 +1,9 @@
 """The kill -9 campaign across workers (issue 10): three ``scoreboard serve`` workers on one
 PostgreSQL schema and the local Redis, 30 judge clients (``judges.client.JudgeClient``) spread
-over them, each scoring ten dishes and sending one revision; meanwhile a worker chosen at random
-is killed (kill -9) every few seconds, its judges sent to another worker (as a load balancer
-would) and the worker started again. Afterwards:
+over them, each scoring ten dishes three times over (revisions 1 to 3), a few sheets in flight at once;
+meanwhile a worker chosen at random is killed (kill -9) every second or so, its judges sent to
+another worker that is up (as a load balancer would) and the worker started again in the
+background; one worker at least is always up. Afterwards:
 
 - every sheet was acknowledged, and every acknowledged sheet is stored exactly once;
 - each worker's event page shows the same standings — rank and total of every dish — as the
@@ -42,7 +43,9 @@ CAMP: dict[str, Any] = {
     "entries": [{"key": d, "event": "dish", "title": f"dish {d}", "code": f"D-{d[1:]}"} for d in DISHES],
     "judges": [{"key": j, "name": f"评委{j[1:]}", "events": ["dish"]} for j in JUDGES],
 }
-PAUSE = (0.6, 1.4)  # seconds a judge takes between two sheets
+REVISIONS = 3
+WINDOW = 4  # sheets a judge keeps in flight, so that a kill finds some unanswered
+PAUSE = (0.1, 0.5)  # seconds a judge takes between two sheets
 
 
 def marks(judge: int, dish: int, revision: int) -> dict[str, float]:
@@ -52,13 +55,10 @@ def marks(judge: int, dish: int, revision: int) -> dict[str, float]:
             "appearance": 8 + (dish * 3 + revision) % 15 / 2, "hygiene": 4, "innovation": 5 + judge % 11 / 2}
 
 
-def sheets_of(judge: int) -> list[dict[str, Any]]:
-    """A judge's sheet for every dish, then a second revision of one of them."""
-    first = [{"id": f"j{judge}-d{d}-r1", "entry": f"d{d}", "revision": 1, "marks": marks(judge, d, 1)}
-             for d in range(len(DISHES))]
-    again = judge % len(DISHES)
-    return [*first, {"id": f"j{judge}-d{again}-r2", "entry": f"d{again}", "revision": 2,
-                     "marks": marks(judge, again, 2)}]
+def rounds_of(judge: int) -> list[list[dict[str, Any]]]:
+    """A judge's sheets in rounds: every dish, then a second and a third revision of each."""
+    return [[{"id": f"j{judge}-d{d}-r{rev}", "entry": f"d{d}", "revision": rev, "marks": marks(judge, d, rev)}
+             for d in range(len(DISHES))] for rev in range(1, REVISIONS + 1)]
 
 
 @pytest.fixture
@@ -68,25 +68,33 @@ def three(tmp_path: Path) -> Iterator[Cluster]:
 
 
 class Campaign:
-    """Kills a worker at random every few seconds while the judges score, and starts it again."""
+    """Kills a worker at random every second or so while the judges score, and starts it again."""
 
     def __init__(self, made: Cluster, judges: list[JudgeClient], rng: random.Random) -> None:
         self.made, self.judges, self.rng = made, judges, rng
         self.kills: list[str] = []
+        self.down: set[str] = set()
 
     async def run(self, scoring: asyncio.Future[Any]) -> None:
+        restarts = []
         while not scoring.done():
-            await asyncio.sleep(self.rng.uniform(1.0, 2.5))
-            if scoring.done():
-                return
-            victim = self.rng.choice(self.made.workers)
-            others = [w for w in self.made.workers if w is not victim]
+            await asyncio.sleep(self.rng.uniform(0.5, 1.5))
+            up = [w for w in self.made.workers if w.name not in self.down]
+            if scoring.done() or len(up) < 2:
+                continue
+            victim = self.rng.choice(up)
             victim.kill()
             self.kills.append(victim.name)
             for judge in self.judges:
                 if judge.url == victim.judge_url:
-                    judge.url = self.rng.choice(others).judge_url
-            await asyncio.to_thread(victim.start)
+                    judge.url = self.rng.choice([w for w in up if w is not victim]).judge_url
+            self.down.add(victim.name)
+            restarts.append(asyncio.create_task(self.restart(victim)))
+        await asyncio.gather(*restarts)
+
+    async def restart(self, worker: Worker) -> None:
+        await asyncio.to_thread(worker.start)
+        self.down.discard(worker.name)
 
 
 def live_standings(worker: Worker) -> dict[str, tuple[str, str]]:
@@ -114,12 +122,20 @@ async def test_killing_workers_at_random_loses_and_doubles_nothing(three: Cluste
     acked: list[str] = []
 
     async def score(index: int, judge: JudgeClient) -> None:
-        pace = random.Random(seed + index)
-        for sheet in sheets_of(index):
-            ack = await judge.submit(sheet)
-            assert ack["type"] == "ack", ack
-            acked.append(sheet["id"])
-            await asyncio.sleep(pace.uniform(*PAUSE))
+        pace, window = random.Random(seed + index), asyncio.Semaphore(WINDOW)
+
+        async def one(sheet: dict[str, Any]) -> None:
+            async with window:
+                ack = await judge.submit(sheet)
+                assert ack["type"] == "ack", ack
+                acked.append(sheet["id"])
+
+        for sheets in rounds_of(index):  # a revision is sent once the one before it is answered
+            sending = []
+            for sheet in sheets:
+                sending.append(asyncio.create_task(one(sheet)))
+                await asyncio.sleep(pace.uniform(*PAUSE))
+            await asyncio.gather(*sending)
 
     started = time.monotonic()
     scoring = asyncio.gather(*(score(i, j) for i, j in enumerate(judges)))
@@ -138,7 +154,7 @@ async def test_killing_workers_at_random_loses_and_doubles_nothing(three: Cluste
             stored = list(s.exec(select(db.Sheet.uid)).all())
     finally:
         engine.dispose()
-    assert len(acked) == len(set(acked)) == len(JUDGES) * (len(DISHES) + 1)
+    assert len(acked) == len(set(acked)) == len(JUDGES) * len(DISHES) * REVISIONS
     assert sorted(stored) == sorted(acked), f"seed {seed}: lost or doubled"
 
     expected = offline_standings(three)
