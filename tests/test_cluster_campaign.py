@@ -6,7 +6,8 @@ another worker that is up (as a load balancer would) and the worker started agai
 background; one worker at least is always up. Afterwards:
 
 - every sheet was acknowledged, and every acknowledged sheet is stored exactly once;
-- each worker's event page shows the same standings — rank and total of every dish — as the
+- each worker's event page (its board socket open all along, so that its standings book is kept
+  live rather than loaded afresh) shows the same standings — rank and total of every dish — as the
   offline ``scoreboard standings`` computes from the archive of the stored sheets.
 
 The campaign's random choices come from a seed, printed on failure (``CAMPAIGN_SEED`` replays one).
@@ -16,6 +17,7 @@ Bounded: about half a minute, two at most.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -32,7 +34,7 @@ from sqlmodel import select
 from judges.client import JudgeClient
 from scoreboard.store import tables as db
 from scoreboard.store.engine import session
-from tests.cluster import REDIS_URL, Cluster, Worker, cluster, postgres_schema
+from tests.cluster import REDIS_URL, Cluster, Spectator, Worker, cluster, postgres_schema
 
 pytestmark = [pytest.mark.cluster, pytest.mark.postgres]
 JUDGES = [f"j{i}" for i in range(30)]
@@ -138,12 +140,15 @@ async def test_killing_workers_at_random_loses_and_doubles_nothing(three: Cluste
             await asyncio.gather(*sending)
 
     started = time.monotonic()
-    scoring = asyncio.gather(*(score(i, j) for i, j in enumerate(judges)))
-    campaign = Campaign(three, judges, rng)
-    try:
-        await asyncio.wait_for(asyncio.gather(scoring, campaign.run(scoring)), 120)
-    finally:
-        await asyncio.gather(*(j.close() for j in judges))
+    async with contextlib.AsyncExitStack() as boards:  # each worker's book is kept live from the start
+        for worker in three.workers:
+            await boards.enter_async_context(Spectator(f"{worker.ws}/ws/board/camp/dish?lang=en"))
+        scoring = asyncio.gather(*(score(i, j) for i, j in enumerate(judges)))
+        campaign = Campaign(three, judges, rng)
+        try:
+            await asyncio.wait_for(asyncio.gather(scoring, campaign.run(scoring)), 120)
+        finally:
+            await asyncio.gather(*(j.close() for j in judges))
     print(f"seed {seed}: killed {campaign.kills} in {time.monotonic() - started:.1f} s; "
           f"{sum(sum(j.sent.values()) for j in judges) - len(acked)} sheets resent")
     assert len(campaign.kills) >= 3, f"seed {seed}: too few kills to mean anything"
