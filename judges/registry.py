@@ -9,16 +9,21 @@ who see the entry, ``RescoreRequested`` → ``rescore`` to the judge asked, ``Ev
 ``event_closed`` with the event's new state (opened again too), ``CompetitionChanged`` →
 ``assignments_changed``.
 
-A judge's *device status* (``JudgeSockets.status``): ``online`` while a connection of theirs is
-open, ``last_seen`` the last time any frame was heard from one (kept after the socket closes,
-in this process's memory only: a restart forgets it, and each process of a multi-process
-deployment knows only its own sockets), ``waiting`` the outbox size their tablet last reported
-in a ``ping`` (summed over open connections that reported; else what the last closed one said).
+A judge's *device status* in this worker (``JudgeSockets.status``): ``online`` while a
+connection of theirs is open here, ``last_seen`` the last time any frame was heard from one
+(kept after the socket closes), ``waiting`` the outbox size their tablet last reported in a
+``ping`` (summed over open connections that reported; else what the last closed one said).
+``report`` writes it to the database for every worker (``scoreboard.services.devices``): at
+once when a socket opens or closes, at most every ``FRAMES`` seconds while frames come in, and
+with this worker's beat; the console merges every worker's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,8 +34,10 @@ from starlette.concurrency import run_in_threadpool
 from judges import protocol
 from scoreboard.changes import CompetitionChanged, EntryLocked, EventChanged, JudgeRevoked, RescoreRequested
 from scoreboard.live.bus import Bus
+from scoreboard.services.devices import BEAT, FRAMES, DeviceService, DeviceStatus
 from scoreboard.services.sheets import SheetService
 from scoreboard.store import tokens
+from scoreboard.store.devices import Report
 from scoreboard.store.engine import session
 from scoreboard.store.events import event_state
 
@@ -69,12 +76,7 @@ class Connection:
             self.closing = True
             self.outgoing.put_nowait(Close(code, reason))
 
-
-@dataclass(frozen=True)
-class DeviceStatus:
-    online: bool
-    last_seen: datetime | None
-    waiting: int | None
+log = logging.getLogger(__name__)
 
 
 class JudgeSockets:
@@ -83,6 +85,9 @@ class JudgeSockets:
         self._open: dict[str, set[Connection]] = {}  # by competition
         self._closed: dict[tuple[str, str], tuple[datetime, int | None]] = {}  # (competition, judge) → last heard
         self._order: list[Connection] = []  # open connections, oldest first
+        self._reported: dict[tuple[str, str], Report] = {}  # what the database last heard of each judge
+        self._closed_since: set[tuple[str, str]] = set()  # judges a connection of closed since then
+        self.opened_or_closed = asyncio.Event()
 
     def add(self, connection: Connection) -> None:
         """Hold ``connection``; if its card now holds more than ``limits.sockets``, the oldest
@@ -92,6 +97,7 @@ class JudgeSockets:
             old.close(protocol.CLOSE_TOO_MANY, "signed in on too many devices")
         self._open.setdefault(connection.competition, set()).add(connection)
         self._order.append(connection)
+        self.opened_or_closed.set()
 
     def remove(self, connection: Connection) -> None:
         self._open.get(connection.competition, set()).discard(connection)
@@ -101,6 +107,8 @@ class JudgeSockets:
         before = self._closed.get(key)
         if before is None or connection.heard >= before[0]:
             self._closed[key] = (connection.heard, connection.waiting)
+        self._closed_since.add(key)
+        self.opened_or_closed.set()
 
     def status(self, competition: str, judge: str) -> DeviceStatus:
         """The judge's device state: online, last seen, sheets waiting (see the module's words)."""
@@ -113,6 +121,23 @@ class JudgeSockets:
         else:
             waiting = None if open_ or closed is None else closed[1]
         return DeviceStatus(bool(open_), max(seen, default=None), waiting)
+
+    def report(self, competition: str, judge: str) -> Report:
+        """The judge's device status here, as this worker reports it to the others."""
+        status = self.status(competition, judge)
+        return Report(competition, judge, len(self.of(competition, judge)), status.last_seen, status.waiting)
+
+    def unreported(self) -> list[Report]:
+        """The reports that differ from what the database last heard: a socket opened or closed,
+        a frame heard, an outbox reported."""
+        keys = {(c.competition, c.judge) for c in self._order} | self._closed_since
+        now = (self.report(*key) for key in sorted(keys))
+        return [r for r in now if self._reported.get((r.competition, r.judge)) != r]
+
+    def reported(self, reports: list[Report]) -> None:
+        for r in reports:
+            self._reported[(r.competition, r.judge)] = r
+            self._closed_since.discard((r.competition, r.judge))
 
     def of(self, competition: str, judge: str | None = None) -> list[Connection]:
         return [c for c in self._open.get(competition, ()) if judge is None or c.judge == judge]
@@ -172,6 +197,30 @@ async def recheck(engine: Engine, sockets: JudgeSockets) -> None:
         held = sockets.tokens()
         if held:
             sockets.signed_out(held, await run_in_threadpool(_valid, engine, held))
+
+
+async def report(sockets: JudgeSockets, devices: DeviceService) -> None:
+    """Run for the app's life: this worker's judges' devices reach the database — at once when a
+    socket opens or closes, at most every ``FRAMES`` seconds while frames come in — with its beat
+    every ``BEAT`` seconds. A database that fails is tried again on the next round."""
+    beat_due = 0.0
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(sockets.opened_or_closed.wait(), FRAMES)
+        sockets.opened_or_closed.clear()
+        beat = time.monotonic() >= beat_due
+        reports = sockets.unreported()
+        if not reports and not beat:
+            continue
+        try:
+            await run_in_threadpool(devices.report, reports, beat)
+        except Exception:
+            log.exception("the judges' devices could not be reported to the database")
+            await asyncio.sleep(FRAMES)
+            continue
+        sockets.reported(reports)
+        if beat:
+            beat_due = time.monotonic() + BEAT
 
 
 def _valid(engine: Engine, hashes: set[str]) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from http import HTTPStatus
 from typing import Any, TypedDict
@@ -36,9 +37,11 @@ from scoreboard.live.bus import Bus, make_bus
 from scoreboard.live.hub import Hub
 from scoreboard.services.accounts import AccountService
 from scoreboard.services.announcer import Announcer
+from scoreboard.services.devices import DeviceService, worker_id
 from scoreboard.services.entries import EntryService
 from scoreboard.services.events import EventService
 from scoreboard.services.judges import JudgeService
+from scoreboard.services.limiter import LoginLimiter
 from scoreboard.services.review import ReviewService
 from scoreboard.services.roster import RosterService
 from scoreboard.services.sheets import SheetService
@@ -52,6 +55,8 @@ from scoreboard.web.live import BoardRenderer
 from scoreboard.web.locale import LocaleMiddleware
 from scoreboard.web.sessions import Sessions
 from scoreboard.web.templating import STATIC_DIR, make_templates, render
+
+log = logging.getLogger(__name__)
 
 
 class State(TypedDict):
@@ -69,6 +74,7 @@ class State(TypedDict):
     roster: RosterService
     review: ReviewService
     console: console.Console
+    devices: DeviceService  # this worker's judges' devices, in the database for every worker
     session_key: str  # signs the session cookie (scoreboard.web.sessions)
 
 
@@ -92,6 +98,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     message = generic.get(exc.status_code, exc.detail) if starlettes else exc.detail
     page = {"title": titles.get(exc.status_code, _("Error")), "message": message}
     return render(request, "error.html", page, status_code=exc.status_code)
+
+
+async def _leave(devices: DeviceService) -> None:
+    """This worker's judges show offline on every worker at once, not after its beat grows old."""
+    try:
+        await run_in_threadpool(devices.leave)
+    except Exception:  # the database is gone: the beat grows old instead
+        log.exception("could not tell the database this worker stops")
 
 
 Job = Callable[[State], Coroutine[Any, Any, None]]
@@ -118,6 +132,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         templates = make_templates()
         boards = _boards(book, settings, templates)
         sockets = judge_registry.JudgeSockets(judge_limits)
+        devices = DeviceService(db, worker_id())
 
         async def settle(event: Change) -> None:
             """This process's book and boards apply a change before the request that made it returns."""
@@ -130,15 +145,16 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                       judges=sockets, boards=boards, events=EventService(db, announce, book),
                       entries=EntryService(db, announce, book), roster=RosterService(db, announce),
                       review=ReviewService(db, announce, sheets), judging=JudgeService(db, announce),
-                      accounts=AccountService(db), console=console.Console(device=sockets.status),
-                      session_key=key)
+                      accounts=AccountService(db), devices=devices, session_key=key,
+                      console=console.Console(LoginLimiter(db), lambda c, j: devices.status(sockets.report(c, j))))
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)
         if notice:
             print(notice, flush=True)
         hub = state["boards"].hub
         tasks = [asyncio.create_task(_follow(bus, book, hub)), asyncio.create_task(hub.run()),
                  asyncio.create_task(judge_registry.follow(bus, state["judges"], state["service"])),
-                 asyncio.create_task(judge_registry.recheck(db, state["judges"]))]
+                 asyncio.create_task(judge_registry.recheck(db, state["judges"])),
+                 asyncio.create_task(judge_registry.report(sockets, devices))]
         tasks += [asyncio.create_task(job(state)) for job in jobs]
         tasks += [asyncio.create_task(judge_simulate.simulate(simulate))] if simulate else []
         await bus.connect()  # its subscribers above subscribe meanwhile
@@ -152,6 +168,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                     await task
             await state["service"].close()  # sheets already queued are written before the engine goes
             await bus.close()  # after the last sheet's change is published
+            await _leave(devices)
             if engine is None:
                 db.dispose()
 
@@ -165,3 +182,9 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                   Middleware(Gate)]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={HTTPException: _http_error})
+
+
+def from_env() -> Starlette:
+    """The application with the settings of the environment (and ``.env``): the factory each
+    process of ``scoreboard serve --workers N`` calls (uvicorn's ``factory=True``)."""
+    return create_app(Settings.from_env())

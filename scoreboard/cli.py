@@ -122,12 +122,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from scoreboard.app import create_app
+    from scoreboard.errors import N_
     from scoreboard.serving import uvicorn_options
     from scoreboard.settings import Settings
 
     settings = Settings.from_env()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
-                **uvicorn_options(settings))
+    options = {"host": args.host, "port": args.port, "log_level": "info", **uvicorn_options(settings)}
+    if args.workers < 1:
+        raise UserError.one("workers_invalid", N_("--workers must be 1 or more, not {workers}"), workers=args.workers)
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return 0
+    if settings.broadcast_url.startswith("memory:"):
+        raise UserError.one("workers_need_bus", N_(
+            "--workers {workers} needs a live bus shared by processes, and BROADCAST_URL is memory:// (one "
+            "process only): set BROADCAST_URL to redis://HOST:6379/0 or to the PostgreSQL database's "
+            "postgresql://… address"), workers=args.workers)
+    uvicorn.run("scoreboard.app:from_env", factory=True, workers=args.workers, **options)  # each reads the settings
     return 0
 
 
@@ -357,6 +368,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("serve", help="serve the database named by DATABASE_URL", parents=[server])
+    s.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes on this host (default 1); more than one needs a shared BROADCAST_URL")
     s.set_defaults(func=cmd_serve)
     return p
 

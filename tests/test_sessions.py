@@ -27,12 +27,12 @@ from websockets.asyncio.client import connect
 
 from scoreboard.app import create_app
 from scoreboard.services.accounts import IDLE
+from scoreboard.services.limiter import LoginLimiter
 from scoreboard.settings import Settings
 from scoreboard.store import tables as db
 from scoreboard.store.accounts import create_account, hash_password
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.keys import server_key
-from scoreboard.web.console_auth import LoginLimiter
 from scoreboard.web.console_login import safe_next
 from tests.live import judge_server
 from tests.support import seed
@@ -260,8 +260,8 @@ async def test_a_burst_of_attempts_at_once_gets_five_tries(shared: Engine) -> No
         assert sorted(r.status_code for r in answers) == [401] * 5 + [429] * 15
 
 
-def test_the_limiter_forgets_the_longest_unused_beyond_its_bound() -> None:
-    limiter = LoginLimiter(failures=3, remember=50)
+def test_the_limiter_forgets_the_longest_unused_beyond_its_bound(engine: Engine) -> None:
+    limiter = LoginLimiter(engine, failures=3, remember=50)
     for i in range(1000):
         assert limiter.attempt(f"10.1.{i // 256}.{i % 256}", f"user{i}")
     assert len(limiter) == 50

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from scoreboard.states import EventState
@@ -40,6 +40,7 @@ EVENT_STATES = tuple(EventState)
 ROLES = ("judge", "chief")
 
 KEY = 64  # the longest key, blind code or sheet uid
+ATTEMPT_KEY = 200  # the longest key a sign-in attempt is counted against
 
 
 def now() -> datetime:
@@ -240,3 +241,46 @@ class ServerKey(SQLModel, table=True):
     name: str = Field(max_length=KEY, primary_key=True)
     value: str = Field(max_length=256)
     created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+
+
+class Worker(SQLModel, table=True):
+    """A running server process (one ``scoreboard serve``, or one of its ``--workers``), by the id
+    it made for itself at start. ``beat_at`` moves on every few seconds while it runs; a worker
+    whose beat is old is gone (stopped, or killed), and so are its judges' sockets
+    (``scoreboard.store.devices``)."""
+
+    __tablename__ = "worker"
+
+    id: str = Field(max_length=KEY, primary_key=True)
+    started_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+    beat_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+
+
+class JudgeDevice(SQLModel, table=True):
+    """A judge's devices as one worker knows them: its open sockets of that judge, the last frame
+    heard from one (``last_seen``), the sheets their tablets last said were waiting (``waiting``;
+    None: never said). Written by the worker when a socket opens or closes and every few seconds
+    while frames come in (``scoreboard.services.devices``)."""
+
+    __tablename__ = "judge_device"
+    __table_args__ = (Index("ix_judge_device_competition_judge", "competition", "judge"),)
+
+    worker: str = Field(max_length=KEY, primary_key=True)
+    competition: str = Field(max_length=KEY, primary_key=True)
+    judge: str = Field(max_length=KEY, primary_key=True)
+    sockets: int = 0
+    last_seen: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    waiting: int | None = None
+
+
+class SignInAttempt(SQLModel, table=True):
+    """One console sign-in attempt counted against ``key`` (``ip:ADDRESS`` or ``user:NAME``) at
+    ``at`` (seconds since the epoch), kept while it may still hold the key back
+    (``scoreboard.store.attempts``)."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=ATTEMPT_KEY, index=True)
+    at: float

@@ -1,5 +1,5 @@
-"""Console sign-in: sessions that expire, CSRF tokens, login rate limits, and the guard every
-console route goes through.
+"""Console sign-in: sessions that expire, CSRF tokens, and the guard every console route goes
+through (the sign-in limiter is ``services.limiter``).
 
 Words: the *console session* is one sign-in, kept on the server (``services.accounts``); the
 ``console`` entry of the signed session cookie carries only its random id (``sid``). It ends
@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from urllib.parse import parse_qsl, quote
@@ -35,58 +33,12 @@ from scoreboard.errors import UserError
 from scoreboard.i18n import gettext
 from scoreboard.i18n import gettext as _
 from scoreboard.services.accounts import AccountService
+from scoreboard.services.limiter import LoginLimiter
 from scoreboard.store import accounts
 from scoreboard.texts import CONTROL
 
 SESSION_KEY = "console"
 CSRF_KEY = "console_csrf"
-
-
-class LoginLimiter:
-    """At most ``failures`` failed sign-ins in ``window`` seconds from one address, and as many for
-    one username (from anywhere): either over the limit refuses. An attempt counts as failed from
-    the moment it starts until it succeeds, so a burst of attempts sent at once cannot all slip in
-    before the first failure is counted. Memory is bounded: each address or username keeps at
-    most ``failures`` times, and at most ``remember`` of them are kept (the longest unused
-    forgotten first)."""
-
-    def __init__(self, failures: int = 5, window: float = 300.0, remember: int = 10_000) -> None:
-        self.failures, self.window, self.remember = failures, window, remember
-        self._seen: dict[str, deque[float]] = {}  # in order of last use
-
-    def __len__(self) -> int:
-        """How many addresses and usernames are remembered."""
-        return len(self._seen)
-
-    @staticmethod
-    def _keys(ip: str, username: str) -> tuple[str, str]:
-        return f"ip:{ip}", f"user:{username.strip().casefold()}"
-
-    def _recent(self, key: str) -> deque[float]:
-        q = self._seen.pop(key, None) or deque()
-        cutoff = time.monotonic() - self.window
-        while q and q[0] < cutoff:
-            q.popleft()
-        self._seen[key] = q  # now the most recently used
-        return q
-
-    def attempt(self, ip: str, username: str) -> bool:
-        """Count an attempt against the address and the username; False (nothing counted) when
-        either has had ``failures`` in the window."""
-        queues = [self._recent(k) for k in self._keys(ip, username)]
-        if any(len(q) >= self.failures for q in queues):
-            return False
-        now = time.monotonic()
-        for q in queues:
-            q.append(now)
-        while len(self._seen) > self.remember:
-            del self._seen[next(iter(self._seen))]
-        return True
-
-    def succeeded(self, ip: str, username: str) -> None:
-        """The right password: the address and the username start again from nothing."""
-        for key in self._keys(ip, username):
-            self._seen.pop(key, None)
 
 
 class Device(Protocol):
@@ -103,12 +55,13 @@ class Device(Protocol):
 
 @dataclass
 class Console:
-    """What the console routes share, made in the lifespan. ``device``: (competition, judge) → the
-    judge's ``Device`` state, from the open sockets of ``judges``, handed over by ``create_app``
+    """What the console routes share, made in the lifespan. ``limiter``: failed sign-ins, counted
+    in the database for every worker. ``device``: (competition, judge) → the judge's ``Device``
+    state, from the open sockets of ``judges`` on every worker, handed over by ``create_app``
     (``scoreboard`` never imports ``judges``)."""
 
+    limiter: LoginLimiter
     device: Callable[[str, str], Device] | None = None
-    limiter: LoginLimiter = field(default_factory=LoginLimiter)
 
 
 @dataclass(frozen=True)

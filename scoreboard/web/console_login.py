@@ -96,7 +96,7 @@ async def login(request: Request) -> Response:
     ip = client_ip(request)
     username = str(form.get("username") or "")[:64]
     target = safe_next(form.get("next"))
-    if not console.limiter.attempt(ip, username):
+    if not await run_in_threadpool(console.limiter.attempt, ip, username):
         page = LoginPage(csrf_token(request), target, username,
                          _("Too many failed sign-ins for this username or from this address. "
                            "Wait a few minutes and try again."))
@@ -107,7 +107,7 @@ async def login(request: Request) -> Response:
     if account is None:  # the attempt stays counted as a failure
         page = LoginPage(csrf_token(request), target, username, _("Wrong username or password."))
         return render(request, "console/login.html", page, status_code=401)
-    console.limiter.succeeded(ip, username)
+    await run_in_threadpool(console.limiter.succeeded, ip, username)
     await sign_in(request, account)
     return RedirectResponse(target, 303)
 
