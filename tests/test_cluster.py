@@ -10,7 +10,7 @@ the restart; PostgreSQL LISTEN/NOTIFY once), reached through their real sockets 
   within two seconds;
 - a judge connected to A shows online on B's progress page, and offline once gone;
 - kill -9 of a worker mid-contest: its judges resend to another worker, and every acknowledged
-  sheet is stored exactly once; the boards on the survivor show them all;
+  sheet is stored exactly once; its spectators reconnect there and catch up;
 - a Redis restart mid-contest: sheets accepted while the bus was down reach the boards on every
   worker once it is back.
 """
@@ -189,7 +189,7 @@ async def test_a_worker_killed_mid_contest_loses_and_doubles_nothing(tmp_path: P
         judges = [JudgeClient(a.judge_url, made.tokens[f"j{i}"], backoff=(0.05, 0.5)) for i in range(1, 6)]
         await asyncio.gather(*(j.start() for j in judges))
         acked: list[str] = []
-        organizer = "/ws/board/cup/hot?lang=en"  # blind: the public sees codes, scores still
+        hot = "/ws/board/cup/hot?lang=en"  # blind: the public sees codes, and the progress
 
         async def score(judge: JudgeClient) -> None:
             for sheet in hot_sheets(judge.hello["judge"]["key"]):
@@ -198,15 +198,18 @@ async def test_a_worker_killed_mid_contest_loses_and_doubles_nothing(tmp_path: P
                 acked.append(sheet["id"])
                 await asyncio.sleep(0.05)
 
-        async with Spectator(b.ws + organizer) as board:
+        async with Spectator(b.ws + hot) as board, Spectator(a.ws + hot) as moved:
             scoring = asyncio.gather(*(score(j) for j in judges))
             while len(acked) < 20:
                 await asyncio.sleep(0.01)
             a.kill()
             for j in judges:
                 j.url = b.judge_url  # the load balancer sends them to the survivor
+            moved.url = b.ws + hot  # and the spectators
             await asyncio.wait_for(scoring, 60)
             await board.sees("3 of 3 entries scored", since=0, seconds=5)
+            await moved.sees("3 of 3 entries scored", since=0, seconds=5)
+            assert moved.connections >= 2
             await asyncio.gather(*(j.close() for j in judges))
         assert sorted(acked) == sorted(stored(made)) and len(set(acked)) == 60
         assert sum(j.connections for j in judges) >= 10  # every judge connected to A, then to B
