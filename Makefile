@@ -45,6 +45,7 @@ bench: setup
 	$(BIN)/python benchmarks/standings.py
 	$(BIN)/python benchmarks/judge_sheets.py
 	$(BIN)/python benchmarks/board.py
+	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/exports.py
 	$(BIN)/python benchmarks/fuzz.py
 

@@ -98,10 +98,12 @@ def sheet(judge: str, entry: int) -> dict[str, Any]:
     return {"id": f"{judge}-e{entry}", "entry": f"e{entry}", "revision": 1, "marks": MARKS}
 
 
-async def throughput(url: str, tokens: dict[str, str]) -> tuple[int, float]:
+async def throughput(urls: list[str], tokens: dict[str, str]) -> tuple[int, float]:
+    """Every judge sends its sheets, a window in flight; the judges are dealt round the ``urls``
+    (one server's, or several workers')."""
     from judges.client import JudgeClient
 
-    clients = [JudgeClient(url, tokens[j]) for j in sorted(tokens)]
+    clients = [JudgeClient(urls[i % len(urls)], tokens[j]) for i, j in enumerate(sorted(tokens))]
     await asyncio.gather(*(c.start() for c in clients))
 
     async def judge(client: JudgeClient) -> int:
@@ -144,6 +146,31 @@ async def steady(url: str, tokens: dict[str, str]) -> list[float]:
     return latencies
 
 
+def start_server(url: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], int]:
+    """``serve(url)`` in a subprocess (with ``env``, say a BROADCAST_URL); it and its port, once it serves."""
+    server = subprocess.Popen([sys.executable, __file__, "--serve", url], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, env=env)
+    assert server.stderr is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = server.stderr.readline()
+        if not line and server.poll() is not None:
+            raise SystemExit("the server did not start")
+        found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        if found:
+            return server, int(found.group(1))
+    stop_server(server)
+    raise SystemExit("the server did not start within 30 s")
+
+
+def stop_server(server: subprocess.Popen[str]) -> None:
+    server.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(10)
+    if server.poll() is None:
+        server.kill()
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -155,28 +182,13 @@ def main() -> None:
         raw = raw_sqlite_commits(folder)
         url = f"sqlite:///{folder / 'bench.db'}"
         tokens = prepare(url)
-        server = subprocess.Popen([sys.executable, __file__, "--serve", url], stderr=subprocess.PIPE, text=True)
+        server, port = start_server(url)
         try:
-            port = None
-            assert server.stderr is not None
-            deadline = time.monotonic() + 30
-            while port is None and time.monotonic() < deadline:
-                line = server.stderr.readline()
-                if not line and server.poll() is not None:
-                    raise SystemExit("the server did not start")
-                found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-                port = int(found.group(1)) if found else None
-            if port is None:
-                raise SystemExit("the server did not start within 30 s")
             ws = f"ws://127.0.0.1:{port}/ws/judge"
-            done, elapsed = asyncio.run(asyncio.wait_for(throughput(ws, tokens), 60))
+            done, elapsed = asyncio.run(asyncio.wait_for(throughput([ws], tokens), 60))
             latencies = asyncio.run(asyncio.wait_for(steady(ws, tokens), 40))
         finally:
-            server.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                server.wait(10)
-            if server.poll() is None:
-                server.kill()
+            stop_server(server)
     rate = done / elapsed
     print(f"raw SQLite, one row per commit (WAL, synchronous=FULL): {raw:8.0f} commits/s")
     print(f"{JUDGES} judges, {WINDOW} sheets in flight each, {done} sheets: {rate:8.0f} acked sheets/s "

@@ -42,9 +42,9 @@ class Live:
             return int(s.exec(select(func.count()).select_from(table)).one())
 
 
-def tokens(engine: Engine, judges: list[str]) -> dict[str, str]:
+def tokens(engine: Engine, judges: list[str], competition: str = "cup") -> dict[str, str]:
     with session(engine, write=True) as s:
-        out = {j: issue_token(s, "cup", j, actor="test") for j in judges}
+        out = {j: issue_token(s, competition, j, actor="test") for j in judges}
         s.commit()
     return out
 

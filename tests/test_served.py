@@ -21,7 +21,6 @@ import signal
 import socket
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -29,13 +28,10 @@ import httpx
 import pytest
 import tomli_w
 from bs4 import BeautifulSoup
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from scoreboard.store.engine import make_engine
-from tests.conftest import POSTGRES_URL
+from tests.cluster import postgres_schema
 from tests.e2e.servers import free_port
 from tests.support import COMPETITION
 
@@ -48,22 +44,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'served.db'}"
         return
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as c:
-            c.execute(text(f"CREATE SCHEMA {schema}"))
-    except OperationalError as e:  # as tests/conftest.py: a skip here, a failure in CI
-        admin.dispose()
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}: {e.orig}")
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: {e.orig}")
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 class Server:
