@@ -313,6 +313,16 @@ async def test_a_gap_in_the_seqs_heals_what_a_lost_notification_left_stale(db: E
     assert scores(book)["e2"] == 80
 
 
+async def test_a_sheet_of_an_entry_the_book_never_heard_of_reloads_its_competition(db: Engine) -> None:
+    """The change that added the entry was lost: the book does not fail (its follower would stop
+    for good), it drops the competition and the next read loads it whole."""
+    book = StandingsBook(db)
+    assert scores(book)["e2"] is None
+    await another_worker_writes(db, [sheet("e2", f"j{i}", EIGHTY) for i in range(1, 6)])
+    book.apply(SheetAccepted("cup", "hot", "added-elsewhere", "j1", 10**6))
+    assert scores(book)["e2"] == 80
+
+
 class Recorder:
     def __init__(self) -> None:
         self.frames: list[str] = []

@@ -3,8 +3,10 @@
 On first use a competition is read from the store and every entry scored; after that each
 ``SheetAccepted`` rescores only its entry (from the store, the source of truth) and moves it in
 the event's ``Ranking`` — the same however often a change comes, or however late: a duplicate
-changes nothing. A *gap* (a seq above the highest applied + 1) also rescores every entry with a
-sheet stored in between, so a notification lost on the bus heals with the next one. A
+changes nothing. Seqs count across competitions: a *gap* (a seq above the highest heard + 1)
+also rescores every loaded entry with a sheet stored in between, so a notification lost on the
+bus heals with the next one. A sheet of an entry the book does not know (added by a change that
+was lost) drops its competition: the next read reloads it. A
 ``CompetitionChanged`` or ``EventChanged`` drops the competition so the next read reloads;
 ``BusResumed`` (changes may have been missed) drops every competition. A *frozen*
 event also keeps a second ranking, its *snapshot*: the sheets up to the event's ``frozen_seq``
@@ -22,6 +24,7 @@ import threading
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from scoreboard.changes import BusResumed, Change, CompetitionChanged, EventChanged, SheetAccepted
 from scoreboard.competition import Competition, Entry, Event
@@ -43,7 +46,6 @@ class Book:
     rankings: dict[str, Ranking]
     states: dict[str, str]  # event key → draft/open/closed/locked/published
     frozen: dict[str, Ranking]  # event key → its snapshot, for frozen events
-    seq: int = 0  # the highest sheet seq applied: a SheetAccepted above seq + 1 leaves a gap
 
 
 class StandingsBook:
@@ -51,6 +53,7 @@ class StandingsBook:
         self.engine = engine
         self._books: dict[str, Book] = {}
         self._lookups: dict[str, Lookup] = {}  # competitions whose structure alone is loaded
+        self._seq = 0  # the highest sheet seq heard of, in any competition (0: none yet)
         self._lock = threading.RLock()
 
     def book(self, competition: str) -> Book:
@@ -80,16 +83,15 @@ class StandingsBook:
         with session(self.engine) as s:
             comp = store_load.load_competition(s, key)
             states = store_events.event_states(s, key)
-            rankings, frozen, seq = {}, {}, 0
+            rankings, frozen = {}, {}
             for event in comp.events:
                 entries = comp.entries_of(event.key)
                 sheets = store_sheets.sheets_of_event(s, key, event.key)
-                seq = max([seq, *((x.seq or 0) for x in sheets)])
                 rankings[event.key] = _ranking(event, entries, sheets)
                 if event.visibility == Visibility.FROZEN:
                     upto = event.frozen_seq or 0
                     frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
-        return Book(comp, Lookup(comp), rankings, states, frozen, seq)
+        return Book(comp, Lookup(comp), rankings, states, frozen)
 
     def apply(self, event: Change) -> None:
         with self._lock:
@@ -101,19 +103,26 @@ class StandingsBook:
                 self._books.pop(event.competition, None)
                 self._lookups.pop(event.competition, None)
                 return
-            book = self._books.get(event.competition)
-            if book is None or not isinstance(event, SheetAccepted):
+            if not isinstance(event, SheetAccepted):
                 return
             with session(self.engine) as s:
-                keys = {event.entry}
-                if event.seq > book.seq + 1:  # sheets between may have been missed (or be on their way)
-                    keys |= store_sheets.entries_stored_between(s, event.competition, book.seq, event.seq)
-                book.seq = max(book.seq, event.seq)
-                for key in sorted(keys):
-                    entry = book.lookup.entries[key]
-                    rubric = book.lookup.events[entry.event].rubric
-                    sheets = store_sheets.sheets_of_entry(s, event.competition, key)
-                    book.rankings[entry.event].update(score_entry(rubric, entry.key, sheets, entry.attrs))
+                touched = {(event.competition, event.entry)}
+                if self._seq and event.seq > self._seq + 1:  # sheets between may have been missed
+                    touched |= store_sheets.entries_stored_between(s, self._seq, event.seq)
+                self._seq = max(self._seq, event.seq)
+                for competition, key in sorted(touched):
+                    if competition in self._books:
+                        self._rescore(s, competition, key)
+
+    def _rescore(self, s: Session, competition: str, key: str) -> None:
+        book = self._books[competition]
+        entry = book.lookup.entries.get(key)
+        if entry is None:  # added by a change this process never heard of: reload on the next read
+            self._books.pop(competition)
+            return
+        sheets = store_sheets.sheets_of_entry(s, competition, key)
+        book.rankings[entry.event].update(score_entry(book.lookup.events[entry.event].rubric, key, sheets,
+                                                      entry.attrs))
 
     def standings(self, competition: str, event: str,
                   audience: str = Audience.ORGANIZER) -> tuple[Event, str, list[Standing]]:

@@ -206,12 +206,12 @@ def sheets_of_entry(session: Session, competition_key: str, entry_key: str) -> l
     return _sheets(session, competition_key, db.Entry.key == entry_key)
 
 
-def entries_stored_between(session: Session, competition_key: str, after: int, before: int) -> set[str]:
-    """The entries of the competition with a sheet whose seq lies strictly between ``after`` and
-    ``before``: what a gap in the seqs a process has heard of may hide."""
+def entries_stored_between(session: Session, after: int, before: int) -> set[tuple[str, str]]:
+    """(competition, entry) of every sheet whose seq lies strictly between ``after`` and ``before``
+    (seqs count across competitions): what a gap in the seqs a process has heard of may hide."""
     rows = session.exec(
-        select(db.Entry.key).join(db.Sheet, col(db.Sheet.entry_id) == db.Entry.id)
+        select(db.Competition.key, db.Entry.key).join(db.Sheet, col(db.Sheet.entry_id) == db.Entry.id)
         .join(db.Competition, col(db.Entry.competition_id) == db.Competition.id)
-        .where(db.Competition.key == competition_key, col(db.Sheet.id) > after, col(db.Sheet.id) < before)
+        .where(col(db.Sheet.id) > after, col(db.Sheet.id) < before)
     ).all()
-    return set(rows)
+    return {(c, e) for c, e in rows}
