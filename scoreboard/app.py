@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from http import HTTPStatus
 from typing import Any, TypedDict
@@ -29,7 +30,7 @@ from judges import simulate as judge_simulate
 from judges import socket as judge_socket
 from judges import tablet as judge_tablet
 from judges.protocol import Limits
-from scoreboard.changes import Change
+from scoreboard.changes import BusResumed, Change
 from scoreboard.demo.plan import Simulation
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
@@ -78,15 +79,25 @@ class State(TypedDict):
     session_key: str  # signs the session cookie (scoreboard.web.sessions)
 
 
-async def _follow(bus: Bus, book: StandingsBook, hub: Hub | None = None) -> None:
+async def _follow(bus: Bus, book: StandingsBook, hub: Hub, settled: Counter[Change]) -> None:
     """Keep the standings book current: every accepted sheet rescored once, in order; then the
-    board hub re-renders what changed."""
+    board hub re-renders what changed. A change this process ``settled`` already comes back from
+    the bus once: that echo is skipped (it would reload and re-render the same again). Should
+    applying a change fail, every competition is dropped and reloads on its next read."""
     async with bus.subscribe() as queue:
         while True:
-            event = await queue.get()
-            await run_in_threadpool(book.apply, event)
-            if hub is not None:
-                hub.changed(event)
+            change = await queue.get()
+            if isinstance(change, BusResumed):
+                settled.clear()  # echoes lost with the connection never come
+            elif settled[change]:
+                settled[change] -= 1
+                continue
+            try:
+                await run_in_threadpool(book.apply, change)
+            except Exception:
+                log.exception("the standings book could not apply %s: every competition reloads", change.name)
+                await run_in_threadpool(book.apply, BusResumed())
+            hub.changed(change)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -134,10 +145,13 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         sockets = judge_registry.JudgeSockets(judge_limits)
         devices = DeviceService(db, worker_id())
 
-        async def settle(event: Change) -> None:
+        settled: Counter[Change] = Counter()
+
+        async def settle(change: Change) -> None:
             """This process's book and boards apply a change before the request that made it returns."""
-            await run_in_threadpool(book.apply, event)
-            boards.hub.changed(event)
+            await run_in_threadpool(book.apply, change)
+            boards.hub.changed(change)
+            settled[change] += 1
 
         announce = Announcer(bus, settle)
         sheets = SheetService(db, bus, book)
@@ -150,10 +164,10 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)
         if notice:
             print(notice, flush=True)
-        hub = state["boards"].hub
-        tasks = [asyncio.create_task(_follow(bus, book, hub)), asyncio.create_task(hub.run()),
-                 asyncio.create_task(judge_registry.follow(bus, state["judges"], state["service"])),
-                 asyncio.create_task(judge_registry.recheck(db, state["judges"])),
+        hub = boards.hub
+        tasks = [asyncio.create_task(_follow(bus, book, hub, settled)), asyncio.create_task(hub.run()),
+                 asyncio.create_task(judge_registry.follow(bus, sockets, sheets)),
+                 asyncio.create_task(judge_registry.recheck(db, sockets)),
                  asyncio.create_task(judge_registry.report(sockets, devices))]
         tasks += [asyncio.create_task(job(state)) for job in jobs]
         tasks += [asyncio.create_task(judge_simulate.simulate(simulate))] if simulate else []
