@@ -74,12 +74,17 @@ class JudgeService:
     async def cards(self, competition: str, judges: list[str] | None, actor: str, base_url: str,
                     keep: Callable[[CardsPage], T]) -> T:
         """Fresh tokens and their login cards; ``keep`` turns the cards into what the caller wants (HTML,
-        files) before the tokens are committed, so cards that cannot be made leave the old ones working."""
+        files) before the tokens are stored, so cards that cannot be made leave the old ones working.
+        Making the cards (a PDF takes about a second a card) holds no write lock: judges' sheets
+        are stored meanwhile."""
 
         def write() -> tuple[dict[str, str], T]:
+            with session(self.engine) as s:
+                issued = tokens.fresh_tokens(s, competition, judges)
+                page = make_cards(s, competition, issued, base_url)
+            kept = keep(page)
             with session(self.engine, write=True) as s:
-                issued = tokens.issue_tokens(s, competition, judges, actor)
-                kept = keep(make_cards(s, competition, issued, base_url))
+                tokens.store_tokens(s, competition, issued, actor)
                 s.commit()
             return issued, kept
 

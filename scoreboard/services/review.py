@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from scoreboard.changes import RescoreRequested
+from scoreboard.changes import RescoreRequested, SheetAccepted
 from scoreboard.errors import N_, UserError
 from scoreboard.services.announcer import Announcer
 from scoreboard.services.sheets import SheetService
@@ -74,4 +74,8 @@ class ReviewService:
         chief, raw = await run_in_threadpool(self._sheet, competition, event, entry, rule, amount, reason)
         note = Note(actor, "entry.deduction",
                     {"competition": competition, "event": event, "rule": rule, "amount": amount}, reason)
-        return await self.sheets.submit(competition, chief, raw, note)
+        receipt = await self.sheets.submit(competition, chief, raw, note)
+        # the page answering the chief judge shows the new total: this process's book applies the
+        # sheet now, whenever the bus brings its change (applying it twice changes nothing)
+        await run_in_threadpool(self.sheets.book.apply, SheetAccepted(competition, event, entry, chief, receipt.seq))
+        return receipt

@@ -43,20 +43,34 @@ def _judge(session: Session, competition: str, judge: str) -> db.Judge:
 
 def issue_token(session: Session, competition: str, judge: str, actor: str) -> str:
     """A new token for the judge (its card replaces any earlier one, which stops working)."""
-    row = _judge(session, competition, judge)
-    token = secrets.token_urlsafe(24)
-    row.token_hash, row.revoked = token_hash(token), False
-    session.add(row)
-    audit(session, actor, "judge.token", f"judge:{judge}", {"competition": competition})
-    return token
+    return issue_tokens(session, competition, [judge], actor)[judge]
 
 
-def issue_tokens(session: Session, competition: str, judges: list[str] | None, actor: str) -> dict[str, str]:
-    """Fresh tokens for ``judges`` (every judge of the competition when None), by judge key."""
+def fresh_tokens(session: Session, competition: str, judges: list[str] | None) -> dict[str, str]:
+    """New tokens for ``judges`` (every judge of the competition when None), by judge key, made
+    but not stored: ``store_tokens`` makes them work (and the judges' earlier cards stop)."""
     row = competition_row(session, competition)
     keys = judges if judges is not None else list(session.exec(
         select(db.Judge.key).where(db.Judge.competition_id == row.id).order_by(col(db.Judge.id))).all())
-    return {key: issue_token(session, competition, key, actor) for key in keys}
+    for key in keys:
+        _judge(session, competition, key)  # refuses an unknown judge
+    return {key: secrets.token_urlsafe(24) for key in keys}
+
+
+def store_tokens(session: Session, competition: str, issued: dict[str, str], actor: str) -> None:
+    """The judges' new tokens work from now on; their earlier cards stop working."""
+    for judge, token in issued.items():
+        row = _judge(session, competition, judge)
+        row.token_hash, row.revoked = token_hash(token), False
+        session.add(row)
+        audit(session, actor, "judge.token", f"judge:{judge}", {"competition": competition})
+
+
+def issue_tokens(session: Session, competition: str, judges: list[str] | None, actor: str) -> dict[str, str]:
+    """Fresh tokens for ``judges`` (every judge of the competition when None), by judge key, stored."""
+    issued = fresh_tokens(session, competition, judges)
+    store_tokens(session, competition, issued, actor)
+    return issued
 
 
 def revoke(session: Session, competition: str, judge: str, actor: str, reason: str = "") -> None:
