@@ -97,15 +97,15 @@ class SheetService:
                 log.exception("a batch of %d sheets could not be committed", len(batch))
                 results = [e] * len(batch)
             for p, result in zip(batch, results, strict=True):
-                if isinstance(result, Receipt) and result.created:
-                    await self.bus.publish(SheetAccepted(p.competition, p.event, p.sheet.entry, p.judge, result.seq))
-            for p, result in zip(batch, results, strict=True):
                 if p.answer.done():
                     continue
                 if isinstance(result, Receipt):
                     p.answer.set_result(result)
                 else:
                     p.answer.set_exception(result)
+            for p, result in zip(batch, results, strict=True):
+                if isinstance(result, Receipt) and result.created:
+                    await self.bus.publish(SheetAccepted(p.competition, p.event, p.sheet.entry, p.judge, result.seq))
 
     def _write(self, batch: list[_Pending]) -> list[Receipt | Exception]:
         items = [Item(p.competition, p.sheet, f"judge:{p.judge}", p.note) for p in batch]
