@@ -52,32 +52,37 @@ export function renderConfirm() {
 
 async function send() {
   const d = current();
-  if (!d || !summary().ok) return;
-  const marks = {};
-  for (const c of d.rubric.criteria) {
-    const m = d.marks[c.key];
-    if (!filled(c, m)) continue;
-    marks[c.key] = c.kind === "check" ? m : c.kind === "judgement" ? Number(m.n) : c.kind === "measurement" ? [...m] : F.str(m);
+  if (!d || d.sending || !summary().ok) return; // a second tap while the first is being kept does nothing
+  d.sending = true;
+  try {
+    const marks = {};
+    for (const c of d.rubric.criteria) {
+      const m = d.marks[c.key];
+      if (!filled(c, m)) continue;
+      marks[c.key] = c.kind === "check" ? m : c.kind === "judgement" ? Number(m.n) : c.kind === "measurement" ? [...m] : F.str(m);
+    }
+    const deductions = [];
+    for (const r of d.rubric.deductions) {
+      const cur = d.deductions[r.key];
+      if (!cur || !cur.on) continue;
+      const item = { key: r.key, reason: cur.reason.trim() };
+      if (r.kind === "per_minute") item.minutes = parseInt(cur.amount, 10);
+      if (r.kind === "per_occurrence") item.count = parseInt(cur.amount, 10);
+      deductions.push(item);
+    }
+    const rec = {
+      id: uuid(), entry: d.entry, revision: d.revision, marks, deductions, reason: d.revision > 1 ? d.reason.trim() : "",
+      judge: JUDGE, competition: COMPETITION, event: d.event, made: Date.now() * 1000 + (madeCounter++ % 1000),
+      status: "waiting",
+    };
+    await store.put(rec); // durable in the tablet before it goes anywhere
+    S.records.set(rec.id, rec);
+    if (d.replaces) { await store.del(d.replaces); S.records.delete(d.replaces); }
+    await dropDraft(d.entry); // the sheet holds the marks now
+    closeForm();
+  } finally {
+    d.sending = false;
   }
-  const deductions = [];
-  for (const r of d.rubric.deductions) {
-    const cur = d.deductions[r.key];
-    if (!cur || !cur.on) continue;
-    const item = { key: r.key, reason: cur.reason.trim() };
-    if (r.kind === "per_minute") item.minutes = parseInt(cur.amount, 10);
-    if (r.kind === "per_occurrence") item.count = parseInt(cur.amount, 10);
-    deductions.push(item);
-  }
-  const rec = {
-    id: uuid(), entry: d.entry, revision: d.revision, marks, deductions, reason: d.revision > 1 ? d.reason.trim() : "",
-    judge: JUDGE, competition: COMPETITION, event: d.event, made: Date.now() * 1000 + (madeCounter++ % 1000),
-    status: "waiting",
-  };
-  await store.put(rec); // durable in the tablet before it goes anywhere
-  S.records.set(rec.id, rec);
-  if (d.replaces) { await store.del(d.replaces); S.records.delete(d.replaces); }
-  await dropDraft(d.entry); // the sheet holds the marks now
-  closeForm();
   pump();
   nudge();
 }
