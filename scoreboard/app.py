@@ -160,7 +160,8 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                       entries=EntryService(db, announce, book), roster=RosterService(db, announce),
                       review=ReviewService(db, announce, sheets), judging=JudgeService(db, announce),
                       accounts=AccountService(db), devices=devices, session_key=key,
-                      console=console.Console(LoginLimiter(db), lambda c, j: devices.status(sockets.report(c, j))))
+                      console=console.Console(
+                          LoginLimiter(db), lambda c, js: devices.statuses(c, [sockets.report(c, j) for j in js])))
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)
         if notice:
             print(notice, flush=True)

@@ -81,9 +81,15 @@ class DeviceService:
 
     def status(self, here: Report) -> DeviceStatus:
         """The judge's device status: ``here``, this worker's own report, and every other worker's."""
+        return self.statuses(here.competition, [here])[here.judge]
+
+    def statuses(self, competition: str, here: Sequence[Report]) -> dict[str, DeviceStatus]:
+        """Each judge's device status by judge key, from this worker's reports ``here`` (one a
+        judge) and every other worker's, read at once."""
         with session(self.engine) as s:
-            there = devices.read(s, here.competition, here.judge, self._now() - timedelta(seconds=STALE), self.worker)
-        return merged([Reported(here, True), *there])
+            there = devices.read(s, competition, [r.judge for r in here], self._now() - timedelta(seconds=STALE),
+                                 self.worker)
+        return {r.judge: merged([Reported(r, True), *(x for x in there if x.report.judge == r.judge)]) for r in here}
 
 
 def worker_id() -> str:

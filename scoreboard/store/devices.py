@@ -11,7 +11,7 @@ counting as open once its beat is old.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -82,12 +82,13 @@ def write(session: Session, worker: str, reports: Iterable[Report], alive_since:
                 or_(col(db.JudgeDevice.last_seen).is_(None), col(db.JudgeDevice.last_seen) <= r.last_seen)))
 
 
-def read(session: Session, competition: str, judge: str, alive_since: datetime, but: str = "") -> list[Reported]:
-    """Every worker's report of the judge (except worker ``but``'s), alive or dead."""
+def read(session: Session, competition: str, judges: Collection[str], alive_since: datetime,
+         but: str = "") -> list[Reported]:
+    """Every worker's report of the ``judges`` (except worker ``but``'s), alive or dead."""
     rows = session.execute(
         select(db.JudgeDevice, col(db.Worker.id))
         .outerjoin(db.Worker, and_(col(db.Worker.id) == db.JudgeDevice.worker, col(db.Worker.beat_at) >= alive_since))
-        .where(col(db.JudgeDevice.competition) == competition, col(db.JudgeDevice.judge) == judge,
+        .where(col(db.JudgeDevice.competition) == competition, col(db.JudgeDevice.judge).in_(judges),
                col(db.JudgeDevice.worker) != but)).all()
     return [Reported(Report(d.competition, d.judge, d.sockets, _utc(d.last_seen), d.waiting), alive is not None)
             for d, alive in rows]

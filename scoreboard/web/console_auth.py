@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -56,12 +56,12 @@ class Device(Protocol):
 @dataclass
 class Console:
     """What the console routes share, made in the lifespan. ``limiter``: failed sign-ins, counted
-    in the database for every worker. ``device``: (competition, judge) → the judge's ``Device``
-    state, from the open sockets of ``judges`` on every worker, handed over by ``create_app``
-    (``scoreboard`` never imports ``judges``)."""
+    in the database for every worker. ``devices``: (competition, judges) → each judge's ``Device``
+    state by judge key, from the open sockets of ``judges`` on every worker, handed over by
+    ``create_app`` (``scoreboard`` never imports ``judges``)."""
 
     limiter: LoginLimiter
-    device: Callable[[str, str], Device] | None = None
+    devices: Callable[[str, list[str]], Mapping[str, Device]] | None = None
 
 
 @dataclass(frozen=True)

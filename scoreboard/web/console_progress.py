@@ -5,7 +5,7 @@ is ``missing`` (no sheet yet), ``received`` (with the latest revision), ``flagge
 and the entry is flagged for the chief judge), ``locked`` (the entry is locked) or ``conflict``
 (the judge's own team: never scored). A judge's *device* is ``online`` while a tablet of theirs
 holds a socket open; the column also says when the device was last heard from and how many
-sheets its outbox last reported waiting (``Console.device``, from ``judges`` through
+sheets its outbox last reported waiting (``Console.devices``, from ``judges`` through
 ``create_app``). The page polls its matrix block every few seconds (htmx).
 
 State changes go through ``services.events.EventService`` (checked against the move table,
@@ -105,12 +105,14 @@ def outbox_label(waiting: int | None) -> str:
     return _("1 sheet waiting") if waiting == 1 else _("%(n)s sheets waiting") % {"n": waiting}
 
 
-def _column(request: Request, competition: str, key: str, name: str, to_go: int, now: datetime) -> Column:
-    device = request.state.console.device
-    if device is None:
-        return Column(key, name, False, to_go)  # no judges wired in: nothing known about devices
-    d = device(competition, key)
-    return Column(key, name, d.online, to_go, seen_label(d.last_seen, now), d.waiting, outbox_label(d.waiting))
+def _columns(request: Request, competition: str, judges: list[tuple[str, str, int]], now: datetime) -> list[Column]:
+    """A column per (key, name, entries to go) judge, with the devices of all of them read at once."""
+    devices = request.state.console.devices
+    if devices is None:  # no judges wired in: nothing known about devices
+        return [Column(key, name, False, to_go) for key, name, to_go in judges]
+    found = devices(competition, [key for key, _name, _to_go in judges])
+    return [Column(key, name, d.online, to_go, seen_label(d.last_seen, now), d.waiting, outbox_label(d.waiting))
+            for key, name, to_go in judges for d in (found[key],)]
 
 
 def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ProgressPage:
@@ -147,8 +149,8 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
                               _(STATE_LABELS.get(state_key, state_key)),
                               "—" if result.shown is None else fixed(result.shown, result.decimals), cells))
     now = datetime.now(UTC)
-    columns = [_column(request, c, j.key, j.name, sum(1 for r in rows if r.cells[i].status == "missing"), now)
-               for i, j in enumerate(panel)]
+    columns = _columns(request, c, [(j.key, j.name, sum(1 for r in rows if r.cells[i].status == "missing"))
+                                    for i, j in enumerate(panel)], now)
     return ProgressPage(chrome(ctx, c, comp.name.get(i18n.current()), "progress"), c, e,
                         event.name.get(i18n.current()), state, _(EVENT_STATES.get(state, state)), event.visibility,
                         columns, rows, counts, [str(m) for m in moves(state, ctx.account.is_organizer)], POLL_SECONDS,
