@@ -29,16 +29,14 @@ async def _send(client: JudgeClient, raw: Sheet) -> bool:
 async def simulate(simulation: Simulation) -> None:
     """Send every sheet, ``rate`` a second, each judge connecting when their first sheet is due."""
     clients: dict[tuple[str, str], JudgeClient] = {}
-    sending: set[asyncio.Task[bool]] = set()
+    sending: list[asyncio.Task[bool]] = []
     try:
         for competition, raw in simulation.sheets:
             judge = (competition, str(raw["judge"]))
             if judge not in clients:
                 clients[judge] = JudgeClient(simulation.url, simulation.tokens[judge], backoff=(0.2, 5))
                 await clients[judge].start(timeout=30)
-            task = asyncio.create_task(_send(clients[judge], raw))
-            sending.add(task)
-            task.add_done_callback(sending.discard)
+            sending.append(asyncio.create_task(_send(clients[judge], raw)))
             await asyncio.sleep(1 / simulation.rate)
         sent = sum(await asyncio.gather(*sending))
         log.warning(_("The simulation has sent all %(n)s sheets."), {"n": sent})

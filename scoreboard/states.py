@@ -75,6 +75,8 @@ MOVES: dict[tuple[EventState, EventState], Move] = {
     (S.PUBLISHED, S.OPEN): Move(True, Reason.ALWAYS),
 }
 
+# the states a chief judge can ever move an event to
+CHIEF_TARGETS = frozenset(to for (_from, to), move in MOVES.items() if not move.organizer_only)
 # which states take judges' sheets, and which fix every entry's result
 SCORING = frozenset({S.OPEN})
 FIXED = frozenset({S.LOCKED, S.PUBLISHED})
@@ -89,6 +91,8 @@ def move_problem(state: str, to: str, organizer: bool, reason: str, flagged: Seq
     """Why this move may not be made now, or ``None``. ``flagged``: codes of the event's flagged
     entries. Codes: ``move_forbidden`` (only an organizer may), ``move_impossible``,
     ``reason_missing``, ``entries_flagged``."""
+    if not organizer and to not in CHIEF_TARGETS:  # published, or draft where nobody goes: not theirs to ask
+        return Problem("move_forbidden", N_("only an organizer may do this"))
     try:
         rule = MOVES.get((EventState(state), EventState(to)))
     except ValueError:

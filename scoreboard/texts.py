@@ -44,10 +44,6 @@ def text_fault(raw: object, limit: int, multiline: bool = False, required: bool 
     return None
 
 
-def clean(raw: object, limit: int, multiline: bool = False) -> bool:
-    return text_fault(raw, limit, multiline) is None
-
-
 def strings_in(data: object, depth: int) -> Iterable[str] | None:
     """Every string (keys too) in decoded JSON ``data``, or None when it nests deeper than
     ``depth``; iterative, so no input can exhaust the stack."""

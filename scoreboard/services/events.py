@@ -26,23 +26,10 @@ from scoreboard.golden import run_golden
 from scoreboard.live.book import StandingsBook
 from scoreboard.rubric.reader import plain
 from scoreboard.services.announcer import Announcer
-from scoreboard.states import MOVES, EventState, move_problem
+from scoreboard.states import EventState, move_problem
 from scoreboard.store import events as store_events
 from scoreboard.store import roster as store_roster
 from scoreboard.store.engine import session
-
-# the states a chief judge can ever move an event to; asking for another one is an organizer's to do
-CHIEF_TARGETS = frozenset(to for (_from, to), move in MOVES.items() if not move.organizer_only)
-
-
-def problem_of(state: str, to: str, organizer: bool, reason: str, flagged: Sequence[str] = ()) -> Problem | None:
-    """``states.move_problem``, except that a chief judge asking for a state only an organizer
-    moves events to (published; draft, where nobody does) is told it is not theirs to ask."""
-    problem = move_problem(state, to, organizer, reason, flagged)
-    if (problem is not None and problem.code == "move_impossible" and not organizer
-            and to in set(EventState) - CHIEF_TARGETS):
-        return Problem("move_forbidden", N_("only an organizer may do this"))
-    return problem
 
 
 @dataclass(frozen=True)
@@ -68,7 +55,7 @@ class EventService:
                flagged: Sequence[str]) -> str:
         with session(self.engine, write=True) as s:
             row = store_events.event_row(s, competition, event)
-            problem = problem_of(row.state, to, organizer, reason, flagged)
+            problem = move_problem(row.state, to, organizer, reason, flagged)
             if problem is not None:
                 raise UserError(problem)
             if to == EventState.OPEN:  # an event whose rubric fails its own golden cases never opens

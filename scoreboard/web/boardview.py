@@ -41,7 +41,6 @@ class RevealJudge:
 
 @dataclass(frozen=True)
 class RevealCard:
-    dom: str  # the entry's id on the page (``pages.dom_id``: its code in a blind event)
     event: str
     code: str
     title: str
@@ -85,7 +84,7 @@ def reveal_card(competition: Competition, event: Event, standing: Standing, name
     teams = {t.key: t.name.get(i18n.current()) for t in competition.teams}
     rank = "" if standing.rank is None else (f"{standing.rank}=" if standing.shared else str(standing.rank))
     return RevealCard(
-        dom=pages.dom_id(event, standing.entry.code, standing.entry.key, 0), event=event.name.get(i18n.current()),
+        event=event.name.get(i18n.current()),
         code=standing.entry.code,
         title=standing.entry.title if names else "", team=teams.get(standing.entry.team, "") if names else "",
         judges=judges, deductions=fixed(result.deductions, result.decimals) if result.deductions else "",
