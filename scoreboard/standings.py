@@ -159,9 +159,12 @@ class Ranking:
         self._keys: list[SortKey] = []  # sort keys of ranked entries, ascending (best first)
         self._order: list[tuple[SortKey, str, str]] = []  # (key, code, entry key)
         self._of: dict[str, tuple[SortKey, str, str]] = {}
+        self._scored = 0  # entries with a result whose state is not pending
 
     def update(self, result: Result) -> None:
         entry = self.entries[result.entry]
+        before = self.results.get(entry.key)
+        self._scored += (result.state != "pending") - (before is not None and before.state != "pending")
         old = self._of.pop(entry.key, None)
         if old is not None:
             i = bisect.bisect_left(self._order, old)
@@ -182,6 +185,17 @@ class Ranking:
 
     def ranked(self) -> int:
         return len(self._order)
+
+    def scored(self) -> int:
+        """How many entries have a result that is not pending."""
+        return self._scored
+
+    def leader(self) -> tuple[Entry, Result] | None:
+        """The first-placed entry and its result (rank 1, perhaps shared), or None."""
+        if not self._order:
+            return None
+        key = self._order[0][2]
+        return self.entries[key], self.results[key]
 
     def standings(self, people: Mapping[str, Contestant] | None = None) -> list[Standing]:
         return rank_event(self.rubric, self.entries.values(), self.results, people)

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from scoreboard.changes import BusResumed, Change, CompetitionChanged, EventChanged, SheetAccepted
 from scoreboard.competition import Competition, Entry, Event
 from scoreboard.intake import Lookup, score_event
-from scoreboard.rubric.score import score_entry
+from scoreboard.rubric.score import Result, score_entry
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.standings import Ranking, Standing
 from scoreboard.states import Audience, Visibility, shown_of
@@ -136,6 +136,29 @@ class StandingsBook:
             if shown_of(ev, state, audience).snapshot and event in book.frozen:
                 ranking = book.frozen[event]
             return ev, state, ranking.standings(people)
+
+    def summary(self, competition: str, event: str, audience: str = Audience.ORGANIZER) -> Summary:
+        """The event's card as ``audience`` sees it (a frozen event's snapshot, or current),
+        in O(1): the rankings keep their counts and their leader."""
+        book = self.book(competition)
+        with self._lock:
+            ev, state = book.lookup.events[event], book.states[event]
+            ranking = book.rankings[event]
+            if shown_of(ev, state, audience).snapshot and event in book.frozen:
+                ranking = book.frozen[event]
+            return Summary(ev, state, len(ranking.entries), ranking.scored(), ranking.leader())
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a card of an event shows, read without ranking anything: its state, how many
+    entries it has and how many are scored, and the first-placed entry with its result."""
+
+    event: Event
+    state: str
+    entries: int
+    scored: int
+    leader: tuple[Entry, Result] | None
 
 
 def _ranking(event: Event, entries: list[Entry], sheets: list[Sheet]) -> Ranking:
