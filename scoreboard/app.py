@@ -35,6 +35,7 @@ from scoreboard.demo.plan import Simulation
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import Bus, make_bus
+from scoreboard.live.console import ConsoleFeed
 from scoreboard.live.hub import Hub
 from scoreboard.services.accounts import AccountService
 from scoreboard.services.announcer import Announcer
@@ -49,7 +50,7 @@ from scoreboard.services.sheets import SheetService
 from scoreboard.settings import Settings
 from scoreboard.store.engine import make_engine, migrate
 from scoreboard.store.keys import DEPLOYMENT, server_key
-from scoreboard.web import board, console, console_login, logs, public, testhooks
+from scoreboard.web import board, console, console_live, console_login, logs, public, testhooks
 from scoreboard.web.gate import Gate
 from scoreboard.web.headers import SecurityHeaders
 from scoreboard.web.live import BoardRenderer
@@ -75,15 +76,17 @@ class State(TypedDict):
     roster: RosterService
     review: ReviewService
     console: console.Console
+    console_feed: ConsoleFeed  # the console's live pages (web.console_live)
     devices: DeviceService  # this worker's judges' devices, in the database for every worker
     session_key: str  # signs the session cookie (scoreboard.web.sessions)
 
 
-async def _follow(bus: Bus, book: StandingsBook, hub: Hub, settled: Counter[Change]) -> None:
+async def _follow(bus: Bus, book: StandingsBook, hub: Hub, feed: ConsoleFeed, settled: Counter[Change]) -> None:
     """Keep the standings book current: every accepted sheet rescored once, in order; then the
-    board hub re-renders what changed. A change this process ``settled`` already comes back from
-    the bus once: that echo is skipped (it would reload and re-render the same again). Should
-    applying a change fail, every competition is dropped and reloads on its next read."""
+    board hub re-renders what changed, and the console's live feed sends what it touched. A change
+    this process ``settled`` already comes back from the bus once: that echo is skipped (it would
+    reload and re-render the same again). Should applying a change fail, every competition is
+    dropped and reloads on its next read."""
     async with bus.subscribe() as queue:
         while True:
             change = await queue.get()
@@ -98,6 +101,7 @@ async def _follow(bus: Bus, book: StandingsBook, hub: Hub, settled: Counter[Chan
                 log.exception("the standings book could not apply %s: every competition reloads", change.name)
                 await run_in_threadpool(book.apply, BusResumed())
             hub.changed(change)
+            feed.changed(change)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -145,12 +149,16 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         sockets = judge_registry.JudgeSockets(judge_limits)
         devices = DeviceService(db, worker_id())
 
+        read_devices = lambda c, js: devices.statuses(c, [sockets.report(c, j) for j in js])  # noqa: E731
+        href = lambda c, e: str(app.url_path_for("console_event", competition=c, event=e))  # noqa: E731
+        feed = ConsoleFeed(book, db, console_live.ConsoleRenderer(db, book, templates.env, href), read_devices)
         settled: Counter[Change] = Counter()
 
         async def settle(change: Change) -> None:
-            """This process's book and boards apply a change before the request that made it returns."""
+            """This process's book, boards and consoles apply a change before the request that made it returns."""
             await run_in_threadpool(book.apply, change)
             boards.hub.changed(change)
+            feed.changed(change)
             settled[change] += 1
 
         announce = Announcer(bus, settle)
@@ -160,13 +168,13 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                       entries=EntryService(db, announce, book), roster=RosterService(db, announce),
                       review=ReviewService(db, announce, sheets), judging=JudgeService(db, announce),
                       accounts=AccountService(db), devices=devices, session_key=key,
-                      console=console.Console(
-                          LoginLimiter(db), lambda c, js: devices.statuses(c, [sockets.report(c, j) for j in js])))
+                      console=console.Console(LoginLimiter(db), read_devices), console_feed=feed)
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)
         if notice:
             print(notice, flush=True)
         hub = boards.hub
-        tasks = [asyncio.create_task(_follow(bus, book, hub, settled)), asyncio.create_task(hub.run()),
+        tasks = [asyncio.create_task(_follow(bus, book, hub, feed, settled)), asyncio.create_task(hub.run()),
+                 asyncio.create_task(feed.run()),
                  asyncio.create_task(judge_registry.follow(bus, sockets, sheets)),
                  asyncio.create_task(judge_registry.recheck(db, sockets)),
                  asyncio.create_task(judge_registry.report(sockets, devices))]
@@ -188,8 +196,8 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                 db.dispose()
 
     logs.install()  # tokens and keys never reach uvicorn's access log
-    routes = [*public.routes, *board.routes, *console.routes, *(testhooks.routes if settings.test_hooks else []),
-              *judge_socket.routes, *judge_tablet.routes,
+    routes = [*public.routes, *board.routes, *console.routes, *console_live.routes,
+              *(testhooks.routes if settings.test_hooks else []), *judge_socket.routes, *judge_tablet.routes,
               Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
     middleware = [Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
                   Middleware(Sessions, https=settings.https),

@@ -1,5 +1,8 @@
 """Console: one entry under review by the chief judge — every judge's marks side by side, the
-flags and the derivation — and the chief judge's actions on it.
+flags and the derivation — and the chief judge's actions on it. With script, the page's socket
+(``web.console_live``) sends the review again after each change of the entry (a sheet, a
+deduction, a lock, a re-score request): the marks, flags, derivation, sheets and audit lines,
+and the lock button's state; what is typed in the forms stays.
 
 Actions, each one call of a service: a *re-score request* to one judge and a *deduction* with a
 reason (``services.review``: the deduction is a sheet from the event's chief judge, stored with
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,6 +23,8 @@ from starlette.responses import Response
 from scoreboard import i18n
 from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
+from scoreboard.live.book import StandingsBook
+from scoreboard.live.matrix import entry_result
 from scoreboard.rubric.numbers import fixed, fmt
 from scoreboard.rubric.sheet import Mark, Sheet, current
 from scoreboard.store import progress
@@ -62,8 +68,10 @@ class AuditLine:
 
 
 @dataclass(frozen=True)
-class ReviewPage:
-    chrome: Chrome
+class Review:
+    """What the page shows of the entry: all of it but the forms' fixed parts, and what its live
+    socket (``web.console_live``) sends again after each change of the entry."""
+
     competition: str
     event: str
     event_name: str
@@ -84,6 +92,13 @@ class ReviewPage:
     chief: str
     history: list[History]
     audit: list[AuditLine]
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    chrome: Chrome
+    review: Review
+    socket: str  # the page's live socket
     problems: list[str] = field(default_factory=list)
     notice: str = ""
 
@@ -102,34 +117,30 @@ def _deductions(s: Sheet) -> str:
     return "; ".join(f"{d.key} {fmt(d.amount)} {d.reason}".strip() for d in s.deductions)
 
 
-def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ReviewPage:
-    c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
-    try:
-        event, _state, standings = request.state.book.standings(c, e)
-    except (KeyError, UserError):
-        raise HTTPException(404, _("No such event.")) from None
-    st = next((x for x in standings if x.entry.key == key), None)
-    if st is None:
-        raise HTTPException(404, _("No such entry."))
-    comp = request.state.book.book(c).competition
+def review_of(engine: Engine, book: StandingsBook, c: str, e: str, key: str) -> Review:
+    """The entry's review in the current language; ``LookupError`` for an unknown event or entry.
+    Reads that entry's result from the book and its sheets from the store: never the event's."""
+    found = entry_result(book, c, e, key)
+    if found is None:
+        raise LookupError(key)
+    event, entry, result = found
     locale = i18n.current()
-    with session(request.state.engine) as s:
+    with session(engine) as s:
         sheets = store_sheets.sheets_of_entry(s, c, key)
         panel = progress.judges_of(s, c, e)
         chiefs = progress.judges_of(s, c, e, role="chief")
-        locked = key in progress.locked_entries(s, c)
+        locked, _revisions = progress.entry_progress(s, c, key)
         log = audit_log(s, subject=f"entry:{key}")
     latest = {x.judge: x for x in current(sheets)}
     judges = [j.key for j in panel] + [j for j in latest if j not in {p.key for p in panel}]
-    r = st.result
+    r = result
     rows = [MarkRow(cr.name.get(locale), [show(latest[j].marks.get(cr.key)) if j in latest else "—" for j in judges],
                     "—" if r.criteria.get(cr.key) is None else fmt(r.criteria[cr.key] or Fraction(0), 2))
             for cr in event.rubric.criteria]
     names = {j.key: j.name for j in [*panel, *chiefs]}
     state_key = "locked" if locked else str(r.state)
-    return ReviewPage(
-        chrome(ctx, c, comp.name.get(locale), "progress"), c, e, event.name.get(locale), key, st.entry.code,
-        st.entry.title, _(STATE_LABELS.get(state_key, state_key)), locked,
+    return Review(
+        c, e, event.name.get(locale), key, entry.code, entry.title, _(STATE_LABELS.get(state_key, state_key)), locked,
         "—" if r.shown is None else fixed(r.shown, r.decimals), [f"{names.get(j, j)} ({j})" for j in judges],
         [fixed(r.judge_totals[j], r.decimals) if j in r.judge_totals else "—" for j in judges],
         [j in r.judge_totals and j not in r.kept_judges for j in judges], rows,
@@ -138,8 +149,25 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
         chiefs[0].key if chiefs else "",
         [History(x.seq, x.judge, x.revision, x.at[:19].replace("T", " "), x.reason, _deductions(x))
          for x in reversed(sheets)],
-        [AuditLine(a.at.strftime("%Y-%m-%d %H:%M:%S"), a.actor, a.action, a.reason) for a in reversed(log)],
-        problems or [], notice)
+        [AuditLine(a.at.strftime("%Y-%m-%d %H:%M:%S"), a.actor, a.action, a.reason) for a in reversed(log)])
+
+
+def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ReviewPage:
+    c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
+    try:
+        found = request.state.book.book(c)
+    except UserError:
+        raise HTTPException(404, _("No such event.")) from None
+    if e not in found.lookup.events:
+        raise HTTPException(404, _("No such event."))
+    try:
+        review = review_of(request.state.engine, request.state.book, c, e, key)
+    except LookupError:
+        raise HTTPException(404, _("No such entry.")) from None
+    comp = found.competition
+    socket = request.app.url_path_for("console_review_socket", competition=c, event=e, entry=key)
+    return ReviewPage(chrome(ctx, c, comp.name.get(i18n.current()), "progress"), review,
+                      f"{socket}?lang={i18n.current()}", problems or [], notice)
 
 
 async def page(request: Request, ctx: Ctx) -> Response:
