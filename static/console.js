@@ -5,7 +5,8 @@
    Words: a live page's *root* holds its socket (`[data-console-live]`, the htmx ws extension).
    Every frame opens with `#console-seq`: its *seq* and its *kind*, `full` (the whole view: taken
    whatever came before) or `delta` (only what changed: taken only as the seq after the last one).
-   On a gap the frame is dropped and the socket asks once for a full frame ("full"). */
+   On a gap the frame is dropped and the socket asks once for a full frame ("full"). A frame is
+   swapped out of band by htmx.swap (rows and header cells come wrapped in <template>). */
 (function () {
   "use strict";
   document.addEventListener("click", function (e) {
@@ -39,26 +40,34 @@
     };
   }
   var last = null, asked = false;
-  root.addEventListener("htmx:wsBeforeMessage", function (e) {
-    var found = /id="console-seq" data-seq="(\d+)" data-kind="(full|delta)"/.exec(String(e.detail.message).slice(0, 200));
-    if (!found) return;
+  function inTurn(message, socket) {
+    var found = /id="console-seq" data-seq="(\d+)" data-kind="(full|delta)"/.exec(message.slice(0, 200));
+    if (!found) return true;
     var seq = parseInt(found[1], 10);
     if (found[2] === "full") {
       last = seq;
       asked = false;
-      return;
+      return true;
     }
     if (!asked && last !== null && seq === last + 1) {
       last = seq;
-      return;
+      return true;
     }
-    e.preventDefault();  // a frame out of turn: the full frame asked for brings it
-    if (!asked && (last === null || seq > last)) {
+    if (!asked && (last === null || seq > last)) {  // a gap: the full frame asked for brings what it hid
       asked = true;
-      e.detail.socketWrapper.send("full");
+      socket.send("full");
     }
+    return false;
+  }
+  root.addEventListener("htmx:wsBeforeMessage", function (e) {
+    // Swapped here, by htmx's own swap: the extension's takes no <tr> or <th>, which a frame
+    // sends in <template>s (htmx's way for out-of-band table parts).
+    e.preventDefault();
+    var message = String(e.detail.message);
+    if (!inTurn(message, e.detail.socketWrapper)) return;
+    window.htmx.swap(root, message, { swapStyle: "none", swapDelay: 0, settleDelay: 0 }, { contextElement: root });
+    tickSeen();
   });
-  root.addEventListener("htmx:wsAfterMessage", tickSeen);
   root.addEventListener("htmx:wsOpen", function () {
     document.body.setAttribute("data-socket", "open");
     var off = document.getElementById("live-off");

@@ -112,12 +112,17 @@ class Recorder:
         return not self.frames
 
 
+def parsed(frame: str) -> BeautifulSoup:
+    """A frame as the page will hold it: what its <template>s wrap (a row, a header) in place."""
+    return BeautifulSoup(frame.replace("<template>", "").replace("</template>", ""), "html.parser")
+
+
 def swapped(frame: str) -> list[str]:
-    return [el["id"] for el in BeautifulSoup(frame, "html.parser").find_all(attrs={"hx-swap-oob": "true"})]
+    return [el["id"] for el in parsed(frame).find_all(attrs={"hx-swap-oob": "true"})]
 
 
 def seq(frame: str) -> tuple[int, str]:
-    marker = BeautifulSoup(frame, "html.parser").select_one("#console-seq")
+    marker = parsed(frame).select_one("#console-seq")
     assert marker is not None
     return int(str(marker["data-seq"])), str(marker["data-kind"])
 
@@ -186,7 +191,7 @@ async def test_a_sheet_sends_its_row_once(live: Fixture) -> None:
         change = await live.sheet("e3", "j4")
         frame = await rec.next()
         assert seq(frame) == (1, "delta") and swapped(frame) == ["console-seq", "entry-e3", "judge-j4", "legend"]
-        soup = BeautifulSoup(frame, "html.parser")
+        soup = parsed(frame)
         assert [c["data-status"] for c in soup.select("#entry-e3 .cell")] == [
             "received", "received", "missing", "received", "missing", "conflict"]
         assert soup.select_one("#judge-j4 .togo").text == "0 to go"
@@ -210,7 +215,7 @@ async def test_changes_in_one_round_make_one_frame(live: Fixture) -> None:
         assert seq(frame) == (1, "delta")
         # rows in key order; j3 and j7 each have one entry less to go (j7: no missing cell is left)
         assert swapped(frame) == ["console-seq", "entry-e1", "entry-e2", "entry-e3", "judge-j3", "judge-j7", "legend"]
-        soup = BeautifulSoup(frame, "html.parser")
+        soup = parsed(frame)
         assert [c["data-status"] for c in soup.select("#entry-e1 .cell")] == ["locked"] * 5 + ["conflict"]
         assert soup.select_one("#count-missing").text == "2" and soup.select_one("#count-locked").text == "5"
         assert await rec.nothing()
@@ -240,10 +245,10 @@ async def test_a_new_state_sends_a_full_frame_to_each_account(live: Fixture) -> 
         assert seq(mine) == seq(theirs) == (1, "full")
 
         def offered(frame: str) -> list[str]:
-            return [str(b["value"]) for b in BeautifulSoup(frame, "html.parser").select("#event-moves button")]
+            return [str(b["value"]) for b in parsed(frame).select("#event-moves button")]
 
         assert offered(mine) == ["open", "locked"] and offered(theirs) == ["open", "locked"]
-        assert BeautifulSoup(mine, "html.parser").select_one("#event-state").text == "closed"
+        assert parsed(mine).select_one("#event-state").text == "closed"
         with session(live.engine, write=True) as s:
             set_event_state(s, "cup", "hot", "locked", actor="test")
             s.commit()
@@ -260,13 +265,13 @@ async def test_a_device_change_sends_its_header_only(live: Fixture) -> None:
         live.devices.now["j2"] = Device(True, t0, 0)
         frame = await rec.next()
         assert swapped(frame) == ["console-seq", "judge-j2"]
-        assert BeautifulSoup(frame, "html.parser").select_one("#device-j2")["data-online"] == "yes"
+        assert parsed(frame).select_one("#device-j2")["data-online"] == "yes"
         live.devices.now["j2"] = Device(True, t0 + timedelta(seconds=15), 0)  # a heartbeat
         assert await rec.nothing()
         live.devices.now["j2"] = Device(True, t0 + timedelta(seconds=15), 3)  # three sheets in the outbox
-        assert "3 sheets waiting" in BeautifulSoup(await rec.next(), "html.parser").select_one("#judge-j2 .outbox").text
+        assert "3 sheets waiting" in parsed(await rec.next()).select_one("#judge-j2 .outbox").text
         live.devices.now["j2"] = Device(False, t0 + timedelta(seconds=15), 0)
-        seen = BeautifulSoup(await rec.next(), "html.parser").select_one("#judge-j2 .seen")
+        seen = parsed(await rec.next()).select_one("#judge-j2 .seen")
         assert seen is not None and seen.text.startswith("last seen") and seen.has_attr("data-ago")
 
 
@@ -293,5 +298,5 @@ async def test_the_review_follows_its_entry_only(live: Fixture) -> None:
         await live.sheet("e3", "j3")
         frame = await rec.next()
         assert seq(frame) == (1, "full")
-        history = BeautifulSoup(frame, "html.parser").select("#review-history tr")
+        history = parsed(frame).select("#review-history tr")
         assert [r.select("td")[1].text for r in history] == ["j3", "j2", "j1"]  # newest first

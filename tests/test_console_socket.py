@@ -74,13 +74,18 @@ async def closed_with(ws: ClientConnection) -> int | None:
     return ws.close_code
 
 
+def parsed(frame: str) -> BeautifulSoup:
+    """A frame as the page will hold it: what its <template>s wrap (a row, a header) in place."""
+    return BeautifulSoup(frame.replace("<template>", "").replace("</template>", ""), "html.parser")
+
+
 def swapped(frame: str) -> list[str]:
     """The ids of the frame's out-of-band parts, in order."""
-    return [el["id"] for el in BeautifulSoup(frame, "html.parser").find_all(attrs={"hx-swap-oob": "true"})]
+    return [el["id"] for el in parsed(frame).find_all(attrs={"hx-swap-oob": "true"})]
 
 
 def statuses(frame: str, entry: str) -> list[str]:
-    return [c["data-status"] for c in BeautifulSoup(frame, "html.parser").select(f"#entry-{entry} .cell")]
+    return [c["data-status"] for c in parsed(frame).select(f"#entry-{entry} .cell")]
 
 
 async def test_a_sheet_changes_exactly_its_row_on_an_open_console(live: Live) -> None:
@@ -99,7 +104,7 @@ async def test_a_sheet_changes_exactly_its_row_on_an_open_console(live: Live) ->
     assert swapped(frame) == ["console-seq", "entry-e3", "judge-j3", "legend"]
     assert 'data-seq="1" data-kind="delta"' in frame
     assert statuses(frame, "e3") == ["received", "received", "received", "missing", "missing", "conflict"]
-    soup = BeautifulSoup(frame, "html.parser")
+    soup = parsed(frame)
     assert soup.select_one("#judge-j3 .togo").text == "0 to go"
     # e2 still lacks j7, e3 j4 and j5; e1 (5), e2 (5) and e3 (3) received
     assert soup.select_one("#count-missing").text == "3" and soup.select_one("#count-received").text == "13"
@@ -152,11 +157,11 @@ async def test_the_review_socket_sends_the_entry_after_a_deduction_and_a_lock(li
     parts = ["console-seq", "review-head", "review-flags", "review-marks", "review-steps", "review-lock",
              "review-history", "review-audit"]
     assert swapped(first) == parts
-    assert BeautifulSoup(first, "html.parser").select_one(".big-total").text == "80.00"
+    assert parsed(first).select_one(".big-total").text == "80.00"
     await live.state["entries"].lock("cup", "e2", True, "organizer:admin", "")
     frame = str(await asyncio.wait_for(ws.recv(), 5))
     assert swapped(frame) == parts and 'data-seq="1"' in frame
-    soup = BeautifulSoup(frame, "html.parser")
+    soup = parsed(frame)
     assert soup.select_one("#review-lock input[name=locked]")["value"] == "0"  # the button now reopens
     assert soup.select_one("#review-head .pill").text == "locked"
     assert "entry.locked" in soup.select_one("#review-audit").text

@@ -39,7 +39,7 @@ from scoreboard.live.fanout import Subscriber
 from scoreboard.live.matrix import Device, Matrix, Row, entry_result
 from scoreboard.states import moves
 from scoreboard.web.console_auth import signed_in
-from scoreboard.web.console_progress import MatrixView, columns, matrix_row, matrix_view
+from scoreboard.web.console_progress import MatrixView, cell_labels, columns, matrix_row, matrix_view
 from scoreboard.web.console_review import review_of
 from scoreboard.web.pages import EVENT_STATES
 
@@ -73,7 +73,8 @@ class ConsoleRenderer:
               locale: str, seq: int) -> str:
         with i18n.using(locale):
             mx = self._macros("console/_matrix.html")
-            view = MatrixView(self.href(matrix.competition, matrix.event), [], [], dict(matrix.counts), {})
+            view = MatrixView(self.href(matrix.competition, matrix.event), [], [], dict(matrix.counts), {},
+                              cell_labels())
             parts = [mx.seq(seq, "delta"), *(mx.row(view, matrix_row(r), True) for r in rows)]
             parts += [mx.judge(j, True) for j in columns(matrix, devices, self.known, datetime.now(UTC), list(judges))]
             if rows:

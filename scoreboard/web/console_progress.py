@@ -39,6 +39,9 @@ from scoreboard.web.pages import EVENT_STATES, STATE_LABELS
 from scoreboard.web.templating import render
 
 
+SYMBOLS = {"missing": "—", "received": "✓", "flagged": "!", "locked": "■", "conflict": "×"}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -72,6 +75,8 @@ class MatrixView:
     rows: list[MatrixRow]
     counts: dict[str, int]
     seen: dict[str, str]  # "s", "min", "h": the offline labels with "{n}", for the browser's ticking
+    labels: dict[str, str]  # a cell's status in words, translated once per render
+    symbols: dict[str, str] = field(default_factory=lambda: SYMBOLS)
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,11 @@ def seen_label(last_seen: datetime | None, now: datetime) -> str:
     if ago < 3600:
         return _("last seen %(n)s min ago") % {"n": ago // 60}
     return _("last seen %(n)s h ago") % {"n": ago // 3600}
+
+
+def cell_labels() -> dict[str, str]:
+    return {"missing": _("missing"), "received": _("received"), "flagged": _("flagged"), "locked": _("locked"),
+            "conflict": _("own team: not scored")}
 
 
 def seen_formats() -> dict[str, str]:
@@ -140,7 +150,7 @@ def columns(matrix: Matrix, devices: Mapping[str, Device], known: bool, now: dat
 
 def matrix_view(matrix: Matrix, devices: Mapping[str, Device], known: bool, href: str) -> MatrixView:
     return MatrixView(href, columns(matrix, devices, known, datetime.now(UTC)),
-                      [matrix_row(r) for r in matrix.rows.values()], dict(matrix.counts), seen_formats())
+                      [matrix_row(r) for r in matrix.rows.values()], dict(matrix.counts), seen_formats(), cell_labels())
 
 
 def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ProgressPage:
