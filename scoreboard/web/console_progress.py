@@ -38,7 +38,6 @@ from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
 from scoreboard.web.pages import EVENT_STATES, STATE_LABELS
 from scoreboard.web.templating import render
 
-
 SYMBOLS = {"missing": "—", "received": "✓", "flagged": "!", "locked": "■", "conflict": "×"}
 
 
