@@ -215,6 +215,8 @@ class ConsoleFeed:
                 self._fulls = set()
                 plan = _Round(self._views.values())
                 gaps = self._plan(plan, changes)
+                if not (plan.works or fulls or (gaps and plan.views) or (tick and plan.matrices())):
+                    continue  # nobody watches what changed: no thread, no query
                 try:
                     frames, singles = await run_in_threadpool(self._round, plan, gaps, fulls, tick)
                 except Exception:
