@@ -145,9 +145,6 @@ class ConsoleFeed:
         self._fulls.add(sub)
         self._wake.set()
 
-    def watched(self) -> int:
-        return sum(len(v.subs) for v in self._views.values())
-
     # -- subscribers -------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def subscribe(self, watch: Watch, send: Send) -> AsyncIterator[Subscriber]:
