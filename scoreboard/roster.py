@@ -21,11 +21,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from scoreboard.competition import Competition
 from scoreboard.errors import N_, Problem, UserError
+from scoreboard.rubric import tiebreak
+from scoreboard.rubric.model import Rubric
 from scoreboard.rubric.numbers import number
 from scoreboard.rubric.reader import KEY
 from scoreboard.texts import CONTROL
@@ -118,33 +120,66 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _columns(header: Sequence[str], factors: set[str]) -> tuple[dict[str, int], list[Problem]]:
+def columns_of(header: Sequence[str], columns: Mapping[str, tuple[str, ...]], required: Sequence[str],
+               extra: Set[str] = frozenset()) -> tuple[dict[str, int], list[Problem]]:
+    """Where each column is in ``header`` (names in ``columns``, in any case; a name in ``extra``
+    is found as ``attr:NAME``), and a problem for each ``required`` column that is not there."""
     found: dict[str, int] = {}
     for i, name in enumerate(header):
         label = name.strip().lower()
-        for column, names in COLUMNS.items():
+        for column, names in columns.items():
             if label in names and column not in found:
                 found[column] = i
-        if name.strip() in factors:
+        if name.strip() in extra:
             found[f"attr:{name.strip()}"] = i
     problems = [Problem("column_missing", N_("the header has no {column} column"),
-                        {"column": COLUMNS[column][1]}, "row 1") for column in REQUIRED if column not in found]
+                        {"column": columns[column][1]}, "row 1") for column in required if column not in found]
     return found, problems
+
+
+def filled(table: list[list[str]]) -> tuple[list[list[str]], tuple[Problem, ...]]:
+    """The table's rows that are not blank, and what is wrong with the file as a whole."""
+    table = [r for r in table if any(c.strip() for c in r)] if table else []
+    if not table:
+        return table, (Problem("file_empty", N_("the file has no rows"), {}, ""),)
+    if len(table) > MAX_ROWS + 1:
+        return table, (Problem("file_too_long", N_("more than {n} rows"), {"n": MAX_ROWS}, ""),)
+    return table, ()
+
+
+def entry_noun(competition: Competition) -> str:
+    """What the competition's entries are: ``dish`` where every event is judged by a cooking or
+    barbecue rubric, else ``work`` (a wall, a painted beam: 作品)."""
+    dishes = all(e.rubric.key.startswith("cooking") or e.rubric.key == "kcbs" for e in competition.events)
+    return "dish" if dishes and competition.events else "work"
+
+
+def attributes(rubric: Rubric) -> list[str]:
+    """The entry attributes a rubric reads: its factor and the values its tie-breaks compare."""
+    names = [rubric.factor] if rubric.factor else []
+    for link in rubric.tie_break:
+        breaker, param = tiebreak.parse(link)
+        if breaker is not None and breaker.param == "attribute" and param not in names:
+            names.append(param)
+    return names
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    """Names in one cell, separated by 、 , ; or /; an empty piece stays (and is an error)."""
+    return tuple(p.strip() for p in SEPARATORS.split(text)) if text else ()
 
 
 def plan_import(competition: Competition, table: list[list[str]]) -> Plan:
     """Check every row of ``table`` (header first) against ``competition`` (every entry of it,
     withdrawn ones too: a row of an existing entry updates it)."""
-    table = [r for r in table if any(c.strip() for c in r)] if table else []
-    if not table:
-        return Plan((), (), (Problem("file_empty", N_("the file has no rows"), {}, ""),))
-    if len(table) > MAX_ROWS + 1:
-        return Plan(tuple(table[0]), (), (Problem("file_too_long", N_("more than {n} rows"), {"n": MAX_ROWS}, ""),))
+    table, problems = filled(table)
+    if problems:
+        return Plan(tuple(table[0]) if table else (), (), problems)
     factors = {e.rubric.factor for e in competition.events if e.rubric.factor}
     header = tuple(c.strip() for c in table[0])
-    cols, problems = _columns(header, factors)
-    if problems:
-        return Plan(header, (), tuple(problems))
+    cols, missing = columns_of(header, COLUMNS, REQUIRED, factors)
+    if missing:
+        return Plan(header, (), tuple(missing))
     check = _Checker(competition, cols)
     rows = [check.row(n, cells) for n, cells in enumerate(table[1:], start=2)]
     used = {r.team for r in rows if not r.problems}
@@ -208,7 +243,7 @@ class _Checker:
             self.seen_codes.setdefault((event, code), n)
         team, team_name = self._team(get("team"), problem)
         text = get("contestants")
-        people = tuple(p.strip() for p in SEPARATORS.split(text)) if text else ()
+        people = split_names(text)
         if not text:
             problem("contestants_missing", N_("no contestant named"))
         elif not all(people):

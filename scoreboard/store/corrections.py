@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from scoreboard.errors import N_, Problem, UserError
 from scoreboard.rubric.reader import KEY
@@ -245,3 +245,15 @@ def delete_team(session: Session, competition: str, key: str, actor: str) -> Non
     audit(session, actor, "team.deleted", f"team:{key}",
           {"competition": competition, "name": row.name_zh, "entries": [e.key for e in entries],
            "contestants": sorted(gone)})
+
+
+def roster_state(session: Session, competition: str) -> tuple[dict[str, int], dict[str, str]]:
+    """Each entry's number of stored sheets (entries with none are left out), and each withdrawn
+    entry's reason, by entry key."""
+    cid = _cid(session, competition)
+    counts = session.exec(select(db.Entry.key, func.count(col(db.Sheet.id)))
+                          .join(db.Sheet, col(db.Sheet.entry_id) == db.Entry.id)
+                          .where(db.Entry.competition_id == cid).group_by(col(db.Entry.key))).all()
+    withdrawn = session.exec(select(db.Entry.key, db.Entry.withdrawn_reason)
+                             .where(db.Entry.competition_id == cid, db.Entry.withdrawn == True)).all()  # noqa: E712
+    return {k: n for k, n in counts}, {k: r for k, r in withdrawn}
