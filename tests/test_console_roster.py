@@ -156,3 +156,23 @@ async def test_an_entry_is_withdrawn_and_edited_from_the_roster_page(client: Cli
     assert saved.status_code == 200 and _entry(engine, "o1")[0].title == "黄花莜面窝窝"
     bad = await post(http, "/console/c/cup/roster/entry/o1", csrf, title="x", code="O-1", team="t2", contestants="")
     assert bad.status_code == 422 and "请至少填写一名选手" in bad.text
+
+
+async def test_a_construction_contest_speaks_of_works_not_dishes(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+    r = await post(http, "/console/new/presets", csrf, key="build", name_zh="建筑技能", name_en="Building",
+                   preset=["masonry", "waterproofing"])
+    assert r.status_code == 303
+    page = BeautifulSoup((await http.get("/console/c/build/import")).text, "html.parser")
+    help_text = page.select_one(".columns-help").get_text()
+    assert "菜品" not in page.get_text() and "作品名称" in help_text and "砌筑、防水" in help_text
+    blank = await http.get("/console/c/build/import/template")
+    assert _rows(blank.content)[0] == ["赛项", "作品编号", "作品名称", "参赛单位", "选手", "盲评编号"]
+    _preview, done = await _import(http, csrf, "/console/c/build/import", "blank.xlsx", blank.content)
+    assert done.status_code == 200
+    form = BeautifulSoup((await http.get("/console/c/build/roster/entry/001")).text, "html.parser")
+    assert form.select_one("input[name='attr:time_used']") is not None  # masonry breaks ties on the time used
+    saved = await post(http, "/console/c/build/roster/entry/001", csrf, title="清水墙", code="", team="",
+                       contestants="张三", **{"attr:time_used": "165"})
+    assert saved.status_code == 200 and _entry(engine, "001")[0].attrs == {"time_used": 165.0}

@@ -230,3 +230,30 @@ async def test_a_reimport_writes_new_and_changed_rows_in_one_transaction(cup: Cu
     assert cup.entry("o2").contestants[0] == cup.entry("o1").contestants[0]
     logged = cup.audited("roster.imported")[-1].detail
     assert (logged["entries"], logged["updated"], logged["updated_keys"]) == (1, 1, ["o1"])
+
+
+async def test_judges_from_a_panel_file_are_created_and_updated_in_one_transaction(cup: Cup) -> None:
+    from scoreboard.panel import plan_judges
+    from scoreboard.services.judges import JudgeService
+
+    judges = JudgeService(cup.engine, Announcer(cup.bus))
+    table = [["评委编号", "姓名", "所属单位", "评分赛项", "裁判长赛项"],
+             ["j7", "评委7", "", "热菜", "热菜"],  # j7 loses the conflict with 大同宾馆 and becomes chief judge
+             ["J20", "郑评委", "云冈餐厅", "面点", ""],
+             ["J21", "冯评委", "", "冷菜", ""]]  # no such event: a bad row
+    with session(cup.engine) as s:
+        plan = plan_judges(load_competition(s, "cup"), table)
+    assert [(r.key, r.status, r.changes) for r in plan.rows] == [
+        ("j7", CHANGED, ("team", "chief_of")), ("J20", NEW, ()), ("J21", NEW, ())]
+    assert [p.code for p in plan.rows[2].problems] == ["event_unknown"]
+    async with cup.bus.subscribe() as queue:
+        assert await judges.import_rows("cup", plan, "organizer:admin") == (1, 1)
+        assert drained(queue) == [CompetitionChanged("cup")]
+    with session(cup.engine) as s:
+        comp = load_competition(s, "cup")
+    by_key = {j.key: j for j in comp.judges}
+    assert (by_key["j7"].team, by_key["j7"].events, by_key["j7"].chief_of) == ("", ("hot",), ("hot",))
+    assert (by_key["J20"].name, by_key["J20"].team, by_key["J20"].events) == ("郑评委", "t2", ("other",))
+    assert "J21" not in by_key
+    [logged] = cup.audited("judges.imported")
+    assert (logged.detail["created"], logged.detail["updated"], logged.detail["skipped_rows"]) == (["J20"], ["j7"], 1)
