@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from scoreboard.competition import Competition
 from scoreboard.errors import N_, Problem
-from scoreboard.roster import CHANGED, NEW, UNCHANGED, columns_of, filled, one_line, split_names
+from scoreboard.roster import CHANGED, NEW, UNCHANGED, Checked, columns_of, filled, one_line, split_names
 from scoreboard.rubric.reader import KEY
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -44,25 +44,10 @@ class JudgeRow:
 
 
 @dataclass(frozen=True)
-class JudgePlan:
+class JudgePlan(Checked[JudgeRow]):
     header: tuple[str, ...]
     rows: tuple[JudgeRow, ...]
     problems: tuple[Problem, ...] = ()
-
-    @property
-    def bad(self) -> list[JudgeRow]:
-        return [r for r in self.rows if r.problems]
-
-    @property
-    def good(self) -> list[JudgeRow]:
-        return [r for r in self.rows if not r.problems]
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.good if r.status == status)
-
-    @property
-    def writes(self) -> int:
-        return sum(1 for r in self.good if r.status != UNCHANGED)
 
 
 def plan_judges(competition: Competition, table: list[list[str]]) -> JudgePlan:

@@ -23,6 +23,7 @@ import io
 import re
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 from scoreboard.competition import Competition
 from scoreboard.errors import N_, Problem, UserError
@@ -63,19 +64,27 @@ class Row:
     changes: tuple[str, ...] = ()  # what a CHANGED row changes: title, team, contestants, code, attrs
 
 
-@dataclass(frozen=True)
-class Plan:
-    header: tuple[str, ...]
-    rows: tuple[Row, ...]
-    problems: tuple[Problem, ...] = ()  # about the whole file (no header, no event column…)
-    new_teams: dict[str, str] = field(default_factory=dict)  # key → name
+class CheckedRow(Protocol):
+    @property
+    def problems(self) -> tuple[Problem, ...]: ...
+    @property
+    def status(self) -> str: ...
+
+
+R = TypeVar("R", bound=CheckedRow)
+
+
+class Checked(Generic[R]):
+    """What a checked file's rows add up to (a roster's ``Plan``, a panel file's ``JudgePlan``)."""
+
+    rows: tuple[R, ...]
 
     @property
-    def bad(self) -> list[Row]:
+    def bad(self) -> list[R]:
         return [r for r in self.rows if r.problems]
 
     @property
-    def good(self) -> list[Row]:
+    def good(self) -> list[R]:
         return [r for r in self.rows if not r.problems]
 
     def count(self, status: str) -> int:
@@ -83,8 +92,16 @@ class Plan:
 
     @property
     def writes(self) -> int:
-        """How many rows an import writes: the good ones that are new or change an entry."""
+        """How many rows an import writes: the good ones that are new or change what exists."""
         return sum(1 for r in self.good if r.status != UNCHANGED)
+
+
+@dataclass(frozen=True)
+class Plan(Checked[Row]):
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    problems: tuple[Problem, ...] = ()  # about the whole file (no header, no event column…)
+    new_teams: dict[str, str] = field(default_factory=dict)  # key → name
 
 
 def read_table(filename: str, data: bytes) -> list[list[str]]:

@@ -8,7 +8,7 @@ refused and why. A withdrawn entry stays on this page (marked, with its reason) 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from starlette.concurrency import run_in_threadpool
@@ -26,8 +26,8 @@ from scoreboard.services.roster import RosterService
 from scoreboard.store.corrections import roster_state
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
-from scoreboard.web.console_roster import competition_of
 from scoreboard.web.templating import render
+from scoreboard.web.uploads import competition_of
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,11 @@ async def _after(request: Request, ctx: Ctx, write: Awaitable[None], notice: str
     return render(request, "console/roster.html", await run_in_threadpool(_roster, request, ctx, None, notice))
 
 
+async def _edit(request: Request, ctx: Ctx, form: Callable[[Ctx, Competition, str], EditPage], param: str) -> Response:
+    comp = await run_in_threadpool(competition_of, request, request.path_params["competition"])
+    return render(request, "console/roster_edit.html", form(ctx, comp, request.path_params[param]))
+
+
 def _service(request: Request) -> RosterService:
     service: RosterService = request.state.roster
     return service
@@ -175,8 +180,7 @@ def _entry_form(ctx: Ctx, comp: Competition, key: str, values: dict[str, str] | 
 
 
 async def edit_entry(request: Request, ctx: Ctx) -> Response:
-    comp = await run_in_threadpool(competition_of, request, request.path_params["competition"])
-    return render(request, "console/roster_edit.html", _entry_form(ctx, comp, request.path_params["entry"]))
+    return await _edit(request, ctx, _entry_form, "entry")
 
 
 async def save_entry(request: Request, ctx: Ctx) -> Response:
@@ -231,8 +235,7 @@ def _person_form(ctx: Ctx, comp: Competition, key: str, values: dict[str, str] |
 
 
 async def edit_contestant(request: Request, ctx: Ctx) -> Response:
-    comp = await run_in_threadpool(competition_of, request, request.path_params["competition"])
-    return render(request, "console/roster_edit.html", _person_form(ctx, comp, request.path_params["contestant"]))
+    return await _edit(request, ctx, _person_form, "contestant")
 
 
 async def save_contestant(request: Request, ctx: Ctx) -> Response:
@@ -265,8 +268,7 @@ def _team_form(ctx: Ctx, comp: Competition, key: str, values: dict[str, str] | N
 
 
 async def edit_team(request: Request, ctx: Ctx) -> Response:
-    comp = await run_in_threadpool(competition_of, request, request.path_params["competition"])
-    return render(request, "console/roster_edit.html", _team_form(ctx, comp, request.path_params["team"]))
+    return await _edit(request, ctx, _team_form, "team")
 
 
 async def save_team(request: Request, ctx: Ctx) -> Response:

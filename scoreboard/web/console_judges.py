@@ -28,11 +28,18 @@ from scoreboard.store import load as store_load
 from scoreboard.store import tables as db
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
-from scoreboard.web.console_downloads import XLSX, attachment
-from scoreboard.web.console_roster import competition_of
 from scoreboard.web.headers import own_policy
 from scoreboard.web.templating import render
-from scoreboard.web.uploads import Preview, failed, preview, previewed, read_upload, refusal
+from scoreboard.web.uploads import (
+    Preview,
+    blank_file,
+    competition_of,
+    failed,
+    preview,
+    previewed,
+    read_upload,
+    refusal,
+)
 
 
 @dataclass(frozen=True)
@@ -183,7 +190,4 @@ async def confirm(request: Request, ctx: Ctx) -> Response:
 
 async def template(request: Request, ctx: Ctx) -> Response:
     """The blank judges' file (XLSX) in the console's language, with one example row."""
-    c = request.path_params["competition"]
-    comp = await run_in_threadpool(competition_of, request, c)
-    data = await run_in_threadpool(judges_template, comp, i18n.current())
-    return attachment(data, XLSX, f"{c}-{_('judges')}.xlsx", f"{c}-judges.xlsx")
+    return await blank_file(request, judges_template, _("judges"), "judges")

@@ -22,12 +22,18 @@ from scoreboard.errors import UserError
 from scoreboard.exports.blanks import entrants_template
 from scoreboard.i18n import gettext as _
 from scoreboard.roster import entry_noun, plan_import
-from scoreboard.store import load as store_load
-from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome
-from scoreboard.web.console_downloads import XLSX, attachment
 from scoreboard.web.templating import render
-from scoreboard.web.uploads import Preview, failed, preview, previewed, read_upload, refusal
+from scoreboard.web.uploads import (
+    Preview,
+    blank_file,
+    competition_of,
+    failed,
+    preview,
+    previewed,
+    read_upload,
+    refusal,
+)
 
 
 @dataclass(frozen=True)
@@ -56,15 +62,6 @@ class LabelsPage:
     chrome: Chrome
     labels: list[Label]
     missing: int
-
-
-def competition_of(request: Request, competition: str, withdrawn: bool = True) -> Competition:
-    """The competition (withdrawn entries too, unless not ``withdrawn``); 404 if there is none."""
-    with session(request.state.engine) as s:
-        try:
-            return store_load.load_competition(s, competition, withdrawn=withdrawn)
-        except UserError:
-            raise HTTPException(404, _("No such competition.")) from None
 
 
 def _help(comp: Competition) -> list[ColumnHelp]:
@@ -140,10 +137,7 @@ async def confirm(request: Request, ctx: Ctx) -> Response:
 
 async def template(request: Request, ctx: Ctx) -> Response:
     """The blank roster (XLSX) in the console's language, with one example row."""
-    c = request.path_params["competition"]
-    comp = await run_in_threadpool(competition_of, request, c)
-    data = await run_in_threadpool(entrants_template, comp, i18n.current())
-    return attachment(data, XLSX, f"{c}-{_('entrants')}.xlsx", f"{c}-entrants.xlsx")
+    return await blank_file(request, entrants_template, _("entrants"), "entrants")
 
 
 async def codes(request: Request, ctx: Ctx) -> Response:

@@ -14,19 +14,26 @@ unless asked.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 
 from scoreboard import i18n
+from scoreboard.competition import Competition
 from scoreboard.errors import N_, Problem, UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.roster import CHANGED, NEW, UNCHANGED, read_table
+from scoreboard.store import load as store_load
+from scoreboard.store.engine import session
 from scoreboard.texts import valid_unicode
 from scoreboard.web.console_auth import Ctx, field_text
+from scoreboard.web.console_downloads import XLSX, attachment
 
 MAX_FILE = 5 * 1024 * 1024
 FIELDS = {"title": N_("title"), "team": N_("team"), "contestants": N_("contestants"), "code": N_("blind code"),
@@ -136,3 +143,21 @@ def preview(plan: Plan, table: list[list[str]], filename: str, refused: Sequence
 def failed(error: UserError, filename: str = "") -> Preview:
     """The preview of a file that could not be read."""
     return Preview(filename, problems=[p.render(i18n.gettext) for p in error.problems])
+
+
+def competition_of(request: Request, competition: str, withdrawn: bool = True) -> Competition:
+    """The competition (withdrawn entries too, unless not ``withdrawn``); 404 if there is none."""
+    with session(request.state.engine) as s:
+        try:
+            return store_load.load_competition(s, competition, withdrawn=withdrawn)
+        except UserError:
+            raise HTTPException(404, _("No such competition.")) from None
+
+
+async def blank_file(request: Request, make: Callable[[Competition, str], bytes], name: str, plain: str) -> Response:
+    """A blank file to fill in for an import (``exports.blanks``), in the console's language;
+    ``name`` names it in that language, ``plain`` in ASCII."""
+    c = request.path_params["competition"]
+    comp = await run_in_threadpool(competition_of, request, c)
+    data = await run_in_threadpool(make, comp, i18n.current())
+    return attachment(data, XLSX, f"{c}-{name}.xlsx", f"{c}-{plain}.xlsx")

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.servers import competition_server, post_sheet
+from tests.e2e.servers import competition_server, post_sheet, xlsx
 from tests.support import COMPETITION, half_judged
 
 pytestmark = pytest.mark.e2e
@@ -41,14 +41,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield served.base
 
 
-def _xlsx(path: Path, rows: list[list[str]]) -> Path:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
-
-
 def test_correct_a_roster_and_import_judges(server: str, browser: Browser, tmp_path: Path) -> None:
     shots = Path(os.environ.get("CONSOLE_SHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
@@ -67,7 +59,7 @@ def test_correct_a_roster_and_import_judges(server: str, browser: Browser, tmp_p
     shot("01-import-help")
 
     # a bad row and an empty name: each refused with its reason, and the button stays disabled
-    page.set_input_files("input[type=file]", str(_xlsx(tmp_path / "bad.xlsx", BAD)))
+    page.set_input_files("input[type=file]", str(xlsx(tmp_path / "bad.xlsx", BAD)))
     page.click("button:has-text('预览')")
     expect(page.locator("#row-3.bad")).to_contain_text("没有赛项 冷菜")
     expect(page.locator("#row-4.bad")).to_contain_text("未填写选手姓名")
@@ -81,7 +73,7 @@ def test_correct_a_roster_and_import_judges(server: str, browser: Browser, tmp_p
     page.uncheck("input[name=skip_bad]")
     expect(button).to_be_disabled()
 
-    page.set_input_files("input[type=file]", str(_xlsx(tmp_path / "fixed.xlsx", FIXED)))
+    page.set_input_files("input[type=file]", str(xlsx(tmp_path / "fixed.xlsx", FIXED)))
     page.click("button:has-text('预览')")
     expect(page.locator("tr.bad")).to_have_count(0)
     expect(button).to_have_text("导入 3 行")
@@ -91,7 +83,7 @@ def test_correct_a_roster_and_import_judges(server: str, browser: Browser, tmp_p
 
     # the corrected file again: one title changed, the other rows unchanged
     again = [r if r[1] != "e22" else [*r[:2], "黄花熘鱼片", *r[3:]] for r in FIXED]
-    page.set_input_files("input[type=file]", str(_xlsx(tmp_path / "again.xlsx", again)))
+    page.set_input_files("input[type=file]", str(xlsx(tmp_path / "again.xlsx", again)))
     page.click("button:has-text('预览')")
     expect(page.locator("#row-4")).to_contain_text("更新：名称")
     expect(page.locator("#row-2")).to_contain_text("无变化")
@@ -143,12 +135,12 @@ def test_correct_a_roster_and_import_judges(server: str, browser: Browser, tmp_p
     rows = [list(r) for r in load_workbook(blank).active.iter_rows(values_only=True)]
     assert rows[0] == ["评委编号", "姓名", "所属单位", "评分赛项", "裁判长赛项"]
     rows += [["J11", "周评委", "云冈餐厅", "热菜、面点", "面点"], ["J12", "吴评委", "", "烧烤", ""]]
-    page.set_input_files("#judges-import input[type=file]", str(_xlsx(tmp_path / "judges-filled.xlsx", rows)))
+    page.set_input_files("#judges-import input[type=file]", str(xlsx(tmp_path / "judges-filled.xlsx", rows)))
     page.click("#judges-import button:has-text('预览')")
     expect(page.locator("#row-4.bad")).to_contain_text("没有赛项 烧烤")
     shot("08-judges-preview", full=False)
     rows[-1][3] = "热菜"
-    page.set_input_files("#judges-import input[type=file]", str(_xlsx(tmp_path / "judges-fixed.xlsx", rows)))
+    page.set_input_files("#judges-import input[type=file]", str(xlsx(tmp_path / "judges-fixed.xlsx", rows)))
     page.click("#judges-import button:has-text('预览')")
     expect(page.locator("#import-button")).to_have_text("导入 3 行")
     page.click("#import-button")
