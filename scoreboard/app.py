@@ -38,6 +38,7 @@ from scoreboard.live.bus import Bus, make_bus
 from scoreboard.live.hub import Hub
 from scoreboard.services.accounts import AccountService
 from scoreboard.services.announcer import Announcer
+from scoreboard.services.competitions import CompetitionService
 from scoreboard.services.devices import DeviceService, worker_id
 from scoreboard.services.entries import EntryService
 from scoreboard.services.events import EventService
@@ -73,6 +74,7 @@ class State(TypedDict):
     accounts: AccountService
     entries: EntryService
     roster: RosterService
+    competitions: CompetitionService
     review: ReviewService
     console: console.Console
     devices: DeviceService  # this worker's judges' devices, in the database for every worker
@@ -158,6 +160,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         state = State(engine=db, bus=bus, book=book, service=sheets, templates=templates,
                       judges=sockets, boards=boards, events=EventService(db, announce, book),
                       entries=EntryService(db, announce, book), roster=RosterService(db, announce),
+                      competitions=CompetitionService(db, announce),
                       review=ReviewService(db, announce, sheets), judging=JudgeService(db, announce),
                       accounts=AccountService(db), devices=devices, session_key=key,
                       console=console.Console(
