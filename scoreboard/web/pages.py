@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from scoreboard import i18n
-from scoreboard.competition import Competition, Event
+from scoreboard.competition import Competition, Event, award_tiers
 from scoreboard.errors import N_
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.aggregate import METHODS
@@ -95,6 +95,30 @@ class HomePage:
 
 
 @dataclass(frozen=True)
+class EventLink:
+    """An event on its competition's page: its state, and how many entries are scored where the
+    public may see progress."""
+
+    key: str
+    name: str
+    state_label: str
+    state: str
+    entries: int
+    scored: int
+    progress: bool
+
+
+@dataclass(frozen=True)
+class CompetitionPage:
+    key: str
+    name: str
+    date: str
+    venue: str
+    events: list[EventLink]
+    has_teams: bool
+
+
+@dataclass(frozen=True)
 class TeamRow:
     rank: str
     team: str
@@ -106,10 +130,12 @@ class TeamRow:
 
 @dataclass(frozen=True)
 class TeamsPage:
+    key: str
     competition: str
     rule: str
     award: str
     rows: list[TeamRow]
+    events: list[str] = field(default_factory=list)  # the events counted, by name
 
 
 def dom_id(event: Event, code: str, key: str, n: int) -> str:
@@ -186,11 +212,12 @@ def teams_page(competition: Competition, rows: list[TeamStanding]) -> TeamsPage:
     teams = _team_names(competition)
     labels = {"sum": _("sum of every ranked entry"), "mean": _("mean of every ranked entry"),
               "best_n": _("mean of the best %(n)s entries") % {"n": rule.n or _("N (the fewest any team has)")}}
-    award = next((t.name.get(i18n.current()) for e in competition.events for a in e.rubric.awards for t in a.tiers
-                  if t.key == rule.count_award), "")
+    tier = award_tiers(competition.events).get(rule.count_award)
     return TeamsPage(
-        competition=competition.name.get(i18n.current()), rule=labels[rule.method], award=award,
+        key=competition.key, competition=competition.name.get(i18n.current()), rule=labels[rule.method],
+        award=tier.get(i18n.current()) if tier else "",
         rows=[TeamRow("" if r.rank is None else (f"{r.rank}=" if r.shared else str(r.rank)), teams.get(r.team, r.team),
                       "—" if r.score is None else fixed(r.score), len(r.counted), r.entries, r.award_count)
               for r in rows],
+        events=[e.name.get(i18n.current()) for e in competition.events if not rule.events or e.key in rule.events],
     )
