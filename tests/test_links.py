@@ -66,6 +66,12 @@ LINKS: dict[str, Any] = {
 Client = tuple[httpx.AsyncClient, dict[str, Any]]
 
 
+def sheets() -> list[dict[str, Any]]:
+    """Each judge's sheet of each scored entry: the same marks from every judge."""
+    return [{"id": f"{entry}-j{j}", "entry": entry, "judge": f"j{j}", "marks": {**MARKS, "taste": TASTE[score]}}
+            for entry, score in SCORES.items() for j in range(1, 6)]
+
+
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
     engine = make_engine(f"sqlite:///{tmp_path / 'links.db'}")
@@ -84,10 +90,8 @@ def engine(tmp_path: Path) -> Engine:
 async def client(engine: Engine) -> AsyncIterator[Client]:
     app = create_app(Settings.from_env(env_file=None, database_url="sqlite://"), engine=engine)
     async with running(app) as (http, state):
-        for entry, score in SCORES.items():
-            for j in range(1, 6):
-                raw = {"id": f"{entry}-j{j}", "entry": entry, "judge": f"j{j}", "marks": {**MARKS, "taste": TASTE[score]}}
-                await state["service"].submit("links", f"j{j}", raw)
+        for raw in sheets():
+            await state["service"].submit("links", raw["judge"], raw)
         yield http, state
 
 
