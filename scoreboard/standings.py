@@ -237,6 +237,13 @@ class Ranking:
         """Every entry's key in the order of the standings."""
         return [item[2] for item in self._order] + [key for _code, key in self._unranked]
 
+    def position(self, entry: str) -> int:
+        """The entry's place in the standings, from 0 (the unranked follow the ranked)."""
+        item = self._of.get(entry)
+        if item is not None:
+            return bisect.bisect_left(self._order, item)
+        return len(self._order) + bisect.bisect_left(self._unranked, (self.entries[entry].code, entry))
+
     def before(self, entry: str) -> str | None:
         """The key of the entry just before ``entry`` in the standings (None: it is first)."""
         item = self._of.get(entry)

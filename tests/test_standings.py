@@ -425,6 +425,7 @@ def test_ranking_rows_and_what_changed_match_rank_event(seed: int) -> None:
             got = ranking.row(s.entry.key)
             assert (got.rank, got.shared, got.awards) == (s.rank, s.shared, s.awards)
             assert ranking.before(s.entry.key) == (full[n - 1].entry.key if n else None)
+            assert ranking.position(s.entry.key) == n
         now = {s.entry.key: _row_view(s) for s in full}
         assert {k for k in now if now[k] != seen[k]} <= affected
         assert ranking.scored() == sum(1 for r in results.values() if r.state != "pending")
