@@ -8,7 +8,9 @@ import contextlib
 import time
 from pathlib import Path
 
+import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from judges.client import JudgeClient
 from scoreboard.serving import SharedDeflate
@@ -55,3 +57,21 @@ async def test_one_frame_is_compressed_once_for_every_socket(tmp_path: Path) -> 
             frames = [await asyncio.wait_for(s.recv(), 2) for s in spectators]
     assert len(set(firsts)) == 1 and len(set(frames)) == 1  # one topic: the same frame for all
     assert [key[2].decode() for key in SharedDeflate.done if key[2].startswith(b'{"e"')] == [frames[0]]
+
+
+async def test_a_board_that_asks_again_gets_a_full_state_and_a_flood_is_refused(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'again.db'}")
+    migrate(engine)
+    async with judge_server(engine) as live:
+        board = live.url.replace("/ws/judge", "/ws/board/cup/other") + "?lang=en"
+        async with connect(board) as spectator:
+            first = await asyncio.wait_for(spectator.recv(), 2)
+            await spectator.send("full")  # what frames.js sends when a delta does not follow
+            again = await asyncio.wait_for(spectator.recv(), 2)
+            assert '"full":1' in first and again == first
+            for _ in range(20):
+                await spectator.send("full")
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await asyncio.wait_for(spectator.recv(), 2)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
