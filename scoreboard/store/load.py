@@ -90,6 +90,7 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
         raise UserError.one("competition_exists", N_("a competition {key} already exists"), key=c.key)
     rule = c.team_rule
     row = db.Competition(key=c.key, name_zh=c.name.zh, name_en=c.name.en, date=c.date, venue=c.venue,
+                         time_zone=c.time_zone,
                          team_rule=None if rule is None else {"method": rule.method, "n": rule.n,
                                                               "events": list(rule.events),
                                                               "count_award": rule.count_award})
@@ -157,5 +158,5 @@ def load_competition(session: Session, key: str) -> Competition:
                      for j in judges),
         team_rule=None if rule is None else TeamRule(rule["method"], rule["n"], tuple(rule["events"]),
                                                      rule["count_award"]),
-        date=row.date, venue=row.venue,
+        date=row.date, venue=row.venue, time_zone=row.time_zone,
     )
