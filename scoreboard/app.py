@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from http import HTTPStatus
@@ -30,6 +31,7 @@ from judges import simulate as judge_simulate
 from judges import socket as judge_socket
 from judges import tablet as judge_tablet
 from judges.protocol import Limits
+from scoreboard import i18n
 from scoreboard.changes import BusResumed, Change
 from scoreboard.demo.plan import Simulation
 from scoreboard.i18n import gettext as _
@@ -204,5 +206,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
 
 def from_env() -> Starlette:
     """The application with the settings of the environment (and ``.env``): the factory each
-    process of ``scoreboard serve --workers N`` calls (uvicorn's ``factory=True``)."""
+    process of ``scoreboard serve --workers N`` calls (uvicorn's ``factory=True``); what it prints
+    is in the command's language (``i18n.of_environment``)."""
+    i18n.set_locale(i18n.of_environment(os.environ))
     return create_app(Settings.from_env())

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scoreboard.errors import N_, UserError
 from scoreboard.rubric.load import preset_names, preset_text, read_rubric
@@ -26,6 +28,7 @@ from scoreboard.states import Visibility
 
 VISIBILITY = tuple(Visibility)
 TEAM_METHODS = ("sum", "mean", "best_n")
+TIME_ZONE = "Asia/Shanghai"  # where a competition's times are shown when its file names none
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class Competition:
     team_rule: TeamRule | None = None
     date: str = ""
     venue: str = ""
+    time_zone: str = TIME_ZONE  # an IANA time zone: the audit log and exports show local times in it
 
     def event(self, key: str) -> Event | None:
         return next((e for e in self.events if e.key == key), None)
@@ -116,7 +120,8 @@ def parse_competition(data: Table, source: str, base: Path | None = None) -> Com
     r = Reader(source)
     t = r.fields(data, "", {"competition", "events", "teams", "contestants", "entries", "judges", "team_standings"},
                  {"competition", "events"})
-    head = r.fields(t.get("competition", {}), "competition", {"key", "name", "date", "venue"}, {"key", "name"})
+    head = r.fields(t.get("competition", {}), "competition", {"key", "name", "date", "venue", "time_zone"},
+                    {"key", "name"})
     events = tuple(_event(r, e, where, base) for where, e in r.tables(t, "", "events"))
     r.unique([("events", e.key) for e in events], N_("event {key} is defined twice"))
     teams = tuple(Team(r.key(x, where), r.text(x, where, "name") or Text("?", "?"))
@@ -138,9 +143,44 @@ def parse_competition(data: Table, source: str, base: Path | None = None) -> Com
         key=r.key(head, "competition"), name=r.text(head, "competition", "name") or Text("?", "?"),
         events=events, teams=teams, contestants=contestants, entries=entries, judges=judges, team_rule=team_rule,
         date=str(head.get("date", "")), venue=r.string(head, "competition", "venue", ""),
+        time_zone=_time_zone(r, head),
     )
     r.done()
     return competition
+
+
+def known_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (``Asia/Shanghai``, ``UTC``)."""
+    if not name or len(name) > 64 or name != name.strip():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def local_time(moment: datetime | str, zone: str) -> str:
+    """A stored moment — UTC, as a ``datetime`` (SQLite hands it back without its zone) or ISO 8601
+    text (``Sheet.at``) — as local time in the time zone ``zone`` (Asia/Shanghai if unknown)."""
+    if isinstance(moment, str):
+        try:
+            at = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment[:32]
+    else:
+        at = moment
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    return at.astimezone(ZoneInfo(zone if known_time_zone(zone) else TIME_ZONE)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _time_zone(r: Reader, head: Table) -> str:
+    name = r.string(head, "competition", "time_zone", TIME_ZONE, 64)
+    if not known_time_zone(name):
+        r.fail("competition.time_zone", N_("must be a time zone such as Asia/Shanghai, not {value}"),
+               code="time_zone_unknown", value=name)
+        return TIME_ZONE
+    return name
 
 
 def _event(r: Reader, t: Table, where: str, base: Path | None) -> Event:

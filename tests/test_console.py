@@ -459,8 +459,9 @@ async def test_the_entry_review_shows_each_judges_marks(client: Client) -> None:
     http, _state = client
     await sign_in(http)
     soup = BeautifulSoup((await http.get("/console/c/cup/e/hot/entry/e2")).text, "html.parser")
-    totals = [td.get_text(strip=True) for td in soup.select(".marks tr.totals td")]
-    assert totals == ["评委总分", "80.00", "80.00", "80.00", "80.00", "80.00", "—", "80.00"]
+    totals = [td.get_text(strip=True) for td in soup.select(".marks tr.totals.scaled td")]
+    assert totals == ["评委折合总分", "80.00", "80.00", "80.00", "80.00", "80.00", "—", "80.00"]
+    assert [td.get_text(strip=True) for td in soup.select(".marks tr.totals.final td")][-1] == "80.00"
 
 
 # --- after: publish, audit log, downloads ---------------------------------------------------------

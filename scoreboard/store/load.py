@@ -89,7 +89,7 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
     if session.exec(select(db.Competition.id).where(db.Competition.key == c.key)).first() is not None:
         raise UserError.one("competition_exists", N_("a competition {key} already exists"), key=c.key)
     row = db.Competition(key=c.key, name_zh=c.name.zh, name_en=c.name.en, date=c.date, venue=c.venue,
-                         team_rule=rule_data(c.team_rule))
+                         time_zone=c.time_zone, team_rule=rule_data(c.team_rule))
     session.add(row)
     session.flush()
     cid = _id(row)
@@ -164,5 +164,5 @@ def load_competition(session: Session, key: str) -> Competition:
         judges=tuple(Judge(j.key, j.name, roles(j.id, "judge"), roles(j.id, "chief"), team_key.get(j.team_id, ""))
                      for j in judges),
         team_rule=rule_of(row.team_rule),
-        date=row.date, venue=row.venue,
+        date=row.date, venue=row.venue, time_zone=row.time_zone,
     )

@@ -155,13 +155,14 @@ async def create_file(request: Request, ctx: Ctx) -> Response:
 
 async def create_presets(request: Request, ctx: Ctx) -> Response:
     f = ctx.form
-    values = {k: field_text(f, k, 200) for k in ("key", "name_zh", "name_en", "date", "venue")}
+    values = {k: field_text(f, k, 200) for k in ("key", "name_zh", "name_en", "date", "venue", "time_zone")}
     chosen = [p for p in f.getlist("preset") if isinstance(p, str) and p in preset_names()]
     blind = f.get("blind") == "1"
     data: dict[str, Any] = {
         "competition": {"key": values["key"], "name": {"zh": values["name_zh"], "en": values["name_en"]
                                                        or values["name_zh"]},
-                        "date": values["date"], "venue": values["venue"]},
+                        "date": values["date"], "venue": values["venue"],
+                        **({"time_zone": values["time_zone"]} if values["time_zone"] else {})},
         "events": [{"key": p, "name": {"zh": load_preset(p).name.zh, "en": load_preset(p).name.en},
                     "rubric": p, "blind": blind} for p in chosen],
     }
