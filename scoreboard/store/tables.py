@@ -65,6 +65,7 @@ class Competition(SQLModel, table=True):
     name_en: str = Field(max_length=200)
     date: str = Field(default="", max_length=32)
     venue: str = Field(default="", max_length=200)
+    time_zone: str = Field(default="Asia/Shanghai", max_length=64)  # IANA: where times are shown local
     team_rule: dict[str, Any] | None = _json()
     created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
 

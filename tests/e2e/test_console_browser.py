@@ -104,7 +104,7 @@ def test_organizer_flow(server: str, browser: Browser, tmp_path: Path) -> None:
 
     # review an entry, then lock the event and publish it
     page.click("#entry-e1 a")
-    expect(page.locator(".marks tr.totals")).to_contain_text("88.83")
+    expect(page.locator(".marks tr.totals.final")).to_contain_text("88.83")
     shot("10-review")
     page.goto(server + "/console/c/cup/e/hot")
     page.fill(".actions input[name=reason]", "评分结束")
