@@ -14,14 +14,17 @@ only, which is what the public sees until it is published.
 The book is this process's one cache of a competition: the sheet service checks sheets against
 its ``lookup``; nothing else fills or drops it, it follows the changes it is given (``apply``).
 A competition's *lookup* (its structure, unscored) may be loaded alone: scoring every entry, and
-rescoring one for each accepted sheet, waits until someone asks for standings.
+rescoring one for each accepted sheet, waits until someone asks for standings (or the server
+warms the book at start-up, ``app.py``). Loading reads the competition's sheets in one query and
+scores them without holding the book's lock: the lookup is there for the judges' sheets as soon as
+the structure is read, and a sheet accepted meanwhile is rescored once the competition is in.
 Methods are synchronous (they touch the database); async callers run them in a worker thread.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -48,20 +51,58 @@ class Book:
     frozen: dict[str, Ranking]  # event key → its snapshot, for frozen events
 
 
+@dataclass
+class _Loading:
+    """A competition being read and scored outside the lock: what happened to it meanwhile."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    missed: set[str] = field(default_factory=set)  # entries with sheets accepted meanwhile: rescored after
+    stale: bool = False  # the competition changed meanwhile: it is read again
+
+
 class StandingsBook:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._books: dict[str, Book] = {}
         self._lookups: dict[str, Lookup] = {}  # competitions whose structure alone is loaded
+        self._loading: dict[str, _Loading] = {}
         self._seq = 0  # the highest sheet seq heard of, in any competition (0: none yet)
         self._lock = threading.RLock()
 
     def book(self, competition: str) -> Book:
-        with self._lock:
-            if competition not in self._books:
-                self._books[competition] = self._load(competition)
-                self._lookups.pop(competition, None)
-            return self._books[competition]
+        """The competition, loaded first if it is not. Loading (seconds for a large competition)
+        holds no lock: sheets go on being applied meanwhile (those of this competition are
+        rescored once it is in) and other competitions answer; a second caller waits for it."""
+        while True:
+            with self._lock:
+                found = self._books.get(competition)
+                if found is not None:
+                    return found
+                loading = self._loading.get(competition)
+                mine = loading is None
+                if loading is None:
+                    loading = self._loading[competition] = _Loading()
+            if not mine:
+                loading.done.wait()
+                continue
+            try:
+                made = self._load(competition, loading)
+            except BaseException:
+                with self._lock:
+                    self._loading.pop(competition, None)
+                loading.done.set()
+                raise
+            with self._lock:
+                self._loading.pop(competition, None)
+                loading.done.set()  # its waiters go on once the lock is free: the book is in by then
+                if not loading.stale:
+                    self._books[competition] = made
+                    self._lookups.pop(competition, None)
+                    if loading.missed:
+                        with session(self.engine) as s:
+                            for key in sorted(loading.missed):
+                                if competition in self._books:
+                                    self._rescore(s, competition, key)
 
     def loaded(self, competition: str) -> Lookup | None:
         """The competition's lookup if it is loaded; never waits (for the event loop)."""
@@ -74,34 +115,49 @@ class StandingsBook:
         with self._lock:
             found = self.loaded(competition)
             if found is None or (judge is not None and judge not in found.judges):
-                self._books.pop(competition, None)
+                self._drop(competition)
                 with session(self.engine) as s:
                     found = self._lookups[competition] = Lookup(store_load.load_competition(s, competition))
             return found
 
-    def _load(self, key: str) -> Book:
+    def _drop(self, competition: str) -> None:
+        self._books.pop(competition, None)
+        self._lookups.pop(competition, None)
+        if competition in self._loading:
+            self._loading[competition].stale = True
+
+    def _load(self, key: str, loading: _Loading) -> Book:
         with session(self.engine) as s:
             comp = store_load.load_competition(s, key)
+            lookup = Lookup(comp)
+            with self._lock:  # judges' sheets are checked against it while the rest is read and scored
+                if not loading.stale:
+                    self._lookups.setdefault(key, lookup)
             states = store_events.event_states(s, key)
-            rankings, frozen = {}, {}
-            for event in comp.events:
-                entries = comp.entries_of(event.key)
-                sheets = store_sheets.sheets_of_event(s, key, event.key)
-                rankings[event.key] = _ranking(event, entries, sheets)
-                if event.visibility == Visibility.FROZEN:
-                    upto = event.frozen_seq or 0
-                    frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
-        return Book(comp, Lookup(comp), rankings, states, frozen)
+            stored = store_sheets.sheets_of_competition(s, key)  # one query, not one per event
+        by_event: dict[str, list[Sheet]] = {e.key: [] for e in comp.events}
+        for sheet in stored:
+            entry = lookup.entries.get(sheet.entry)
+            if entry is not None:
+                by_event[entry.event].append(sheet)
+        rankings, frozen = {}, {}
+        for event in comp.events:
+            entries = comp.entries_of(event.key)
+            sheets = by_event[event.key]
+            rankings[event.key] = _ranking(event, entries, sheets)
+            if event.visibility == Visibility.FROZEN:
+                upto = event.frozen_seq or 0
+                frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
+        return Book(comp, lookup, rankings, states, frozen)
 
     def apply(self, event: Change) -> None:
         with self._lock:
             if isinstance(event, BusResumed):  # changes may have been missed: everything reloads
-                self._books.clear()
-                self._lookups.clear()
+                for competition in [*self._books, *self._lookups, *self._loading]:
+                    self._drop(competition)
                 return
             if isinstance(event, CompetitionChanged | EventChanged):
-                self._books.pop(event.competition, None)
-                self._lookups.pop(event.competition, None)
+                self._drop(event.competition)
                 return
             if not isinstance(event, SheetAccepted):
                 return
@@ -113,6 +169,8 @@ class StandingsBook:
                 for competition, key in sorted(touched):
                     if competition in self._books:
                         self._rescore(s, competition, key)
+                    elif competition in self._loading:
+                        self._loading[competition].missed.add(key)
 
     def _rescore(self, s: Session, competition: str, key: str) -> None:
         book = self._books[competition]
