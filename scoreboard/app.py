@@ -22,7 +22,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from judges import registry as judge_registry
@@ -50,7 +49,8 @@ from scoreboard.settings import Settings
 from scoreboard.store import load as store_load
 from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.keys import DEPLOYMENT, server_key
-from scoreboard.web import board, console, console_login, logs, public, testhooks
+from scoreboard.web import assets, board, console, console_login, logs, public, testhooks
+from scoreboard.web.assets import Static
 from scoreboard.web.gate import Gate
 from scoreboard.web.headers import SecurityHeaders
 from scoreboard.web.live import BoardRenderer
@@ -213,8 +213,9 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
     logs.install()  # tokens and keys never reach uvicorn's access log
     routes = [*public.routes, *board.routes, *console.routes, *(testhooks.routes if settings.test_hooks else []),
               *judge_socket.routes, *judge_tablet.routes,
-              Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
-    middleware = [Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
+              Mount("/static", Static(directory=STATIC_DIR), name="static")]
+    middleware = [assets.compression(),  # gzip what is worth it (see assets), outside everything else
+                  Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
                   Middleware(Sessions, https=settings.https),
                   Middleware(LocaleMiddleware, default=settings.default_locale, https=settings.https),
                   Middleware(Gate)]

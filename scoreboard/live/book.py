@@ -32,7 +32,7 @@ from sqlmodel import Session
 from scoreboard.changes import BusResumed, Change, CompetitionChanged, EventChanged, SheetAccepted
 from scoreboard.competition import Competition, Entry, Event
 from scoreboard.intake import Lookup, score_event
-from scoreboard.rubric.score import Result, score_entry
+from scoreboard.rubric.score import EntryState, Result, score_entry
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.standings import Ranking, Standing
 from scoreboard.states import Audience, Visibility, shown_of
@@ -197,14 +197,16 @@ class StandingsBook:
 
     def summary(self, competition: str, event: str, audience: str = Audience.ORGANIZER) -> Summary:
         """The event's card as ``audience`` sees it (a frozen event's snapshot, or current),
-        in O(1): the rankings keep their counts and their leader."""
+        without ranking anything: the rankings keep their counts and their leader (the flagged
+        entries are counted over the results, a plain pass)."""
         book = self.book(competition)
         with self._lock:
             ev, state = book.lookup.events[event], book.states[event]
             ranking = book.rankings[event]
             if shown_of(ev, state, audience).snapshot and event in book.frozen:
                 ranking = book.frozen[event]
-            return Summary(ev, state, len(ranking.entries), ranking.scored(), ranking.leader())
+            flagged = sum(1 for r in ranking.results.values() if r.state == EntryState.FLAGGED)
+            return Summary(ev, state, len(ranking.entries), ranking.scored(), ranking.leader(), flagged)
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ class Summary:
     entries: int
     scored: int
     leader: tuple[Entry, Result] | None
+    flagged: int = 0  # entries waiting for the chief judge
 
 
 def _ranking(event: Event, entries: list[Entry], sheets: list[Sheet]) -> Ranking:
