@@ -104,6 +104,10 @@ class StandingsBook:
                                 if competition in self._books:
                                     self._rescore(s, competition, key)
 
+    def scored(self, competition: str) -> bool:
+        """Whether the competition is read and scored (its standings answer without loading)."""
+        return competition in self._books
+
     def loaded(self, competition: str) -> Lookup | None:
         """The competition's lookup if it is loaded; never waits (for the event loop)."""
         book = self._books.get(competition)
