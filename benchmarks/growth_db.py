@@ -15,15 +15,13 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from scoreboard.competition import parse_competition
 from scoreboard.demo.build import construction_competition, cooking_competition
 from scoreboard.demo.plan import demo_sheets
+from scoreboard.demo.run import store_open
 from scoreboard.intake import Lookup, check_sheet
 from scoreboard.services.accounts import AccountService
 from scoreboard.store.batch import Item, record_batch
 from scoreboard.store.engine import make_engine, migrate, session
-from scoreboard.store.events import set_event_state
-from scoreboard.store.load import load_competition, save_competition
 
 SEED = 2023
 COOKING = "datong-cooking-2023"
@@ -49,16 +47,8 @@ def build(path: Path, copies: int, held: int, account: tuple[str, str]) -> list[
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     try:
-        stored = {}
-        for source, data in (("growth:cooking", copied(copies)), ("demo:construction", construction_competition(SEED))):
-            competition = parse_competition(data, source)
-            with session(engine) as s:
-                save_competition(s, competition)
-                for event in competition.events:
-                    set_event_state(s, competition.key, event.key, "open", actor="growth", reason="benchmark")
-                s.commit()
-                stored[competition.key] = load_competition(s, competition.key)
-        cooking = stored[COOKING]
+        cooking = store_open(engine, copied(copies), "growth:cooking")
+        store_open(engine, construction_competition(SEED), "demo:construction")
         plan = demo_sheets(cooking, SEED)
         keep, replay = plan[:len(plan) - held], plan[len(plan) - held:]
         lookup = Lookup(cooking)

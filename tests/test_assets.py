@@ -77,7 +77,7 @@ async def test_a_page_comes_gzipped_to_who_accepts_it_and_plain_to_who_does_not(
 
 async def test_an_htmx_fragment_and_a_script_are_gzipped_too(http: httpx.AsyncClient) -> None:
     fragment, body = await raw(http, "/c/cup/e/hot", {**GZIP, "HX-Request": "true"})
-    plain, text = await raw(http, "/c/cup/e/hot", {**PLAIN, "HX-Request": "true"})
+    _plain, text = await raw(http, "/c/cup/e/hot", {**PLAIN, "HX-Request": "true"})
     assert not text.lstrip().startswith(b"<!doctype")  # the block alone
     assert fragment.headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == text
