@@ -160,6 +160,11 @@ async def first_pages(base: str) -> tuple[float, float]:
     return home, event
 
 
+def remove(db: Path) -> None:
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        path.unlink(missing_ok=True)
+
+
 def start(db: str, port: int) -> tuple[Any, float]:
     started = time.perf_counter()
     proc = board.start(["--serve", db, str(port)], port)
@@ -255,7 +260,7 @@ async def measure_size(size: int, folder: Path, held: int, rate: float, console:
         figures.port_to_home, figures.home_to_event = await first_pages(base)
     finally:
         stop(proc)
-    db.unlink()
+    remove(db)
     return figures
 
 
@@ -383,7 +388,7 @@ async def soak(minutes: float, size: int, rate: float, spectators: int, folder: 
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
         stop(proc)
-        db.unlink(missing_ok=True)
+        remove(db)
 
 
 def main() -> None:
