@@ -23,7 +23,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from judges import registry as judge_registry
@@ -50,9 +49,11 @@ from scoreboard.services.review import ReviewService
 from scoreboard.services.roster import RosterService
 from scoreboard.services.sheets import SheetService
 from scoreboard.settings import Settings
-from scoreboard.store.engine import make_engine, migrate
+from scoreboard.store import load as store_load
+from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.keys import DEPLOYMENT, server_key
-from scoreboard.web import board, console, console_login, logs, public, testhooks
+from scoreboard.web import assets, board, console, console_login, logs, public, testhooks
+from scoreboard.web.assets import Static
 from scoreboard.web.gate import Gate
 from scoreboard.web.headers import SecurityHeaders
 from scoreboard.web.live import BEAT, BoardRenderer
@@ -103,6 +104,27 @@ async def _follow(bus: Bus, book: StandingsBook, hub: Hub, settled: Counter[Chan
                 await run_in_threadpool(book.apply, BusResumed())
                 change, moved = BusResumed(), {}
             hub.changed(change, moved)
+
+
+async def _warm(book: StandingsBook, engine: Engine) -> None:
+    """Every competition read and scored in a worker thread while the server already serves, so
+    the first spectator after a restart does not wait for it. A request for a competition not in
+    yet loads it on demand (or waits for the warm-up's load of it); a failure is logged, never fatal:
+    that competition loads when first asked for."""
+    def keys() -> list[str]:
+        with session(engine) as s:
+            return [key for key, _zh, _en in store_load.competitions(s)]
+
+    try:
+        competitions = await run_in_threadpool(keys)
+    except Exception:
+        log.exception("could not list the competitions to warm the standings book")
+        return
+    for key in competitions:
+        try:
+            await run_in_threadpool(book.book, key)
+        except Exception:
+            log.exception("could not warm the standings book with %s: it loads when first asked for", key)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -175,6 +197,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                  asyncio.create_task(judge_registry.follow(bus, sockets, sheets)),
                  asyncio.create_task(judge_registry.recheck(db, sockets)),
                  asyncio.create_task(judge_registry.report(sockets, devices))]
+        tasks.append(asyncio.create_task(_warm(book, db)))
         tasks += [asyncio.create_task(job(state)) for job in jobs]
         tasks += [asyncio.create_task(judge_simulate.simulate(simulate))] if simulate else []
         await bus.connect()  # its subscribers above subscribe meanwhile
@@ -195,8 +218,9 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
     logs.install()  # tokens and keys never reach uvicorn's access log
     routes = [*public.routes, *board.routes, *console.routes, *(testhooks.routes if settings.test_hooks else []),
               *judge_socket.routes, *judge_tablet.routes,
-              Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
-    middleware = [Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
+              Mount("/static", Static(directory=STATIC_DIR), name="static")]
+    middleware = [assets.compression(),  # gzip what is worth it (see assets), outside everything else
+                  Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
                   Middleware(Sessions, https=settings.https),
                   Middleware(LocaleMiddleware, default=settings.default_locale, https=settings.https),
                   Middleware(Gate)]
