@@ -167,6 +167,7 @@ class Ranking:
         self._of: dict[str, tuple[SortKey, str, str]] = {}
         self._unranked: list[tuple[str, str]] = []  # (code, entry key) of unranked entries, sorted
         self._scored = 0  # entries with a result whose state is not pending
+        self._made: tuple[object, list[Standing]] | None = None  # the last full standings, and for whom
         self._quotas = [r for r in rubric.awards if r.kind == "quota"]
         self._pools: list[dict[str, list[SortKey]]] = [{} for _ in self._quotas]  # per quota rule
 
@@ -181,6 +182,7 @@ class Ranking:
         """Take the entry's new result; the keys of the entries whose row may have changed
         (``rows=False``: not worked out, for a ranking being built)."""
         entry = self.entries[result.entry]
+        self._made = None
         before = self.results.get(entry.key)
         self._scored += (result.state != "pending") - (before is not None and before.state != "pending")
         affected = {entry.key}
@@ -283,7 +285,11 @@ class Ranking:
         return Standing(entry, result, lo + 1, hi - lo > 1, tuple(awards))
 
     def standings(self, people: Mapping[str, Contestant] | None = None) -> list[Standing]:
-        return rank_event(self.rubric, self.entries.values(), self.results, people)
+        """The full standings (``rank_event``), made again only after a change: pages asking
+        between two sheets share one ranking."""
+        if self._made is None or self._made[0] is not people:
+            self._made = (people, rank_event(self.rubric, self.entries.values(), self.results, people))
+        return self._made[1]
 
 
 @dataclass(frozen=True)

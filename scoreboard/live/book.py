@@ -23,6 +23,7 @@ Methods are synchronous (they touch the database); async callers run them in a w
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from scoreboard.changes import BusResumed, Change, CompetitionChanged, EventChanged, SheetAccepted
-from scoreboard.competition import Competition, Entry, Event
+from scoreboard.competition import Competition, Contestant, Entry, Event
 from scoreboard.intake import Lookup, score_event
 from scoreboard.rubric.score import EntryState, Result, score_entry
 from scoreboard.rubric.sheet import Sheet
@@ -51,6 +52,10 @@ class Book:
     states: dict[str, str]  # event key → draft/open/closed/locked/published
     frozen: dict[str, Ranking]  # event key → its snapshot, for frozen events
     version: int = 0  # which load of the competition this is: a reload makes a new one
+
+    @functools.cached_property
+    def people(self) -> dict[str, Contestant]:
+        return {c.key: c for c in self.competition.contestants}
 
 
 @dataclass(frozen=True)
@@ -242,7 +247,7 @@ class StandingsBook:
         event's snapshot, or its current standings); ``KeyError`` for an unknown event."""
         book = self.book(competition)
         with self._lock:
-            people = {c.key: c for c in book.competition.contestants}
+            people = book.people
             ev, state = book.lookup.events[event], book.states[event]
             ranking = book.rankings[event]
             if shown_of(ev, state, audience).snapshot and event in book.frozen:
