@@ -183,8 +183,8 @@ async def confirm(request: Request, ctx: Ctx) -> Response:
         return render(request, "console/judges.html", page, status_code=422)
     service: JudgeService = request.state.judging
     created, updated = await service.import_rows(request.path_params["competition"], plan, ctx.actor)
-    notice = _("Imported judges: %(created)s new, %(updated)s updated; skipped %(skipped)s bad rows. Print their "
-               "login cards below.") % {"created": created, "updated": updated, "skipped": len(plan.bad)}
+    notice = _("Imported judges: %(created)s new, %(updated)s updated; skipped %(skipped)s bad rows. Their login "
+               "cards are printed from this page.") % {"created": created, "updated": updated, "skipped": len(plan.bad)}
     return render(request, "console/judges.html", await run_in_threadpool(_page, request, ctx, None, notice))
 
 

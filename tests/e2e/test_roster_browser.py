@@ -125,6 +125,8 @@ def test_correct_a_roster_and_import_judges(server: str, browser: Browser, tmp_p
     public.close()
     page.click("nav.tabs >> text=审计日志")
     expect(page.locator("#log")).to_contain_text("选手因伤退赛")
+    expect(page.locator("#log")).to_contain_text("参赛作品退赛")
+    shot("08-audit")
 
     # judges: the blank list downloaded, filled in, previewed and imported
     page.click("nav.tabs >> text=评委")
@@ -138,7 +140,7 @@ def test_correct_a_roster_and_import_judges(server: str, browser: Browser, tmp_p
     page.set_input_files("#judges-import input[type=file]", str(xlsx(tmp_path / "judges-filled.xlsx", rows)))
     page.click("#judges-import button:has-text('预览')")
     expect(page.locator("#row-4.bad")).to_contain_text("没有赛项 烧烤")
-    shot("08-judges-preview", full=False)
+    shot("09-judges-preview")
     rows[-1][3] = "热菜"
     page.set_input_files("#judges-import input[type=file]", str(xlsx(tmp_path / "judges-fixed.xlsx", rows)))
     page.click("#judges-import button:has-text('预览')")
@@ -148,5 +150,5 @@ def test_correct_a_roster_and_import_judges(server: str, browser: Browser, tmp_p
     expect(page.locator("#judge-J11")).to_contain_text("周评委")
     expect(page.locator("#judge-J11 input[name=chief_of][value=other]")).to_be_checked()
     expect(page.locator("#judge-J01")).to_contain_text("王五")  # the example row, imported as it was
-    shot("09-judges-imported")
+    shot("10-judges-imported")
     print(f"\nroster screenshots: {shots}")
