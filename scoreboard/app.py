@@ -40,6 +40,7 @@ from scoreboard.live.bus import Bus, make_bus
 from scoreboard.live.hub import Hub
 from scoreboard.services.accounts import AccountService
 from scoreboard.services.announcer import Announcer
+from scoreboard.services.competitions import CompetitionService
 from scoreboard.services.devices import DeviceService, worker_id
 from scoreboard.services.entries import EntryService
 from scoreboard.services.events import EventService
@@ -54,7 +55,7 @@ from scoreboard.store.keys import DEPLOYMENT, server_key
 from scoreboard.web import board, console, console_login, logs, public, testhooks
 from scoreboard.web.gate import Gate
 from scoreboard.web.headers import SecurityHeaders
-from scoreboard.web.live import BoardRenderer
+from scoreboard.web.live import BEAT, BoardRenderer
 from scoreboard.web.locale import LocaleMiddleware
 from scoreboard.web.sessions import Sessions
 from scoreboard.web.templating import STATIC_DIR, make_templates, render
@@ -75,6 +76,7 @@ class State(TypedDict):
     accounts: AccountService
     entries: EntryService
     roster: RosterService
+    competitions: CompetitionService
     review: ReviewService
     console: console.Console
     devices: DeviceService  # this worker's judges' devices, in the database for every worker
@@ -95,11 +97,12 @@ async def _follow(bus: Bus, book: StandingsBook, hub: Hub, settled: Counter[Chan
                 settled[change] -= 1
                 continue
             try:
-                await run_in_threadpool(book.apply, change)
+                moved = await run_in_threadpool(book.apply, change)
             except Exception:
                 log.exception("the standings book could not apply %s: every competition reloads", change.name)
                 await run_in_threadpool(book.apply, BusResumed())
-            hub.changed(change)
+                change, moved = BusResumed(), {}
+            hub.changed(change, moved)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -126,7 +129,7 @@ Job = Callable[[State], Coroutine[Any, Any, None]]
 
 def _boards(book: StandingsBook, settings: Settings, templates: Jinja2Templates) -> board.Boards:
     renderer = BoardRenderer(book, templates.env)
-    return board.Boards(book, Hub(renderer), renderer, settings.organizer_key)
+    return board.Boards(book, Hub(renderer, BEAT), renderer, settings.organizer_key)
 
 
 def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[Job] = (),
@@ -151,8 +154,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
 
         async def settle(change: Change) -> None:
             """This process's book and boards apply a change before the request that made it returns."""
-            await run_in_threadpool(book.apply, change)
-            boards.hub.changed(change)
+            boards.hub.changed(change, await run_in_threadpool(book.apply, change))
             settled[change] += 1
 
         announce = Announcer(bus, settle)
@@ -160,6 +162,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         state = State(engine=db, bus=bus, book=book, service=sheets, templates=templates,
                       judges=sockets, boards=boards, events=EventService(db, announce, book),
                       entries=EntryService(db, announce, book), roster=RosterService(db, announce),
+                      competitions=CompetitionService(db, announce),
                       review=ReviewService(db, announce, sheets), judging=JudgeService(db, announce),
                       accounts=AccountService(db), devices=devices, session_key=key,
                       console=console.Console(

@@ -138,7 +138,7 @@ def parse_competition(data: Table, source: str, base: Path | None = None) -> Com
         r.unique(codes, N_("blind code {key} is defined twice"))
     judges = tuple(_judge(r, x, where, {e.key for e in events}, team_keys) for where, x in r.tables(t, "", "judges"))
     r.unique([("judges", x.key) for x in judges], N_("judge {key} is defined twice"))
-    team_rule = _team_rule(r, t["team_standings"], {e.key for e in events}) if "team_standings" in t else None
+    team_rule = _team_rule(r, t["team_standings"], events) if "team_standings" in t else None
     competition = Competition(
         key=r.key(head, "competition"), name=r.text(head, "competition", "name") or Text("?", "?"),
         events=events, teams=teams, contestants=contestants, entries=entries, judges=judges, team_rule=team_rule,
@@ -265,13 +265,31 @@ def _judge(r: Reader, t: Table, where: str, events: set[str], teams: set[str]) -
     return judge
 
 
-def _team_rule(r: Reader, raw: object, events: set[str]) -> TeamRule:
-    t = r.fields(raw, "team_standings", {"method", "n", "events", "count_award"}, {"method"})
-    rule = TeamRule(r.choice(t, "team_standings", "method", TEAM_METHODS, "mean"),
-                    r.integer(t, "team_standings", "n", 0, 0, 1000), r.strings(t, "team_standings", "events"),
-                    r.string(t, "team_standings", "count_award", ""))
-    for e in set(rule.events) - events:
-        r.fail("team_standings.events", N_("no event {key}"), code="unknown_ref", key=e)
+def _team_rule(r: Reader, raw: object, events: tuple[Event, ...], where: str = "team_standings") -> TeamRule:
+    t = r.fields(raw, where, {"method", "n", "events", "count_award"}, {"method"})
+    rule = TeamRule(r.choice(t, where, "method", TEAM_METHODS, "mean"), r.integer(t, where, "n", 0, 0, 1000),
+                    r.strings(t, where, "events"), r.string(t, where, "count_award", ""))
+    keys = {e.key for e in events}
+    for e in sorted(set(rule.events) - keys):
+        r.fail(f"{where}.events".lstrip("."), N_("no event {key}"), code="unknown_ref", key=e)
+    if rule.count_award and rule.count_award not in award_tiers(events, rule.events):
+        r.fail(f"{where}.count_award".lstrip("."), N_("no award {key} in the events counted"), code="unknown_ref",
+               key=rule.count_award)
+    return rule
+
+
+def award_tiers(events: tuple[Event, ...], only: tuple[str, ...] = ()) -> dict[str, Text]:
+    """The award tiers (key → name) of the events' rubrics, of ``only`` these events if given."""
+    return {tier.key: tier.name for e in events if not only or e.key in only
+            for rule in e.rubric.awards for tier in rule.tiers}
+
+
+def read_team_rule(data: Table, competition: Competition, source: str) -> TeamRule:
+    """A team rule (``method``, ``n``, ``events``, ``count_award``, as in a competition file's
+    ``[team_standings]``) for ``competition``: a ``UserError`` lists every problem, by ``source``."""
+    r = Reader(source)
+    rule = _team_rule(r, data, competition.events, "")
+    r.done()
     return rule
 
 

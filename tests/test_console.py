@@ -53,6 +53,7 @@ WHO = {
     "console_downloads": ORGANIZER, "console_download": ORGANIZER, "console_event_edit": ORGANIZER,
     "console_event_save": ORGANIZER, "console_event": SCOPED, "console_event_state": SCOPED,
     "console_entry": SCOPED, "console_rescore": SCOPED, "console_deduction": SCOPED, "console_lock": SCOPED,
+    "console_teams": ORGANIZER, "console_teams_save": ORGANIZER,
 }
 UNGUARDED = {"console_login", "console_logout"}
 PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv"}
@@ -63,7 +64,7 @@ ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PAR
 
 def test_every_route_has_an_audience() -> None:
     assert sorted(r.name for r in GUARDED) == sorted(WHO)
-    assert len(ROUTES) == len(WHO) == 26
+    assert len(ROUTES) == len(WHO) == 28
 
 
 @pytest.fixture

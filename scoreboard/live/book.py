@@ -46,6 +46,32 @@ class Book:
     rankings: dict[str, Ranking]
     states: dict[str, str]  # event key → draft/open/closed/locked/published
     frozen: dict[str, Ranking]  # event key → its snapshot, for frozen events
+    version: int = 0  # which load of the competition this is: a reload makes a new one
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What one applied change did to an event: the entries rescored, and the entries whose
+    row (``Ranking.row``: the rank aside) may have changed with them."""
+
+    rescored: frozenset[str]
+    rows: frozenset[str]
+
+
+Touched = dict[tuple[str, str], Moved]  # (competition, event) → what moved in it
+
+
+@dataclass(frozen=True)
+class Live:
+    """An event as one audience sees it, for the boards: the ranking they see (a frozen
+    event's snapshot, or the current one) and the load it belongs to."""
+
+    competition: Competition
+    event: Event
+    state: str
+    ranking: Ranking
+    snapshot: bool  # the ranking is the frozen snapshot (a sheet never moves it)
+    version: int
 
 
 class StandingsBook:
@@ -54,7 +80,12 @@ class StandingsBook:
         self._books: dict[str, Book] = {}
         self._lookups: dict[str, Lookup] = {}  # competitions whose structure alone is loaded
         self._seq = 0  # the highest sheet seq heard of, in any competition (0: none yet)
+        self._loads = 0  # counts loads, to give each its version
         self._lock = threading.RLock()
+
+    def reading(self) -> threading.RLock:
+        """Hold it while reading a ranking from ``live`` (a change may be applied meanwhile)."""
+        return self._lock
 
     def book(self, competition: str) -> Book:
         with self._lock:
@@ -91,38 +122,57 @@ class StandingsBook:
                 if event.visibility == Visibility.FROZEN:
                     upto = event.frozen_seq or 0
                     frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
-        return Book(comp, Lookup(comp), rankings, states, frozen)
+        self._loads += 1
+        return Book(comp, Lookup(comp), rankings, states, frozen, self._loads)
 
-    def apply(self, event: Change) -> None:
+    def apply(self, event: Change) -> Touched:
+        """Follow one change; what it moved in each loaded event (a reload moves nothing: the
+        next read loads anew, with a new version)."""
         with self._lock:
             if isinstance(event, BusResumed):  # changes may have been missed: everything reloads
                 self._books.clear()
                 self._lookups.clear()
-                return
+                return {}
             if isinstance(event, CompetitionChanged | EventChanged):
                 self._books.pop(event.competition, None)
                 self._lookups.pop(event.competition, None)
-                return
+                return {}
             if not isinstance(event, SheetAccepted):
-                return
+                return {}
+            touched: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
             with session(self.engine) as s:
-                touched = {(event.competition, event.entry)}
+                stored = {(event.competition, event.entry)}
                 if self._seq and event.seq > self._seq + 1:  # sheets between may have been missed
-                    touched |= store_sheets.entries_stored_between(s, self._seq, event.seq)
+                    stored |= store_sheets.entries_stored_between(s, self._seq, event.seq)
                 self._seq = max(self._seq, event.seq)
-                for competition, key in sorted(touched):
+                for competition, key in sorted(stored):
                     if competition in self._books:
-                        self._rescore(s, competition, key)
+                        self._rescore(s, competition, key, touched)
+            return {k: Moved(frozenset(a), frozenset(b)) for k, (a, b) in touched.items()
+                    if k[0] in self._books}
 
-    def _rescore(self, s: Session, competition: str, key: str) -> None:
+    def _rescore(self, s: Session, competition: str, key: str,
+                 touched: dict[tuple[str, str], tuple[set[str], set[str]]]) -> None:
         book = self._books[competition]
         entry = book.lookup.entries.get(key)
         if entry is None:  # added by a change this process never heard of: reload on the next read
             self._books.pop(competition)
             return
         sheets = store_sheets.sheets_of_entry(s, competition, key)
-        book.rankings[entry.event].update(score_entry(book.lookup.events[entry.event].rubric, key, sheets,
-                                                      entry.attrs))
+        rows = book.rankings[entry.event].update(score_entry(book.lookup.events[entry.event].rubric, key, sheets,
+                                                             entry.attrs))
+        rescored, moved = touched.setdefault((competition, entry.event), (set(), set()))
+        rescored.add(key)
+        moved |= rows
+
+    def live(self, competition: str, event: str, audience: str) -> Live:
+        """The event as ``audience`` sees it on a board; ``KeyError`` for an unknown event."""
+        book = self.book(competition)
+        with self._lock:
+            ev, state = book.lookup.events[event], book.states[event]
+            snapshot = shown_of(ev, state, audience).snapshot and event in book.frozen
+            ranking = book.frozen[event] if snapshot else book.rankings[event]
+            return Live(book.competition, ev, state, ranking, snapshot, book.version)
 
     def standings(self, competition: str, event: str,
                   audience: str = Audience.ORGANIZER) -> tuple[Event, str, list[Standing]]:

@@ -17,7 +17,7 @@ import dataclasses
 import random
 import secrets
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -88,12 +88,8 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
     c = competition
     if session.exec(select(db.Competition.id).where(db.Competition.key == c.key)).first() is not None:
         raise UserError.one("competition_exists", N_("a competition {key} already exists"), key=c.key)
-    rule = c.team_rule
     row = db.Competition(key=c.key, name_zh=c.name.zh, name_en=c.name.en, date=c.date, venue=c.venue,
-                         time_zone=c.time_zone,
-                         team_rule=None if rule is None else {"method": rule.method, "n": rule.n,
-                                                              "events": list(rule.events),
-                                                              "count_award": rule.count_award})
+                         time_zone=c.time_zone, team_rule=rule_data(c.team_rule))
     session.add(row)
     session.flush()
     cid = _id(row)
@@ -122,6 +118,18 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
     return cid
 
 
+def rule_data(rule: TeamRule | None) -> dict[str, Any] | None:
+    if rule is None:
+        return None
+    return {"method": rule.method, "n": rule.n, "events": list(rule.events), "count_award": rule.count_award}
+
+
+def rule_of(data: dict[str, Any] | None) -> TeamRule | None:
+    if data is None:
+        return None
+    return TeamRule(data["method"], data["n"], tuple(data["events"]), data["count_award"])
+
+
 T = TypeVar("T", bound=db.SQLModel)
 
 
@@ -143,7 +151,6 @@ def load_competition(session: Session, key: str) -> Competition:
     def roles(judge_id: int | None, role: str) -> tuple[str, ...]:
         return tuple(event_key[a.event_id] for a in assignments if a.judge_id == judge_id and a.role == role)
 
-    rule = row.team_rule
     return Competition(
         key=row.key, name=Text(row.name_zh, row.name_en),
         events=tuple(Event(e.key, Text(e.name_zh, e.name_en), rubric_of(e.rubric, e.rubric_source), e.rubric,
@@ -156,7 +163,6 @@ def load_competition(session: Session, key: str) -> Competition:
                       for e in _rows(session, db.Entry, db.Entry.competition_id == cid)),
         judges=tuple(Judge(j.key, j.name, roles(j.id, "judge"), roles(j.id, "chief"), team_key.get(j.team_id, ""))
                      for j in judges),
-        team_rule=None if rule is None else TeamRule(rule["method"], rule["n"], tuple(rule["events"]),
-                                                     rule["count_award"]),
+        team_rule=rule_of(row.team_rule),
         date=row.date, venue=row.venue, time_zone=row.time_zone,
     )

@@ -21,6 +21,7 @@ from scoreboard.web import (
     console_progress,
     console_review,
     console_roster,
+    console_teams,
 )
 from scoreboard.web.console_auth import Console, guard
 
@@ -58,6 +59,8 @@ routes = [
     _organizer(C + "/judges/cards", console_judges.cards, "console_cards", POST),
     _organizer(C + "/judges/{judge}/assign", console_judges.assign, "console_judge_assign", POST),
     _organizer(C + "/judges/{judge}/revoke", console_judges.revoke, "console_judge_revoke", POST),
+    _organizer(C + "/teams", console_teams.page, "console_teams", GET),
+    _organizer(C + "/teams", console_teams.save, "console_teams_save", POST),
     _organizer(C + "/audit", console_audit.page, "console_audit", GET),
     _organizer(C + "/downloads", console_downloads.page, "console_downloads", GET),
     _organizer(C + "/downloads/{kind}", console_downloads.download, "console_download", GET),

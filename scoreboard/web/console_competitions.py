@@ -24,11 +24,13 @@ from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.load import load_preset, preset_names
 from scoreboard.rubric.reader import read_toml
+from scoreboard.rubric.trades import by_trade
 from scoreboard.store import events as store_events
 from scoreboard.store import load as store_load
 from scoreboard.store import progress
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
+from scoreboard.web.console_views import Views, competition_views
 from scoreboard.web.pages import EVENT_STATES
 from scoreboard.web.templating import render
 
@@ -55,9 +57,16 @@ class Preset:
 
 
 @dataclass(frozen=True)
+class PresetGroup:
+    key: str
+    name: str
+    presets: list[Preset]
+
+
+@dataclass(frozen=True)
 class NewPage:
     chrome: Chrome
-    presets: list[Preset]
+    presets: list[PresetGroup]
     problems: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
 
@@ -88,6 +97,7 @@ class OverviewPage:
     judges: int
     events: list[EventLine]
     notice: str = ""
+    views: Views | None = None
 
 
 def name_of(zh: str, en: str) -> str:
@@ -108,8 +118,10 @@ async def home(request: Request, ctx: Ctx) -> Response:
     return render(request, "console/home.html", HomePage(chrome(ctx), await run_in_threadpool(build)))
 
 
-def _presets() -> list[Preset]:
-    return [Preset(n, load_preset(n).name.get(i18n.current())) for n in preset_names()]
+def _presets() -> list[PresetGroup]:
+    """The shipped presets, grouped by trade (cooking, construction trades, …)."""
+    return [PresetGroup(trade.key, _(trade.name), [Preset(n, load_preset(n).name.get(i18n.current())) for n in names])
+            for trade, names in by_trade(preset_names())]
 
 
 async def new(request: Request, ctx: Ctx) -> Response:
@@ -186,7 +198,8 @@ def overview_page(request: Request, ctx: Ctx, key: str, notice: str = "") -> Ove
             sum(1 for x in mine if x.key in locked)))
     return OverviewPage(chrome(ctx, key, comp.name.get(i18n.current()), "overview"), key,
                         comp.name.get(i18n.current()), comp.date, comp.venue, len(comp.teams),
-                        len(comp.contestants), len(comp.judges), events, notice)
+                        len(comp.contestants), len(comp.judges), events, notice,
+                        competition_views(request, comp, states, ctx.account.is_organizer))
 
 
 async def overview(request: Request, ctx: Ctx) -> Response:

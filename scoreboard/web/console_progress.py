@@ -33,6 +33,7 @@ from scoreboard.store import events as store_events
 from scoreboard.store import progress
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
+from scoreboard.web.console_views import Views, event_views
 from scoreboard.web.pages import EVENT_STATES, STATE_LABELS
 from scoreboard.web.templating import render
 
@@ -84,6 +85,7 @@ class ProgressPage:
     poll: int = POLL_SECONDS
     problems: list[str] = field(default_factory=list)
     notice: str = ""
+    views: Views | None = None  # links to the event's public views (console_views)
 
 
 def seen_label(last_seen: datetime | None, now: datetime) -> str:
@@ -154,7 +156,7 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
     return ProgressPage(chrome(ctx, c, comp.name.get(i18n.current()), "progress"), c, e,
                         event.name.get(i18n.current()), state, _(EVENT_STATES.get(state, state)), event.visibility,
                         columns, rows, counts, [str(m) for m in moves(state, ctx.account.is_organizer)], POLL_SECONDS,
-                        problems or [], notice)
+                        problems or [], notice, event_views(request, comp, e, state, ctx.account.is_organizer))
 
 
 async def page(request: Request, ctx: Ctx) -> Response:
