@@ -415,6 +415,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.set_locale(language(words, os.environ))
     with _argparse():
         args = parser().parse_args(words)
+    if chosen := i18n.normalize(getattr(args, "lang", None)):  # export's own --lang: its file and its messages
+        i18n.set_locale(chosen)
     try:
         return int(args.func(args))
     except UserError as e:
