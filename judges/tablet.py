@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from scoreboard import i18n
 from scoreboard.i18n import gettext as _
 from scoreboard.store.engine import session
 from scoreboard.store.tokens import JudgeIdentity, identify, identify_hash
@@ -58,17 +59,20 @@ def strings() -> dict[str, str]:
         "state_todo": _("to score"), "state_waiting": _("waiting to send"), "state_sent": _("sent"),
         "state_received": _("received ✓ #{seq}"), "state_rescore": _("needs re-score"),
         "state_locked": _("locked"), "state_error": _("not stored"),
-        "event_closed": _("scoring closed"), "chief": _("chief judge"),
+        "event_closed": _("scoring closed"), "event_draft": _("scoring not open yet"), "chief": _("chief judge"),
         "no_events": _("No events are assigned to you yet."),
         "back": _("Back to the list"), "review": _("Review"), "send": _("Send"), "edit": _("Change marks"),
         "confirm_title": _("Check the sheet, then send it"), "subtotal": _("Subtotal"), "of": _("of"),
-        "empty": _("Still empty"), "all_marked": _("Every criterion is marked"),
-        "required": _("Every criterion must be marked on this rubric"),
+        "empty": _("Still empty: {criteria}"), "all_marked": _("Every criterion is marked"),
+        "required": _("(every criterion must be marked on this rubric)"),
+        "list_sep": "、" if i18n.current() == "zh_CN" else ", ", "gap": "" if i18n.current() == "zh_CN" else " ",
+        "labelled": _("{label}: {value}"), "with_reason": _("{text} ({reason})"),
         "deductions": _("Deductions"), "reason": _("Reason"), "minutes": _("minutes"), "count": _("times"),
         "disqualify": _("disqualified"), "correction": _("Correction: revision {n}"),
         "correction_reason": _("Why the correction (required)"), "rescore_reason": _("Re-score requested: {reason}"),
         "revision": _("revision {n}"), "yes": _("Yes"), "no": _("No"),
-        "reading": _("reading {n}"), "out_of_range": _("{value} is outside {min}–{max}"),
+        "reading": _("reading {n}"), "less": _("Lower the mark for {criterion}"),
+        "more": _("Raise the mark for {criterion}"), "out_of_range": _("{value} is outside {min}–{max}"),
         "off_step": _("{value} is not on the step {step}"), "resend_as": _("Send again as revision {n}"),
         "discard": _("Discard"), "discard_confirm": _("Discard this sheet? Its marks are not stored."),
         "level": _("Level {n}"), "entry_locked": _("This entry is locked: it cannot be scored."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from http import HTTPStatus
@@ -22,7 +23,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from judges import registry as judge_registry
@@ -30,6 +30,7 @@ from judges import simulate as judge_simulate
 from judges import socket as judge_socket
 from judges import tablet as judge_tablet
 from judges.protocol import Limits
+from scoreboard import i18n
 from scoreboard.changes import BusResumed, Change
 from scoreboard.demo.plan import Simulation
 from scoreboard.i18n import gettext as _
@@ -39,6 +40,7 @@ from scoreboard.live.console import ConsoleFeed
 from scoreboard.live.hub import Hub
 from scoreboard.services.accounts import AccountService
 from scoreboard.services.announcer import Announcer
+from scoreboard.services.competitions import CompetitionService
 from scoreboard.services.devices import DeviceService, worker_id
 from scoreboard.services.entries import EntryService
 from scoreboard.services.events import EventService
@@ -48,12 +50,14 @@ from scoreboard.services.review import ReviewService
 from scoreboard.services.roster import RosterService
 from scoreboard.services.sheets import SheetService
 from scoreboard.settings import Settings
-from scoreboard.store.engine import make_engine, migrate
+from scoreboard.store import load as store_load
+from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.keys import DEPLOYMENT, server_key
-from scoreboard.web import board, console, console_live, console_login, logs, public, testhooks
+from scoreboard.web import assets, board, console, console_live, console_login, logs, public, testhooks
+from scoreboard.web.assets import Static
 from scoreboard.web.gate import Gate
 from scoreboard.web.headers import SecurityHeaders
-from scoreboard.web.live import BoardRenderer
+from scoreboard.web.live import BEAT, BoardRenderer
 from scoreboard.web.locale import LocaleMiddleware
 from scoreboard.web.sessions import Sessions
 from scoreboard.web.templating import STATIC_DIR, make_templates, render
@@ -74,6 +78,7 @@ class State(TypedDict):
     accounts: AccountService
     entries: EntryService
     roster: RosterService
+    competitions: CompetitionService
     review: ReviewService
     console: console.Console
     console_feed: ConsoleFeed  # the console's live pages (web.console_live)
@@ -96,12 +101,34 @@ async def _follow(bus: Bus, book: StandingsBook, hub: Hub, feed: ConsoleFeed, se
                 settled[change] -= 1
                 continue
             try:
-                await run_in_threadpool(book.apply, change)
+                moved = await run_in_threadpool(book.apply, change)
             except Exception:
                 log.exception("the standings book could not apply %s: every competition reloads", change.name)
                 await run_in_threadpool(book.apply, BusResumed())
-            hub.changed(change)
+                change, moved = BusResumed(), {}
+            hub.changed(change, moved)
             feed.changed(change)
+
+
+async def _warm(book: StandingsBook, engine: Engine) -> None:
+    """Every competition read and scored in a worker thread while the server already serves, so
+    the first spectator after a restart does not wait for it. A request for a competition not in
+    yet loads it on demand (or waits for the warm-up's load of it); a failure is logged, never fatal:
+    that competition loads when first asked for."""
+    def keys() -> list[str]:
+        with session(engine) as s:
+            return [key for key, _zh, _en in store_load.competitions(s)]
+
+    try:
+        competitions = await run_in_threadpool(keys)
+    except Exception:
+        log.exception("could not list the competitions to warm the standings book")
+        return
+    for key in competitions:
+        try:
+            await run_in_threadpool(book.book, key)
+        except Exception:
+            log.exception("could not warm the standings book with %s: it loads when first asked for", key)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -128,7 +155,7 @@ Job = Callable[[State], Coroutine[Any, Any, None]]
 
 def _boards(book: StandingsBook, settings: Settings, templates: Jinja2Templates) -> board.Boards:
     renderer = BoardRenderer(book, templates.env)
-    return board.Boards(book, Hub(renderer), renderer, settings.organizer_key)
+    return board.Boards(book, Hub(renderer, BEAT), renderer, settings.organizer_key)
 
 
 def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[Job] = (),
@@ -156,8 +183,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
 
         async def settle(change: Change) -> None:
             """This process's book, boards and consoles apply a change before the request that made it returns."""
-            await run_in_threadpool(book.apply, change)
-            boards.hub.changed(change)
+            boards.hub.changed(change, await run_in_threadpool(book.apply, change))
             feed.changed(change)
             settled[change] += 1
 
@@ -166,6 +192,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         state = State(engine=db, bus=bus, book=book, service=sheets, templates=templates,
                       judges=sockets, boards=boards, events=EventService(db, announce, book),
                       entries=EntryService(db, announce, book), roster=RosterService(db, announce),
+                      competitions=CompetitionService(db, announce),
                       review=ReviewService(db, announce, sheets), judging=JudgeService(db, announce),
                       accounts=AccountService(db), devices=devices, session_key=key,
                       console=console.Console(LoginLimiter(db), read_devices), console_feed=feed)
@@ -178,6 +205,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                  asyncio.create_task(judge_registry.follow(bus, sockets, sheets)),
                  asyncio.create_task(judge_registry.recheck(db, sockets)),
                  asyncio.create_task(judge_registry.report(sockets, devices))]
+        tasks.append(asyncio.create_task(_warm(book, db)))
         tasks += [asyncio.create_task(job(state)) for job in jobs]
         tasks += [asyncio.create_task(judge_simulate.simulate(simulate))] if simulate else []
         await bus.connect()  # its subscribers above subscribe meanwhile
@@ -198,8 +226,9 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
     logs.install()  # tokens and keys never reach uvicorn's access log
     routes = [*public.routes, *board.routes, *console.routes, *console_live.routes,
               *(testhooks.routes if settings.test_hooks else []), *judge_socket.routes, *judge_tablet.routes,
-              Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
-    middleware = [Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
+              Mount("/static", Static(directory=STATIC_DIR), name="static")]
+    middleware = [assets.compression(),  # gzip what is worth it (see assets), outside everything else
+                  Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
                   Middleware(Sessions, https=settings.https),
                   Middleware(LocaleMiddleware, default=settings.default_locale, https=settings.https),
                   Middleware(Gate)]
@@ -209,5 +238,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
 
 def from_env() -> Starlette:
     """The application with the settings of the environment (and ``.env``): the factory each
-    process of ``scoreboard serve --workers N`` calls (uvicorn's ``factory=True``)."""
+    process of ``scoreboard serve --workers N`` calls (uvicorn's ``factory=True``); what it prints
+    is in the command's language (``i18n.of_environment``)."""
+    i18n.set_locale(i18n.of_environment(os.environ))
     return create_app(Settings.from_env())

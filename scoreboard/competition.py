@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scoreboard.errors import N_, UserError
 from scoreboard.rubric.load import preset_names, preset_text, read_rubric
@@ -26,6 +28,7 @@ from scoreboard.states import Visibility
 
 VISIBILITY = tuple(Visibility)
 TEAM_METHODS = ("sum", "mean", "best_n")
+TIME_ZONE = "Asia/Shanghai"  # where a competition's times are shown when its file names none
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class Competition:
     team_rule: TeamRule | None = None
     date: str = ""
     venue: str = ""
+    time_zone: str = TIME_ZONE  # an IANA time zone: the audit log and exports show local times in it
 
     def event(self, key: str) -> Event | None:
         return next((e for e in self.events if e.key == key), None)
@@ -116,7 +120,8 @@ def parse_competition(data: Table, source: str, base: Path | None = None) -> Com
     r = Reader(source)
     t = r.fields(data, "", {"competition", "events", "teams", "contestants", "entries", "judges", "team_standings"},
                  {"competition", "events"})
-    head = r.fields(t.get("competition", {}), "competition", {"key", "name", "date", "venue"}, {"key", "name"})
+    head = r.fields(t.get("competition", {}), "competition", {"key", "name", "date", "venue", "time_zone"},
+                    {"key", "name"})
     events = tuple(_event(r, e, where, base) for where, e in r.tables(t, "", "events"))
     r.unique([("events", e.key) for e in events], N_("event {key} is defined twice"))
     teams = tuple(Team(r.key(x, where), r.text(x, where, "name") or Text("?", "?"))
@@ -133,14 +138,49 @@ def parse_competition(data: Table, source: str, base: Path | None = None) -> Com
         r.unique(codes, N_("blind code {key} is defined twice"))
     judges = tuple(_judge(r, x, where, {e.key for e in events}, team_keys) for where, x in r.tables(t, "", "judges"))
     r.unique([("judges", x.key) for x in judges], N_("judge {key} is defined twice"))
-    team_rule = _team_rule(r, t["team_standings"], {e.key for e in events}) if "team_standings" in t else None
+    team_rule = _team_rule(r, t["team_standings"], events) if "team_standings" in t else None
     competition = Competition(
         key=r.key(head, "competition"), name=r.text(head, "competition", "name") or Text("?", "?"),
         events=events, teams=teams, contestants=contestants, entries=entries, judges=judges, team_rule=team_rule,
         date=str(head.get("date", "")), venue=r.string(head, "competition", "venue", ""),
+        time_zone=_time_zone(r, head),
     )
     r.done()
     return competition
+
+
+def known_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (``Asia/Shanghai``, ``UTC``)."""
+    if not name or len(name) > 64 or name != name.strip():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def local_time(moment: datetime | str, zone: str) -> str:
+    """A stored moment — UTC, as a ``datetime`` (SQLite hands it back without its zone) or ISO 8601
+    text (``Sheet.at``) — as local time in the time zone ``zone`` (Asia/Shanghai if unknown)."""
+    if isinstance(moment, str):
+        try:
+            at = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment[:32]
+    else:
+        at = moment
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+    return at.astimezone(ZoneInfo(zone if known_time_zone(zone) else TIME_ZONE)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _time_zone(r: Reader, head: Table) -> str:
+    name = r.string(head, "competition", "time_zone", TIME_ZONE, 64)
+    if not known_time_zone(name):
+        r.fail("competition.time_zone", N_("must be a time zone such as Asia/Shanghai, not {value}"),
+               code="time_zone_unknown", value=name)
+        return TIME_ZONE
+    return name
 
 
 def _event(r: Reader, t: Table, where: str, base: Path | None) -> Event:
@@ -225,13 +265,31 @@ def _judge(r: Reader, t: Table, where: str, events: set[str], teams: set[str]) -
     return judge
 
 
-def _team_rule(r: Reader, raw: object, events: set[str]) -> TeamRule:
-    t = r.fields(raw, "team_standings", {"method", "n", "events", "count_award"}, {"method"})
-    rule = TeamRule(r.choice(t, "team_standings", "method", TEAM_METHODS, "mean"),
-                    r.integer(t, "team_standings", "n", 0, 0, 1000), r.strings(t, "team_standings", "events"),
-                    r.string(t, "team_standings", "count_award", ""))
-    for e in set(rule.events) - events:
-        r.fail("team_standings.events", N_("no event {key}"), code="unknown_ref", key=e)
+def _team_rule(r: Reader, raw: object, events: tuple[Event, ...], where: str = "team_standings") -> TeamRule:
+    t = r.fields(raw, where, {"method", "n", "events", "count_award"}, {"method"})
+    rule = TeamRule(r.choice(t, where, "method", TEAM_METHODS, "mean"), r.integer(t, where, "n", 0, 0, 1000),
+                    r.strings(t, where, "events"), r.string(t, where, "count_award", ""))
+    keys = {e.key for e in events}
+    for e in sorted(set(rule.events) - keys):
+        r.fail(f"{where}.events".lstrip("."), N_("no event {key}"), code="unknown_ref", key=e)
+    if rule.count_award and rule.count_award not in award_tiers(events, rule.events):
+        r.fail(f"{where}.count_award".lstrip("."), N_("no award {key} in the events counted"), code="unknown_ref",
+               key=rule.count_award)
+    return rule
+
+
+def award_tiers(events: tuple[Event, ...], only: tuple[str, ...] = ()) -> dict[str, Text]:
+    """The award tiers (key → name) of the events' rubrics, of ``only`` these events if given."""
+    return {tier.key: tier.name for e in events if not only or e.key in only
+            for rule in e.rubric.awards for tier in rule.tiers}
+
+
+def read_team_rule(data: Table, competition: Competition, source: str) -> TeamRule:
+    """A team rule (``method``, ``n``, ``events``, ``count_award``, as in a competition file's
+    ``[team_standings]``) for ``competition``: a ``UserError`` lists every problem, by ``source``."""
+    r = Reader(source)
+    rule = _team_rule(r, data, competition.events, "")
+    r.done()
     return rule
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -51,6 +51,25 @@ def from_accept_language(header: str | None) -> str | None:
         if locale:
             choices.append((-weight, i, locale))
     return min(choices)[2] if choices else None
+
+
+COMMAND_LANG = "SCOREBOARD_LANG"  # ``scoreboard --lang`` hands its choice to the server's worker processes
+
+
+def of_environment(env: Mapping[str, str]) -> str:
+    """The language of a command's messages, as gettext reads the environment: the first of
+    ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set names the locale, and ``LANGUAGE`` (a
+    list, ``zh_CN:en``) comes first unless that locale is C/POSIX. Chinese for a Chinese locale,
+    English for any other (C and POSIX too). ``SCOREBOARD_LANG`` (what ``--lang`` chose) wins."""
+    chosen = normalize(env.get(COMMAND_LANG))
+    if chosen:
+        return chosen
+    base = next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
+    if base.split(".")[0] not in ("", "C", "POSIX"):
+        for tag in env.get("LANGUAGE", "").split(":"):
+            if found := normalize(tag):
+                return found
+    return "zh_CN" if normalize(base) == "zh_CN" else "en"
 
 
 def current() -> str:

@@ -14,17 +14,21 @@ import json
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scoreboard import i18n
-from scoreboard.competition import Competition
+from scoreboard.competition import Competition, Event
 from scoreboard.errors import N_, Problem, UserError
 from scoreboard.exports.tables import as_text
 from scoreboard.i18n import gettext as _
 from scoreboard.intake import Lookup, check_sheet, score_event
+from scoreboard.rubric.names import named
 from scoreboard.rubric.numbers import fixed, fmt
+from scoreboard.rubric.score import Step
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.standings import Standing, rank_event, team_standings
+
+T = TypeVar("T", Problem, Step)
 
 
 def read_sheets(competition: Competition, path: Path) -> list[Sheet]:
@@ -71,10 +75,14 @@ def compute(competition: Competition, sheets: list[Sheet]) -> dict[str, list[Sta
     return out
 
 
-def _row(event: str, s: Standing, locale: str) -> dict[str, Any]:
+def _row(event: Event, s: Standing, locale: str) -> dict[str, Any]:
     r = s.result
+
+    def said(item: T) -> str:  # criteria, deductions and parts by name; judges by key, as in the sheets file
+        return named(item, event.rubric, locale, word=i18n.gettext).render(i18n.gettext)
+
     return {
-        "event": event, "rank": s.rank, "shared": s.shared, "entry": s.entry.key, "code": s.entry.code,
+        "event": event.key, "rank": s.rank, "shared": s.shared, "entry": s.entry.key, "code": s.entry.code,
         "title": s.entry.title, "team": s.entry.team,
         "total": None if r.shown is None else fixed(r.shown, r.decimals),
         "exact": None if r.total is None else str(r.total),
@@ -84,8 +92,8 @@ def _row(event: str, s: Standing, locale: str) -> dict[str, Any]:
         "awards": {rule.key: tier.key for rule, tier in s.awards},
         "award_names": [tier.name.get(locale) for _rule, tier in s.awards],
         "honours": [f"{h}:{c}" if c else h for h, c in s.honours],
-        "flags": [p.render(i18n.gettext) for p in r.flags],
-        "derivation": [step.render(i18n.gettext) for step in r.steps],
+        "flags": [said(p) for p in r.flags],
+        "derivation": [said(step) for step in r.steps],
     }
 
 
@@ -103,7 +111,8 @@ def standings_report(competition: Competition, sheets: list[Sheet], form: str, o
     if only and competition.event(only) is None:
         raise UserError.one("event_unknown", N_("no event {event}"), event=only)
     results = compute(competition, sheets)
-    rows = [_row(ev, s, locale) for ev, standings in results.items() if not only or ev == only for s in standings]
+    rows = [_row(event, s, locale) for ev, standings in results.items() if not only or ev == only
+            for event in (competition.event(ev),) if event is not None for s in standings]
     teams = None
     if competition.team_rule and not only:
         teams = [{"team": t.team, "rank": t.rank, "shared": t.shared,

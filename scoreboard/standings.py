@@ -146,10 +146,16 @@ def rank_event(rubric: Rubric, entries: Iterable[Entry], results: Mapping[str, R
 
 
 class Ranking:
-    """An event's order kept up to date one entry at a time.
+    """An event's order kept up to date one entry at a time: a change costs what it moves.
 
-    ``update`` re-sorts only the changed entry (O(log n) to find, a list insert to move);
-    ``rank_of`` answers an entry's shared rank by bisecting for the first equal key.
+    ``update`` re-sorts only the changed entry (O(log n) to find, a list insert to move) and
+    answers which entries' *row* may have changed with it (``row``: rank aside, whether the rank
+    is shared, the awards): the entry itself, the entries it tied with before and ties with now,
+    and — for each quota rule — the few entries of its pool around the rule's cut-offs, old and
+    new (an entry passed by another moves down one place, and a cut-off moves at most one place
+    when an entry joins or leaves the field). Threshold awards and ``min_total`` depend on the
+    entry alone. Ranked entries come first, best first; the unranked follow by blind code.
+    ``rank_event`` is the full computation; both agree (tests/test_standings.py).
     """
 
     def __init__(self, rubric: Rubric, entries: Iterable[Entry]) -> None:
@@ -159,17 +165,36 @@ class Ranking:
         self._keys: list[SortKey] = []  # sort keys of ranked entries, ascending (best first)
         self._order: list[tuple[SortKey, str, str]] = []  # (key, code, entry key)
         self._of: dict[str, tuple[SortKey, str, str]] = {}
+        self._unranked: list[tuple[str, str]] = []  # (code, entry key) of unranked entries, sorted
         self._scored = 0  # entries with a result whose state is not pending
+        self._made: tuple[object, list[Standing]] | None = None  # the last full standings, and for whom
+        self._quotas = [r for r in rubric.awards if r.kind == "quota"]
+        self._pools: list[dict[str, list[SortKey]]] = [{} for _ in self._quotas]  # per quota rule
 
-    def update(self, result: Result) -> None:
+    def _pool(self, rule: AwardRule, entry: Entry) -> str:
+        return entry.tags.get(rule.pool, "") if rule.pool else ""
+
+    def _tied(self, key: SortKey) -> set[str]:
+        lo, hi = bisect.bisect_left(self._keys, key), bisect.bisect_right(self._keys, key)
+        return {item[2] for item in self._order[lo:hi]}
+
+    def update(self, result: Result, rows: bool = True) -> set[str]:
+        """Take the entry's new result; the keys of the entries whose row may have changed
+        (``rows=False``: not worked out, for a ranking being built)."""
         entry = self.entries[result.entry]
+        self._made = None
         before = self.results.get(entry.key)
         self._scored += (result.state != "pending") - (before is not None and before.state != "pending")
+        affected = {entry.key}
         old = self._of.pop(entry.key, None)
         if old is not None:
+            if rows:
+                affected |= self._tied(old[0])
             i = bisect.bisect_left(self._order, old)
             del self._order[i]
             del self._keys[i]
+        elif before is not None:
+            self._unranked.remove((entry.code, entry.key))
         self.results[entry.key] = result
         key = sort_key(self.rubric, result, entry)
         if key is not None:
@@ -178,6 +203,24 @@ class Ranking:
             self._order.insert(i, item)
             self._keys.insert(i, key)
             self._of[entry.key] = item
+            if rows:
+                affected |= self._tied(key)
+        else:
+            bisect.insort(self._unranked, (entry.code, entry.key))
+        for rule, pools in zip(self._quotas, self._pools, strict=True):
+            pool = pools.setdefault(self._pool(rule, entry), [])
+            n_old = len(pool)
+            if old is not None:
+                del pool[bisect.bisect_left(pool, old[0])]
+            if key is not None:
+                bisect.insort(pool, key)
+            if not rows:
+                continue
+            cuts = quota_limits(rule, n_old) + quota_limits(rule, len(pool))
+            for cut in set(cuts):
+                for k in pool[max(0, cut - 3):cut + 3]:
+                    affected |= self._tied(k)
+        return affected
 
     def rank_of(self, entry: str) -> int | None:
         item = self._of.get(entry)
@@ -197,8 +240,56 @@ class Ranking:
         key = self._order[0][2]
         return self.entries[key], self.results[key]
 
+    def order(self) -> list[str]:
+        """Every entry's key in the order of the standings."""
+        return [item[2] for item in self._order] + [key for _code, key in self._unranked]
+
+    def position(self, entry: str) -> int:
+        """The entry's place in the standings, from 0 (the unranked follow the ranked)."""
+        item = self._of.get(entry)
+        if item is not None:
+            return bisect.bisect_left(self._order, item)
+        return len(self._order) + bisect.bisect_left(self._unranked, (self.entries[entry].code, entry))
+
+    def before(self, entry: str) -> str | None:
+        """The key of the entry just before ``entry`` in the standings (None: it is first)."""
+        item = self._of.get(entry)
+        if item is not None:
+            i = bisect.bisect_left(self._order, item)
+            return self._order[i - 1][2] if i else None
+        i = bisect.bisect_left(self._unranked, (self.entries[entry].code, entry))
+        if i:
+            return self._unranked[i - 1][1]
+        return self._order[-1][2] if self._order else None
+
+    def row(self, key: str) -> Standing:
+        """One entry's standing in O(log n) — rank, shared, awards; honours are left out
+        (``standings`` has them)."""
+        entry, result = self.entries[key], self.results[key]
+        item = self._of.get(key)
+        if item is None:
+            return Standing(entry, result, None, False)
+        lo, hi = bisect.bisect_left(self._keys, item[0]), bisect.bisect_right(self._keys, item[0])
+        awards = []
+        quotas = iter(self._pools)
+        for rule in self.rubric.awards:
+            limits: list[int] = []
+            rank = lo + 1
+            if rule.kind == "quota":
+                pool = next(quotas)[self._pool(rule, entry)]
+                rank, limits = bisect.bisect_left(pool, item[0]) + 1, quota_limits(rule, len(pool))
+            assert result.shown is not None
+            tier = award_for(rule, result.shown, rank, limits)
+            if tier is not None:
+                awards.append((rule, tier))
+        return Standing(entry, result, lo + 1, hi - lo > 1, tuple(awards))
+
     def standings(self, people: Mapping[str, Contestant] | None = None) -> list[Standing]:
-        return rank_event(self.rubric, self.entries.values(), self.results, people)
+        """The full standings (``rank_event``), made again only after a change: pages asking
+        between two sheets share one ranking."""
+        if self._made is None or self._made[0] is not people:
+            self._made = (people, rank_event(self.rubric, self.entries.values(), self.results, people))
+        return self._made[1]
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,75 @@
-/* The live boards (projector and event pages): clock, carousel, FLIP rank animation, the
-   score-reveal card, the staleness notice and the ceremony. Frames arrive through the htmx ws
-   extension as out-of-band swaps; this module only animates and announces them.
+/* The live boards (projector and event pages): the board socket, the frames it brings, clock,
+   carousel, FLIP rank animation, the score-reveal card, the staleness notice and the ceremony.
 
-   Words: the *root* is the element holding the socket (`ws-connect`); a *row* is a standing's
-   table row (`tr#entry-KEY`); a *slide* is one event on the projector, shown in turn every
-   `data-pace` seconds (the *carousel*); the *reveal* card shows a newly scored entry for
-   `data-reveal-seconds`; the *stale* notice says how long ago the board last heard the server
-   while the socket is down. In a *ceremony* the slide's rows are uncovered from the bottom up,
-   one award place (a *step*) per key press. */
+   Words: the *root* is the element naming the socket (`data-socket-url`); a *row* is a standing's
+   table row (`tr#entry-ID`); a *frame* is one socket message: a line of JSON (`e` the event,
+   `seq`, `full`, `moves`, `reveal`, `beat`), a newline, then markup. A *full* frame replaces the
+   event's block; a *delta* (the next `seq` only) replaces the elements it brings by id (its rows come in a table of their own), moves each
+   row in `moves` just after the row named (null: first), and the rows are numbered again from
+   their order (`data-r`: a ranked row, with the id of the rank it shares). A delta that does not
+   follow asks the server for a full state ("full"). A *slide* is one event on the projector,
+   shown in turn every `data-pace` seconds (the *carousel*); the *reveal* card shows a newly
+   scored entry for `data-reveal-seconds`; the *stale* notice says how long ago the board last
+   heard the server while the socket is down. In a *ceremony* the slide's rows are uncovered from
+   the bottom up, one award place (a *step*) per key press. */
 
-// Reconnect soon after a cut and never wait more than 5 s (the ws extension's default backoff
-// can grow to a minute); the jitter spreads a hall full of phones after a server restart.
-if (window.htmx) {
-  window.htmx.config.wsReconnectDelay = (retry) => Math.min(500 * 2 ** retry, 5000) * (0.5 + Math.random() / 2);
-}
+import { applyFrame } from "./frames.js";
+
 const body = document.body;
-const root = document.querySelector("[ws-connect]") || document.querySelector(".pj") || body;
+const root = document.querySelector("[data-socket-url]") || document.querySelector(".pj") || body;
 const holder = document.querySelector("[data-stale]");
 const staleText = holder ? holder.getAttribute("data-stale") : "{n}";
 const revealHolder = document.querySelector("[data-reveal-seconds]");
 const revealSeconds = parseFloat(revealHolder ? revealHolder.getAttribute("data-reveal-seconds") : "8") || 8;
-let lastMessage = Date.now(), connected = false, socket = null, positions = {};
+let lastMessage = Date.now(), connected = false, socket = null, retry = 0;
+const seqs = {};
+
+// -- the socket: reconnect soon after a cut and never wait more than 5 s; the jitter spreads a
+// hall full of phones after a server restart -------------------------------------------------
+function connect() {
+  const url = root.getAttribute("data-socket-url");
+  if (!url) return;
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  socket = new WebSocket(url.startsWith("ws") ? url : `${scheme}//${location.host}${url}`);
+  socket.onopen = () => {
+    connected = true; retry = 0; lastMessage = Date.now();
+    body.setAttribute("data-socket", "open");
+    const s = document.getElementById("stale");
+    if (s) s.hidden = true;
+  };
+  socket.onmessage = (m) => received(m.data);
+  socket.onclose = () => {
+    connected = false; body.setAttribute("data-socket", "closed");
+    for (const k of Object.keys(seqs)) delete seqs[k];
+    const delay = Math.min(500 * 2 ** retry, 5000) * (0.5 + Math.random() / 2);
+    retry += 1;
+    setTimeout(connect, delay);
+  };
+}
+
+function received(data) {
+  lastMessage = Date.now();
+  const s = document.getElementById("stale");
+  if (s) s.hidden = true;
+  const positions = {};
+  rows().forEach((r) => { positions[r.id] = { top: r.getBoundingClientRect().top, text: r.textContent }; });
+  const done = applyFrame(document, data, seqs);
+  if (done === "again" && socket && socket.readyState === 1) { socket.send("full"); return; }
+  if (done === "reveal") { showReveal(); return; }
+  if (done !== "applied") return;
+  rows().forEach((r) => {
+    const was = positions[r.id];
+    if (!was) return;
+    const dy = was.top - r.getBoundingClientRect().top;
+    if (was.text !== r.textContent) { r.classList.add("changed"); setTimeout(() => r.classList.remove("changed"), 2500); }
+    if (!dy || r.offsetParent === null) return;
+    r.style.transition = "none";
+    r.style.transform = `translateY(${dy}px)`;
+    r.getBoundingClientRect();
+    r.style.transition = "transform 700ms cubic-bezier(.2,.7,.2,1)";
+    r.style.transform = "";
+  });
+}
 
 // -- clock --------------------------------------------------------------------------------
 function tick() {
@@ -34,44 +83,13 @@ function tick() {
     s.hidden = false;
     s.textContent = staleText.replace("{n}", Math.round((Date.now() - lastMessage) / 1000));
   }
-  // a socket silent for 40 s (heartbeats come every 15 s) is dead: reconnect
-  if (connected && socket && Date.now() - lastMessage > 40000) { connected = false; socket.reconnect(); }
+  // a socket silent for 40 s (heartbeats come every 15 s) is dead: close it, and reconnect
+  if (connected && socket && Date.now() - lastMessage > 40000) { connected = false; socket.close(); }
 }
 setInterval(tick, 1000);
 tick();
 
-// -- FLIP: rows keep their place on screen, then glide to the new one ------------------
 const rows = () => document.querySelectorAll("tr[id^='entry-']");
-root.addEventListener("htmx:wsBeforeMessage", () => {
-  positions = {};
-  rows().forEach((r) => { positions[r.id] = { top: r.getBoundingClientRect().top, text: r.textContent }; });
-});
-root.addEventListener("htmx:wsAfterMessage", () => {
-  lastMessage = Date.now();
-  const s = document.getElementById("stale");
-  if (s) s.hidden = true;
-  rows().forEach((r) => {
-    const was = positions[r.id];
-    if (!was) return;
-    const dy = was.top - r.getBoundingClientRect().top;
-    if (was.text !== r.textContent) { r.classList.add("changed"); setTimeout(() => r.classList.remove("changed"), 2500); }
-    if (!dy || r.offsetParent === null) return;
-    r.style.transition = "none";
-    r.style.transform = `translateY(${dy}px)`;
-    r.getBoundingClientRect();
-    r.style.transition = "transform 700ms cubic-bezier(.2,.7,.2,1)";
-    r.style.transform = "";
-  });
-  showReveal();
-});
-root.addEventListener("htmx:wsOpen", (e) => {
-  connected = true; socket = e.detail.socketWrapper; lastMessage = Date.now();
-  body.setAttribute("data-socket", "open");
-  const s = document.getElementById("stale");
-  if (s) s.hidden = true;
-});
-root.addEventListener("htmx:wsClose", () => { connected = false; body.setAttribute("data-socket", "closed"); });
-root.addEventListener("htmx:wsError", () => { connected = false; });
 
 // -- the score-reveal card ----------------------------------------------------------------
 let revealTimer = null, shownReveal = null;
@@ -129,6 +147,7 @@ function step(by) {
     slide.dataset.step = String(n - 1);
   } else if (by > 0 && slides.length > 1) { show(current + 1); prepare(); }
 }
+if (!body.classList.contains("ceremony")) connect();
 if (body.classList.contains("ceremony")) {
   prepare();
   document.addEventListener("keydown", (e) => {

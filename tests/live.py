@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from judges.protocol import Limits
 from scoreboard.app import State, create_app
+from scoreboard.serving import WebSocketProtocol
 from scoreboard.settings import Settings
 from scoreboard.store import tables as db
 from scoreboard.store.engine import session
@@ -51,8 +52,8 @@ def tokens(engine: Engine, judges: list[str], competition: str = "cup") -> dict[
 
 @contextlib.asynccontextmanager
 async def serve(app: Any, port: int = 0) -> AsyncIterator[uvicorn.Server]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", ws="websockets-sansio",
-                            lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on",
+                            ws=WebSocketProtocol)  # as `scoreboard serve` serves (scoreboard.serving)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

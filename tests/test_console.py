@@ -53,9 +53,17 @@ WHO = {
     "console_downloads": ORGANIZER, "console_download": ORGANIZER, "console_event_edit": ORGANIZER,
     "console_event_save": ORGANIZER, "console_event": SCOPED, "console_event_state": SCOPED,
     "console_entry": SCOPED, "console_rescore": SCOPED, "console_deduction": SCOPED, "console_lock": SCOPED,
+    "console_import_template": ORGANIZER, "console_roster": ORGANIZER, "console_entry_edit": ORGANIZER,
+    "console_entry_save": ORGANIZER, "console_entry_delete": ORGANIZER, "console_entry_withdraw": ORGANIZER,
+    "console_entry_reinstate": ORGANIZER, "console_contestant_edit": ORGANIZER, "console_contestant_save": ORGANIZER,
+    "console_contestant_delete": ORGANIZER, "console_team_edit": ORGANIZER, "console_team_save": ORGANIZER,
+    "console_team_delete": ORGANIZER, "console_judges_preview": ORGANIZER, "console_judges_confirm": ORGANIZER,
+    "console_judges_template": ORGANIZER,
+    "console_teams": ORGANIZER, "console_teams_save": ORGANIZER,
 }
 UNGUARDED = {"console_login", "console_logout"}
-PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv"}
+PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv", "contestant": "p1",
+          "team": "t1"}
 GUARDED = [r for r in console.routes if isinstance(r, Route) and r.name not in UNGUARDED]
 ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PARAMS), WHO.get(r.name, ""))
           for r in GUARDED]
@@ -63,7 +71,7 @@ ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PAR
 
 def test_every_route_has_an_audience() -> None:
     assert sorted(r.name for r in GUARDED) == sorted(WHO)
-    assert len(ROUTES) == len(WHO) == 26
+    assert len(ROUTES) == len(WHO) == 44
 
 
 @pytest.fixture
@@ -463,8 +471,9 @@ async def test_the_entry_review_shows_each_judges_marks(client: Client) -> None:
     http, _state = client
     await sign_in(http)
     soup = BeautifulSoup((await http.get("/console/c/cup/e/hot/entry/e2")).text, "html.parser")
-    totals = [td.get_text(strip=True) for td in soup.select(".marks tr.totals td")]
-    assert totals == ["评委总分", "80.00", "80.00", "80.00", "80.00", "80.00", "—", "80.00"]
+    totals = [td.get_text(strip=True) for td in soup.select(".marks tr.totals.scaled td")]
+    assert totals == ["评委折合总分", "80.00", "80.00", "80.00", "80.00", "80.00", "—", "80.00"]
+    assert [td.get_text(strip=True) for td in soup.select(".marks tr.totals.final td")][-1] == "80.00"
 
 
 # --- after: publish, audit log, downloads ---------------------------------------------------------

@@ -299,4 +299,4 @@ async def test_the_review_follows_its_entry_only(live: Fixture) -> None:
         frame = await rec.next()
         assert seq(frame) == (1, "full")
         history = parsed(frame).select("#review-history tr")
-        assert [r.select("td")[1].text for r in history] == ["j3", "j2", "j1"]  # newest first
+        assert [r.select("td")[1].text for r in history] == ["评委3", "评委2", "评委1"]  # newest first

@@ -1,6 +1,6 @@
 """The console's live sockets against a real uvicorn on 127.0.0.1 with real ``websockets`` clients:
 a sheet a judge sends changes exactly its row on an open progress socket; the review socket sends
-the entry again after a deduction and a lock; a socket without a console session, of a chief judge
+the entry again after a lock; a socket without a console session, of a chief judge
 of another event, or opened from another site is refused with 1008, and one whose session ends is
 closed with 1008."""
 
@@ -151,7 +151,7 @@ async def test_the_socket_closes_when_the_session_ends(live: Live, monkeypatch: 
     assert await closed_with(ws) == 1008
 
 
-async def test_the_review_socket_sends_the_entry_after_a_deduction_and_a_lock(live: Live) -> None:
+async def test_the_review_socket_sends_the_entry_again_after_a_lock(live: Live) -> None:
     ws = await open_console(live, "/ws/console/cup/hot/e2", {"Cookie": await cookie(live)})
     first = str(await asyncio.wait_for(ws.recv(), 5))
     parts = ["console-seq", "review-head", "review-flags", "review-marks", "review-steps", "review-lock",
@@ -164,5 +164,6 @@ async def test_the_review_socket_sends_the_entry_after_a_deduction_and_a_lock(li
     soup = parsed(frame)
     assert soup.select_one("#review-lock input[name=locked]")["value"] == "0"  # the button now reopens
     assert soup.select_one("#review-head .pill").text == "locked"
-    assert "entry.locked" in soup.select_one("#review-audit").text
+    assert soup.select_one("#review-audit tr")["data-action"] == "entry.locked"  # the newest first
+    assert "Entry locked" in soup.select_one("#review-audit tr").text
     await ws.close()

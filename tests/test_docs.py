@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scoreboard import i18n
 from scoreboard.cli import parser
 from scoreboard.settings import SETTINGS
 
@@ -18,12 +19,14 @@ COMMANDS = [[], ["init"], ["standings"], ["rubric"], ["rubric", "check"], ["rubr
 
 
 def help_text(words: list[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """A command's ``--help`` in English (the docs' language; a Chinese locale gets it in Chinese)."""
     monkeypatch.setenv("COLUMNS", "100")
-    p = parser()
-    for word in words:
-        action = next(a for a in p._actions if a.__class__.__name__ == "_SubParsersAction")
-        p = action.choices[word]  # type: ignore[attr-defined]
-    return p.format_help()
+    with i18n.using("en"):
+        p = parser()
+        for word in words:
+            action = next(a for a in p._actions if a.__class__.__name__ == "_SubParsersAction")
+            p = action.choices[word]  # type: ignore[attr-defined]
+        return p.format_help()
 
 
 def test_readme_settings_table_is_the_settings() -> None:

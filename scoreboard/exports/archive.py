@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from scoreboard.competition import Competition, Event, parse_competition
+from scoreboard.competition import TIME_ZONE, Competition, Event, parse_competition
 from scoreboard.errors import N_, Problem, UserError
 from scoreboard.exports.data import AuditRecord, ExportData, Out, Progress, no_progress, opened
 from scoreboard.intake import Lookup, check_sheet
@@ -76,7 +76,8 @@ def competition_data(c: Competition) -> dict[str, Any]:
         return {"zh": t.zh, "en": t.en}
 
     head: dict[str, Any] = {"key": c.key, "name": text(c.name)}
-    head.update({k: v for k, v in (("date", c.date), ("venue", c.venue)) if v})
+    head.update({k: v for k, v in (("date", c.date), ("venue", c.venue),
+                                   ("time_zone", "" if c.time_zone == TIME_ZONE else c.time_zone)) if v})
     out: dict[str, Any] = {
         "competition": head,
         "events": [{"key": e.key, "name": text(e.name), "rubric": dict(e.rubric_data), "blind": e.blind,

@@ -7,7 +7,8 @@ number as shown and ranked) or ``None`` (empty). Three kinds of table:
 - *standings*: one row per entry of an event, best first — rank, blind code, entry, team,
   contestants, each criterion's aggregated score, deductions, total, awards, state;
 - *detail*: one row per sheet revision — the organizer's view of every judge's marks (judges by
-  key and name), the judge's total, whether the sheet counted (kept, dropped by the aggregation,
+  key and name, received at local time in the competition's time zone), the judge's total on the
+  final score's scale (``rubric.scale``), whether the sheet counted (kept, dropped by the aggregation,
   or superseded by a later revision), the deductions recorded and the reason for a correction;
 - *teams*: the team standings by the competition's rule.
 
@@ -27,11 +28,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from scoreboard.competition import Event
+from scoreboard.competition import Event, local_time
 from scoreboard.errors import N_
 from scoreboard.exports.data import ExportData, contestant_names, judge_name, team_name
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.numbers import fmt, round_half_up
+from scoreboard.rubric.scale import on_final_scale
 from scoreboard.rubric.sheet import Mark, Sheet, current
 from scoreboard.standings import Standing
 
@@ -121,9 +123,11 @@ def _counted(sheet: Sheet, latest: set[str], kept: tuple[str, ...], on_total: bo
 
 def detail_table(data: ExportData, events: Sequence[Event], locale: str) -> Table:
     criteria = _criteria(events, locale)
+    zone = data.competition.time_zone
     headers = (_("Event"), _("Blind code"), _("Entry"), _("Team"), _("Judge (key)"), _("Judge"), _("Revision"),
-               _("Seq"), _("Received at"), *(name for _key, name in criteria), _("Judge's total"), _("Counted"),
-               _("Deductions recorded"), _("Reason for correction"))
+               _("Seq"), _("Received at (%(zone)s)") % {"zone": zone}, *(name for _key, name in criteria),
+               _("Judge's total on the final scale"), _("Counted"), _("Deductions recorded"),
+               _("Reason for correction"))
     entries = {e.key: e for e in data.competition.entries}
     rows: list[list[Cell]] = []
     for event in events:
@@ -132,13 +136,17 @@ def detail_table(data: ExportData, events: Sequence[Event], locale: str) -> Tabl
         sheets = data.sheets_of(event.key)
         latest = {s.id for s in current(sheets)}
         order = {e.key: (e.code, i) for i, e in enumerate(data.competition.entries_of(event.key))}
+        by_entry: dict[str, list[Sheet]] = {}
+        for sheet in sheets:
+            by_entry.setdefault(sheet.entry, []).append(sheet)
+        scaled = {k: on_final_scale(event.rubric, results[k], mine, entries[k].attrs) for k, mine in by_entry.items()}
         for sheet in sorted(sheets, key=lambda s: (order[s.entry], s.judge, s.revision)):
             e, r = entries[sheet.entry], results[sheet.entry]
-            total = r.judge_totals.get(sheet.judge) if sheet.id in latest else None
+            total = scaled[sheet.entry].get(sheet.judge) if sheet.id in latest else None
             rows.append([
                 event.name.get(locale), e.code, e.title or e.key, team_name(data.competition, e.team, locale),
                 sheet.judge, judge_name(data.competition, sheet.judge), sheet.revision, sheet.seq,
-                sheet.at.split(".")[0],
+                local_time(sheet.at, zone) if sheet.at else "",
                 *(mark_cell(sheet.marks.get(k)) for k, _name in criteria), shown(total, d),
                 _counted(sheet, latest, r.kept_judges, event.rubric.aggregate_on == "total"),
                 "; ".join(_deduction_text(event, dm.key, dm.amount, dm.reason, locale) for dm in sheet.deductions),
@@ -151,7 +159,7 @@ def _deduction_text(event: Event, key: str, amount: Fraction, reason: str, local
     text = rule.name.get(locale) if rule else key
     if amount:
         text += f" {fmt(amount)}"
-    return f"{text} ({reason})" if reason else text
+    return _("%(deduction)s (%(reason)s)") % {"deduction": text, "reason": reason} if reason else text
 
 
 def teams_table(data: ExportData, locale: str) -> Table:

@@ -1,25 +1,24 @@
-"""The board hub: render each changed event once per audience, and fan the bytes out.
+"""The board hub: advance each changed event's views once per audience, and fan the frames out.
 
 Words: a *topic* is what one board socket watches: an event of a competition, for an *audience*
 (``states.Audience``) — ``public`` (what the event's visibility and state allow a spectator:
 live, progress, the frozen snapshot, or nothing) or ``organizer`` (everything, never frozen) — in
 a *variant* (the page's language, ``zh_CN`` or ``en``, or ``bi`` for the bilingual projector).
-A *frame* is one websocket message: htmx out-of-band fragments with stable ids, each a *full
-state* of what it replaces, so a board that missed frames is right again with the next one.
+A topic's *view* is what its sockets were last sent (the renderer's: ``web/live.py``); a *frame*
+is one websocket message, either a *full state* of the view or a *delta* that takes a socket
+from the view's previous sequence number to the next. Every socket of a topic gets the same
+frames, the same strings, so each is encoded and compressed once (``serving.py``).
 
-The hub is fed changes (after the standings book applied them) and marks their events
-*dirty*; its loop renders each dirty event at most once per ``interval`` (bursts coalesce), once
-per topic that has subscribers however many there are, and offers the same string to every
-subscriber (``fanout.Subscriber``). A change of what an audience may see (``EventChanged``,
-``CompetitionChanged``: a new state or visibility, blind judging; ``BusResumed``: changes may have
-been missed, so every watched event) also *forgets* at once what was
-rendered of the event before it: the cached frames go, waiting backlogs are dropped, and a render
-that was already under way when the change came is thrown away (each event has a *generation*,
-bumped by a change) — so once the change is applied, no frame made before it is sent. A frame
-equal to the last one is not sent, so a frozen public board stays still while the organizer's
-keeps moving. When an entry's scoring completes, the renderer may add a *reveal* frame (the
-score-reveal card). Nothing here reads a request or assumes one process: what to show comes
-from the book, which comes from the store.
+The hub is fed changes with what they moved (``book.Moved``, from the standings book), gathers
+them per event, and renders *on the leading edge*: the first change after a quiet spell at once,
+changes that come while a render is under way together in the next one, at most one render per
+``interval``. Each render advances each watched topic's view once however many sockets watch
+it. A newcomer (or a socket that asks again, or falls behind) gets the view's full state, never a
+delta before it. A change of what an audience may see (``EventChanged``, ``CompetitionChanged``;
+``BusResumed``: changes may have been missed, so every watched event) *forgets* the event's views
+at once: waiting backlogs are dropped, a render already under way is thrown away (each event has
+a *generation*, bumped by a change), and every socket gets a full state of the new view. Nothing
+here reads a request or assumes one process: what to show comes from the book.
 """
 
 from __future__ import annotations
@@ -37,7 +36,9 @@ from scoreboard.changes import BusResumed, Change, CompetitionChanged, EventChan
 from scoreboard.live.fanout import Send, Subscriber
 from scoreboard.states import Audience
 
-BEAT = '<i id="beat" hx-swap-oob="true"></i>'
+Key = tuple[str, str]  # (competition, event)
+MISSING: Any = object()  # a topic with no view yet
+GONE: Any = object()  # a topic whose event cannot be shown (no such event, or competition)
 
 
 @dataclass(frozen=True)
@@ -48,152 +49,175 @@ class Topic:
     variant: str = "zh_CN"
 
 
-class Snapshot(Protocol):
-    complete: frozenset[str]  # entries whose scoring is complete
+class View(Protocol):
+    seq: int
+
+    def full(self) -> str: ...
+
+    def commit(self, step: Any) -> None: ...
 
 
 class Renderer(Protocol):
-    """Renders fragments; its snapshot type is its own (``Any`` here), with ``complete``."""
+    """Makes and advances views (in a worker thread); see ``web/live.py``."""
 
-    def snapshot(self, competition: str, event: str) -> Any: ...
+    def view(self, topic: Topic, seq: int = 0) -> Any: ...
 
-    def fragment(self, snap: Any, audience: str, variant: str) -> str: ...
-
-    def reveal(self, snap: Any, entry: str, audience: str, variant: str) -> str | None: ...
+    def advance(self, view: Any, moved: Any) -> tuple[Any, list[str]]: ...
 
 
 class Hub:
-    def __init__(self, renderer: Renderer, interval: float = 0.1, limit: int = 8, heartbeat: float = 15.0) -> None:
+    def __init__(self, renderer: Renderer, beat: str = "", interval: float = 0.05, limit: int = 8,
+                 heartbeat: float = 15.0) -> None:
         self.renderer = renderer
+        self.beat = beat
         self.interval = interval
         self.limit = limit
         self.heartbeat = heartbeat
-        self.renders = 0  # fragments rendered, for tests and benchmarks
+        self.renders = 0  # views made or advanced, for tests and benchmarks
         self._subs: dict[Topic, set[Subscriber]] = {}
-        self._cache: dict[Topic, str] = {}
-        self._complete: dict[tuple[str, str], frozenset[str]] = {}
-        self._dirty: set[tuple[str, str]] = set()
-        self._generation: dict[tuple[str, str], int] = {}
+        self._topics: dict[Subscriber, list[Topic]] = {}
+        self._views: dict[Topic, View] = {}
+        self._pending: dict[Key, Any] = {}  # event → what moved since its last render (None: anything)
+        self._newcomers: dict[Topic, set[Subscriber]] = {}  # waiting for a full state
+        self._generation: dict[Key, int] = {}
         self._wake = asyncio.Event()
 
     # -- input -------------------------------------------------------------------------------
-    def changed(self, event: Change) -> None:
-        """Note a change; its event (or every watched event of its competition) is dirty;
-        a change of what may be seen forgets what was rendered before it (see the module)."""
-        key = getattr(event, "event", None)  # SheetAccepted, EventChanged, EntryLocked name their event
-        if isinstance(event, BusResumed):
-            keys = {(t.competition, t.event) for t in self._subs}
-        elif isinstance(key, str):
-            keys = {(event.competition, key)}
-        elif isinstance(event, CompetitionChanged):
-            keys = {(t.competition, t.event) for t in self._subs if t.competition == event.competition}
-        else:
-            keys = set()
-        if isinstance(event, EventChanged | CompetitionChanged | BusResumed):
-            self._forget(keys)
-        self._dirty.update(keys)
+    def changed(self, change: Change, moved: dict[Key, Any] | None = None) -> None:
+        """Note a change and what it moved; a change of what may be seen forgets (see the module)."""
+        if isinstance(change, BusResumed):
+            self._forget({(t.competition, t.event) for t in self._subs})
+        elif isinstance(change, EventChanged):
+            self._forget({(change.competition, change.event)})
+        elif isinstance(change, CompetitionChanged):
+            self._forget({(t.competition, t.event) for t in self._subs if t.competition == change.competition})
+        for key, m in (moved or {}).items():
+            if key not in self._pending:
+                self._pending[key] = m
+            elif self._pending[key] is not None:
+                was = self._pending[key]
+                self._pending[key] = type(m)(was.rescored | m.rescored, was.rows | m.rows)
         self._wake.set()
 
-    def _forget(self, keys: set[tuple[str, str]]) -> None:
+    def _forget(self, keys: set[Key]) -> None:
         for k in keys:
             self._generation[k] = self._generation.get(k, 0) + 1
-        for t in [t for t in self._cache if (t.competition, t.event) in keys]:
-            del self._cache[t]
-            for sub in self._subs.get(t, ()):
-                sub.reset()
+            self._pending[k] = None
+        for t, subs in self._subs.items():
+            if (t.competition, t.event) in keys:
+                for sub in subs:
+                    sub.reset()
 
     # -- subscribers -------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def subscribe(self, topics: Iterable[Topic], send: Send) -> AsyncIterator[Subscriber]:
         """A subscriber to ``topics``; it gets each topic's full state first, then every change."""
         topics = list(topics)
-        sub = Subscriber(send, lambda: [self._cache[t] for t in topics if t in self._cache], self.limit)
+        sub = Subscriber(send, lambda: self._fulls(topics), self.limit)
+        self._topics[sub] = topics
         for t in topics:
             self._subs.setdefault(t, set()).add(sub)
+        self.again(sub)
         try:
-            missing = [t for t in topics if t not in self._cache]
-            cached = [t for t in topics if t in self._cache]
-            for t in cached:
-                sub.offer(self._cache[t])
-            if missing:  # rendered, cached and offered to the topics' subscribers, this one too
-                await self._render({(t.competition, t.event) for t in missing}, only=set(missing))
             yield sub
         finally:
             sub.close()
+            del self._topics[sub]
             for t in topics:
+                self._newcomers.get(t, set()).discard(sub)
                 subs = self._subs.get(t)
                 if subs is not None:
                     subs.discard(sub)
                     if not subs:
                         del self._subs[t]
-                        self._cache.pop(t, None)
+                        self._views.pop(t, None)
+
+    def again(self, sub: Subscriber) -> None:
+        """Send ``sub`` the full state of every topic it watches (a newcomer; a socket that asks)."""
+        for t in self._topics.get(sub, ()):
+            self._newcomers.setdefault(t, set()).add(sub)
+        self._wake.set()
+
+    def _fulls(self, topics: list[Topic]) -> list[str]:
+        return [self._views[t].full() for t in topics if t in self._views]
 
     def subscribers(self) -> int:
-        return len({s for subs in self._subs.values() for s in subs})
+        return len(self._topics)
 
     # -- the loop ----------------------------------------------------------------------------
     async def run(self) -> None:
-        """Render dirty events, at most once per ``interval``; a heartbeat keeps idle boards sure."""
-        beat = time.monotonic()
+        """Render on the leading edge, at most once per ``interval``; a heartbeat keeps idle
+        boards sure their socket is alive."""
+        beat = last = time.monotonic()
         while True:
             with contextlib.suppress(TimeoutError):  # not wait_for: on 3.11 it can swallow a cancel
                 async with asyncio.timeout(self.heartbeat):
                     await self._wake.wait()
             self._wake.clear()
-            if self._dirty:
-                dirty, self._dirty = self._dirty, set()
-                await self._render(dirty)
-            if time.monotonic() - beat >= self.heartbeat:
+            if self._pending or self._newcomers:
+                wait = last + self.interval - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                last = time.monotonic()
+                await self._render()
+            if self.beat and time.monotonic() - beat >= self.heartbeat:
                 beat = time.monotonic()
-                for sub in {s for subs in self._subs.values() for s in subs}:
-                    sub.offer(BEAT)
-            await asyncio.sleep(self.interval)
+                for sub in list(self._topics):
+                    sub.offer(self.beat)
 
-    async def _render(self, dirty: set[tuple[str, str]], only: set[Topic] | None = None) -> None:
-        watched: dict[tuple[str, str], list[Topic]] = {}
-        for t in self._subs:
-            if (t.competition, t.event) in dirty and (only is None or t in only):
-                watched.setdefault((t.competition, t.event), []).append(t)
-        if not watched:
+    async def _render(self) -> None:
+        pending, self._pending = self._pending, {}
+        newcomers = set(self._newcomers)
+        jobs = [(t, self._views.get(t, MISSING), pending.get((t.competition, t.event), MISSING))
+                for t in self._subs if t in newcomers or (t.competition, t.event) in pending]
+        jobs = [j for j in jobs if j[1] is not MISSING or j[0] in newcomers]  # a view only for sockets
+        if not jobs:
             return
-        began = {k: self._generation.get(k, 0) for k in watched}
-        rendered = await run_in_threadpool(self._frames, watched, only is None)
-        for key, complete, frames in rendered:
-            if self._generation.get(key, 0) != began[key]:  # changed meanwhile: render it again
-                self._dirty.add(key)
+        began = {k: self._generation.get(k, 0) for k in pending} | {
+            (t.competition, t.event): self._generation.get((t.competition, t.event), 0) for t, _v, _m in jobs}
+        done = await run_in_threadpool(self._work, jobs)
+        for topic, result, frames in done:
+            key = (topic.competition, topic.event)
+            if self._generation.get(key, 0) != began[key]:  # forgotten meanwhile: rendered again
                 self._wake.set()
                 continue
-            if complete is not None:
-                self._complete[key] = complete
-            for topic, frame, state in frames:
-                if state:
-                    if self._cache.get(topic) == frame:
-                        continue
-                    self._cache[topic] = frame
-                for sub in list(self._subs.get(topic, ())):
-                    sub.offer(frame)
-
-    def _frames(self, watched: dict[tuple[str, str], list[Topic]],
-                changes: bool) -> list[tuple[tuple[str, str], frozenset[str] | None, list[tuple[Topic, str, bool]]]]:
-        """Every frame to send, each rendered once (in a worker thread), by event: (event, its
-        complete entries to remember or None, [(topic, frame, whether it is the topic's state)]).
-        ``changes``: a render for a change (entries that completed since the last one get reveal
-        frames), not for a newcomer's first state. Nothing here changes the hub: the loop does."""
-        out = []
-        for key, topics in sorted(watched.items(), key=lambda kv: kv[0]):
-            try:
-                snap = self.renderer.snapshot(*key)
-            except (KeyError, LookupError):
+            if topic not in self._subs:
                 continue
-            before = self._complete.get(key)
-            done = sorted(snap.complete - before) if before is not None and changes else []
-            frames: list[tuple[Topic, str, bool]] = []
-            for t in topics:
-                frames.append((t, self.renderer.fragment(snap, t.audience, t.variant), True))
+            if result is GONE:
+                self._newcomers.pop(topic, None)
+                continue
+            if _is_view(result):
+                self._views[topic] = result
+            elif topic not in self._views:
+                continue  # its last socket left and a new one came meanwhile: it waits for a view
+            elif result is not None:
+                self._views[topic].commit(result)
+            waiting = self._newcomers.pop(topic, set())
+            for sub in list(self._subs[topic]):
+                if sub in waiting:
+                    sub.offer(self._views[topic].full())
+                else:
+                    for frame in frames:
+                        sub.offer(frame)
+
+    def _work(self, jobs: list[tuple[Topic, Any, Any]]) -> list[tuple[Topic, Any, list[str]]]:
+        """Each topic's new view or step and its frames, made in a worker thread; nothing here
+        changes the hub: the loop does."""
+        out = []
+        for topic, view, moved in jobs:
+            try:
+                if view is MISSING:
+                    fresh = self.renderer.view(topic)
+                    out.append((topic, fresh, [fresh.full()]))
+                elif moved is MISSING:
+                    out.append((topic, None, []))  # a newcomer to a view that did not move
+                else:
+                    out.append((topic, *self.renderer.advance(view, moved)))
                 self.renders += 1
-                for entry in done:
-                    card = self.renderer.reveal(snap, entry, t.audience, t.variant)
-                    if card:
-                        frames.append((t, card, False))
-            out.append((key, snap.complete if changes or before is None else None, frames))
+            except (KeyError, LookupError):
+                out.append((topic, GONE, []))
         return out
+
+
+def _is_view(result: Any) -> bool:
+    return callable(getattr(result, "full", None))

@@ -17,7 +17,7 @@ import dataclasses
 import random
 import secrets
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -88,11 +88,8 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
     c = competition
     if session.exec(select(db.Competition.id).where(db.Competition.key == c.key)).first() is not None:
         raise UserError.one("competition_exists", N_("a competition {key} already exists"), key=c.key)
-    rule = c.team_rule
     row = db.Competition(key=c.key, name_zh=c.name.zh, name_en=c.name.en, date=c.date, venue=c.venue,
-                         team_rule=None if rule is None else {"method": rule.method, "n": rule.n,
-                                                              "events": list(rule.events),
-                                                              "count_award": rule.count_award})
+                         time_zone=c.time_zone, team_rule=rule_data(c.team_rule))
     session.add(row)
     session.flush()
     cid = _id(row)
@@ -121,6 +118,18 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
     return cid
 
 
+def rule_data(rule: TeamRule | None) -> dict[str, Any] | None:
+    if rule is None:
+        return None
+    return {"method": rule.method, "n": rule.n, "events": list(rule.events), "count_award": rule.count_award}
+
+
+def rule_of(data: dict[str, Any] | None) -> TeamRule | None:
+    if data is None:
+        return None
+    return TeamRule(data["method"], data["n"], tuple(data["events"]), data["count_award"])
+
+
 T = TypeVar("T", bound=db.SQLModel)
 
 
@@ -128,7 +137,9 @@ def _rows(session: Session, table: type[T], *where: object) -> Sequence[T]:
     return session.exec(select(table).where(*where).order_by(table.id)).all()  # type: ignore[attr-defined, arg-type]
 
 
-def load_competition(session: Session, key: str) -> Competition:
+def load_competition(session: Session, key: str, withdrawn: bool = False) -> Competition:
+    """The competition as stored; a withdrawn entry is left out (not ranked, judged or shown)
+    unless ``withdrawn`` (the roster's pages and imports, which must know every entry)."""
     row = competition_row(session, key)
     cid = row.id
     events = _rows(session, db.Event, db.Event.competition_id == cid)
@@ -142,7 +153,6 @@ def load_competition(session: Session, key: str) -> Competition:
     def roles(judge_id: int | None, role: str) -> tuple[str, ...]:
         return tuple(event_key[a.event_id] for a in assignments if a.judge_id == judge_id and a.role == role)
 
-    rule = row.team_rule
     return Competition(
         key=row.key, name=Text(row.name_zh, row.name_en),
         events=tuple(Event(e.key, Text(e.name_zh, e.name_en), rubric_of(e.rubric, e.rubric_source), e.rubric,
@@ -152,10 +162,10 @@ def load_competition(session: Session, key: str) -> Competition:
                           for p in _rows(session, db.Contestant, db.Contestant.competition_id == cid)),
         entries=tuple(Entry(e.key, event_key[e.event_id], e.title, team_key.get(e.team_id, ""), e.code or "",
                             tuple(e.contestants), e.tags, e.attrs)
-                      for e in _rows(session, db.Entry, db.Entry.competition_id == cid)),
+                      for e in _rows(session, db.Entry, db.Entry.competition_id == cid)
+                      if withdrawn or not e.withdrawn),
         judges=tuple(Judge(j.key, j.name, roles(j.id, "judge"), roles(j.id, "chief"), team_key.get(j.team_id, ""))
                      for j in judges),
-        team_rule=None if rule is None else TeamRule(rule["method"], rule["n"], tuple(rule["events"]),
-                                                     rule["count_award"]),
-        date=row.date, venue=row.venue,
+        team_rule=rule_of(row.team_rule),
+        date=row.date, venue=row.venue, time_zone=row.time_zone,
     )

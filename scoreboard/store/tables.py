@@ -12,6 +12,8 @@ database's own number, used only for references between rows.
 - Numbers in ``Sheet.marks`` and ``Sheet.deductions`` are exact decimal strings ("8.5"),
   never floats (see ``scoreboard.store.sheets``).
 - ``Entry.code`` is the blind code, unique per event; NULL where the entry has none.
+- ``Entry.withdrawn``: the entry withdrew (退赛); its sheets stay, but the competition loaded for
+  ranking, judging and the public leaves it out.
 - ``Event.frozen_seq``: while an event's visibility is ``frozen``, the public standings are those
   of the sheets with ``seq`` up to it (the moment of freezing), so every worker agrees.
 
@@ -63,6 +65,7 @@ class Competition(SQLModel, table=True):
     name_en: str = Field(max_length=200)
     date: str = Field(default="", max_length=32)
     venue: str = Field(default="", max_length=200)
+    time_zone: str = Field(default="Asia/Shanghai", max_length=64)  # IANA: where times are shown local
     team_rule: dict[str, Any] | None = _json()
     created_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
 
@@ -127,6 +130,8 @@ class Entry(SQLModel, table=True):
     tags: dict[str, str] = _json(dict)
     attrs: dict[str, Any] = _json(dict)
     locked: bool = False
+    withdrawn: bool = False  # 退赛: keeps its sheets, no longer ranked or shown (``load_competition`` leaves it out)
+    withdrawn_reason: str = Field(default="", max_length=500)
 
 
 class Judge(SQLModel, table=True):

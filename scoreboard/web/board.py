@@ -41,7 +41,8 @@ from scoreboard.web.console_auth import signed_in
 from scoreboard.web.live import BoardRenderer, variant_of
 from scoreboard.web.templating import render
 
-LISTEN_ONLY = 16  # messages a board socket may send (it needs none) before it is closed with 1008
+LISTEN_ONLY = 16  # messages a board socket may send at once (it asks for a full state now and then) before 1008
+ASKS_EVERY = 10.0  # seconds: one more message allowed per this long
 log = logging.getLogger("scoreboard.board")
 
 
@@ -194,13 +195,18 @@ async def board_socket(ws: WebSocket) -> None:
     await ws.accept()
     boards.sockets.add(ws)
     try:
-        async with boards.hub.subscribe([Topic(c, k, audience, variant) for k in keys], ws.send_text):
-            heard = 0
-            while (await ws.receive())["type"] != "websocket.disconnect":
-                heard += 1  # boards only listen: what a client sends is ignored, a stream of it refused
+        async with boards.hub.subscribe([Topic(c, k, audience, variant) for k in keys], ws.send_text) as sub:
+            heard, since = 0.0, time.monotonic()
+            while (message := await ws.receive())["type"] != "websocket.disconnect":
+                # a board asks only for a full state again ("full", when it missed a frame); what
+                # else a client sends is ignored, and a stream of anything refused
+                now = time.monotonic()
+                heard, since = max(0.0, heard - (now - since) / ASKS_EVERY) + 1, now
                 if heard > LISTEN_ONLY:
                     await ws.close(code=1008, reason="a board only listens")
                     return
+                if message.get("text") == "full":
+                    boards.hub.again(sub)
     except WebSocketDisconnect:
         pass
     except Exception:  # a bug, never an input: the board still hears a close code, and reconnects

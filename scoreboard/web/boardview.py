@@ -56,7 +56,10 @@ class RevealCard:
 def board_event(competition: Competition, event: Event, state: str, seen: Shown, standings: list[Standing],
                 audience: str, url: str = "") -> BoardEvent:
     """``seen``: what ``audience`` may see (``states.shown``); ``standings``: the ones it sees."""
-    page = pages.event_page(competition, event, state, seen, standings, url)
+    return block_of(event, pages.event_page(competition, event, state, seen, standings, url), audience)
+
+
+def block_of(event: Event, page: pages.EventPage, audience: str) -> BoardEvent:
     return BoardEvent(event.key, event.name.get(i18n.current()), event.name.en, audience, page,
                       round(100 * page.scored / page.entries) if page.entries else 0)
 

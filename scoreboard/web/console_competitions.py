@@ -24,11 +24,13 @@ from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric.load import load_preset, preset_names
 from scoreboard.rubric.reader import read_toml
+from scoreboard.rubric.trades import by_trade
 from scoreboard.store import events as store_events
 from scoreboard.store import load as store_load
 from scoreboard.store import progress
 from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
+from scoreboard.web.console_views import Views, competition_views
 from scoreboard.web.pages import EVENT_STATES
 from scoreboard.web.templating import render
 
@@ -55,9 +57,16 @@ class Preset:
 
 
 @dataclass(frozen=True)
+class PresetGroup:
+    key: str
+    name: str
+    presets: list[Preset]
+
+
+@dataclass(frozen=True)
 class NewPage:
     chrome: Chrome
-    presets: list[Preset]
+    presets: list[PresetGroup]
     problems: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
 
@@ -88,6 +97,7 @@ class OverviewPage:
     judges: int
     events: list[EventLine]
     notice: str = ""
+    views: Views | None = None
 
 
 def name_of(zh: str, en: str) -> str:
@@ -108,8 +118,10 @@ async def home(request: Request, ctx: Ctx) -> Response:
     return render(request, "console/home.html", HomePage(chrome(ctx), await run_in_threadpool(build)))
 
 
-def _presets() -> list[Preset]:
-    return [Preset(n, load_preset(n).name.get(i18n.current())) for n in preset_names()]
+def _presets() -> list[PresetGroup]:
+    """The shipped presets, grouped by trade (cooking, construction trades, …)."""
+    return [PresetGroup(trade.key, _(trade.name), [Preset(n, load_preset(n).name.get(i18n.current())) for n in names])
+            for trade, names in by_trade(preset_names())]
 
 
 async def new(request: Request, ctx: Ctx) -> Response:
@@ -143,13 +155,14 @@ async def create_file(request: Request, ctx: Ctx) -> Response:
 
 async def create_presets(request: Request, ctx: Ctx) -> Response:
     f = ctx.form
-    values = {k: field_text(f, k, 200) for k in ("key", "name_zh", "name_en", "date", "venue")}
+    values = {k: field_text(f, k, 200) for k in ("key", "name_zh", "name_en", "date", "venue", "time_zone")}
     chosen = [p for p in f.getlist("preset") if isinstance(p, str) and p in preset_names()]
     blind = f.get("blind") == "1"
     data: dict[str, Any] = {
         "competition": {"key": values["key"], "name": {"zh": values["name_zh"], "en": values["name_en"]
                                                        or values["name_zh"]},
-                        "date": values["date"], "venue": values["venue"]},
+                        "date": values["date"], "venue": values["venue"],
+                        **({"time_zone": values["time_zone"]} if values["time_zone"] else {})},
         "events": [{"key": p, "name": {"zh": load_preset(p).name.zh, "en": load_preset(p).name.en},
                     "rubric": p, "blind": blind} for p in chosen],
     }
@@ -164,28 +177,27 @@ async def create_presets(request: Request, ctx: Ctx) -> Response:
 
 def overview_page(request: Request, ctx: Ctx, key: str, notice: str = "") -> OverviewPage:
     book = request.state.book
+    try:
+        comp = book.book(key).competition  # the book's: read once, not on every request
+    except UserError:
+        raise HTTPException(404, _("No such competition.")) from None
     with session(request.state.engine) as s:
-        try:
-            comp = store_load.load_competition(s, key)
-        except UserError:
-            raise HTTPException(404, _("No such competition.")) from None
         locked = progress.locked_entries(s, key)
         states = store_events.event_states(s, key)  # the store's: the book catches up after the bus
     events = []
     for ev in comp.events:
         if not ctx.account.may_act_on(key, ev.key):
             continue
-        _e, _state, standings = book.standings(key, ev.key)
+        summary = book.summary(key, ev.key)  # counted by the book: nothing is ranked per request
         state = states[ev.key]
         mine = comp.entries_of(ev.key)
         events.append(EventLine(
             ev.key, ev.name.get(i18n.current()), state, _(EVENT_STATES.get(state, state)), ev.visibility, ev.blind,
-            len(mine), sum(1 for x in standings if x.result.state != "pending"),
-            sum(1 for x in standings if x.result.state == "flagged"),
-            sum(1 for x in mine if x.key in locked)))
+            len(mine), summary.scored, summary.flagged, sum(1 for x in mine if x.key in locked)))
     return OverviewPage(chrome(ctx, key, comp.name.get(i18n.current()), "overview"), key,
                         comp.name.get(i18n.current()), comp.date, comp.venue, len(comp.teams),
-                        len(comp.contestants), len(comp.judges), events, notice)
+                        len(comp.contestants), len(comp.judges), events, notice,
+                        competition_views(request, comp, states, ctx.account.is_organizer))
 
 
 async def overview(request: Request, ctx: Ctx) -> Response:

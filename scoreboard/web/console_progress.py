@@ -35,6 +35,7 @@ from scoreboard.store import events as store_events
 from scoreboard.store.engine import session
 from scoreboard.store.progress import PanelJudge
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
+from scoreboard.web.console_views import Views, event_views
 from scoreboard.web.pages import EVENT_STATES, STATE_LABELS
 from scoreboard.web.templating import render
 
@@ -92,6 +93,7 @@ class ProgressPage:
     socket: str  # the page's live socket (``web.console_live``)
     problems: list[str] = field(default_factory=list)
     notice: str = ""
+    views: Views | None = None  # links to the event's public views (console_views)
 
 
 def seen_label(last_seen: datetime | None, now: datetime) -> str:
@@ -169,7 +171,8 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
                         event.name.get(i18n.current()), matrix.state, _(EVENT_STATES.get(matrix.state, matrix.state)),
                         event.visibility, matrix_view(matrix, devices, read is not None, str(href)),
                         [str(m) for m in moves(matrix.state, ctx.account.is_organizer)],
-                        f"{socket}?lang={i18n.current()}", problems or [], notice)
+                        f"{socket}?lang={i18n.current()}", problems or [], notice,
+                        event_views(request, comp, e, matrix.state, ctx.account.is_organizer))
 
 
 async def page(request: Request, ctx: Ctx) -> Response:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -21,19 +22,26 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from scoreboard import i18n
-from scoreboard.errors import UserError
+from scoreboard.competition import local_time
+from scoreboard.errors import Problem, UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.matrix import entry_result
+from scoreboard.rubric import scale
+from scoreboard.rubric.names import named
 from scoreboard.rubric.numbers import fixed, fmt
+from scoreboard.rubric.score import Step
 from scoreboard.rubric.sheet import Mark, Sheet, current
 from scoreboard.store import progress
 from scoreboard.store import sheets as store_sheets
 from scoreboard.store.audit import audit_log
 from scoreboard.store.engine import session
+from scoreboard.web import auditview
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
 from scoreboard.web.pages import STATE_LABELS
 from scoreboard.web.templating import render
+
+T = TypeVar("T", Problem, Step)
 
 
 @dataclass(frozen=True)
@@ -60,14 +68,6 @@ class History:
 
 
 @dataclass(frozen=True)
-class AuditLine:
-    at: str
-    actor: str
-    action: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Review:
     """What the page shows of the entry: all of it but the forms' fixed parts, and what its live
     socket (``web.console_live``) sends again after each change of the entry."""
@@ -82,7 +82,7 @@ class Review:
     locked: bool
     total: str
     judges: list[str]
-    judge_totals: list[str]
+    judge_totals: list[str]  # each judge's marks on the final score's scale, before deductions
     dropped: list[bool]
     rows: list[MarkRow]
     flags: list[str]
@@ -91,7 +91,11 @@ class Review:
     rules: list[Choice]
     chief: str
     history: list[History]
-    audit: list[AuditLine]
+    audit: list[auditview.Reading]
+    counted_total: str = "—"  # the counted values on the same scale, before deductions
+    deductions: str = ""  # what deductions take off ("" when nothing)
+    rescore_judge: str = ""  # the re-score request's first choice: the judge who differs most
+    time_zone: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,9 @@ def show(mark: Mark | None) -> str:
     return fmt(mark)
 
 
-def _deductions(s: Sheet) -> str:
-    return "; ".join(f"{d.key} {fmt(d.amount)} {d.reason}".strip() for d in s.deductions)
+def _deductions(s: Sheet, words: auditview.Names) -> str:
+    return auditview.deductions_text(s.entry, [{"key": d.key, "amount": fmt(d.amount), "reason": d.reason}
+                                               for d in s.deductions], words)
 
 
 def review_of(engine: Engine, book: StandingsBook, c: str, e: str, key: str) -> Review:
@@ -123,7 +128,8 @@ def review_of(engine: Engine, book: StandingsBook, c: str, e: str, key: str) -> 
     found = entry_result(book, c, e, key)
     if found is None:
         raise LookupError(key)
-    event, entry, result = found
+    event, entry, r = found
+    comp = book.book(c).competition
     locale = i18n.current()
     with session(engine) as s:
         sheets = store_sheets.sheets_of_entry(s, c, key)
@@ -133,23 +139,35 @@ def review_of(engine: Engine, book: StandingsBook, c: str, e: str, key: str) -> 
         log = audit_log(s, subject=f"entry:{key}")
     latest = {x.judge: x for x in current(sheets)}
     judges = [j.key for j in panel] + [j for j in latest if j not in {p.key for p in panel}]
-    r = result
+    rubric = event.rubric
     rows = [MarkRow(cr.name.get(locale), [show(latest[j].marks.get(cr.key)) if j in latest else "—" for j in judges],
                     "—" if r.criteria.get(cr.key) is None else fmt(r.criteria[cr.key] or Fraction(0), 2))
-            for cr in event.rubric.criteria]
+            for cr in rubric.criteria]
     names = {j.key: j.name for j in [*panel, *chiefs]}
+    scaled = scale.on_final_scale(rubric, r, sheets, entry.attrs)
+    differs = scale.farthest(rubric, r, sheets, scaled, [j.key for j in panel])
     state_key = "locked" if locked else str(r.state)
+    words = auditview.Names(comp, locale)
+
+    def said(item: T) -> T:
+        return named(item, rubric, locale, names, _)
+
     return Review(
         c, e, event.name.get(locale), key, entry.code, entry.title, _(STATE_LABELS.get(state_key, state_key)), locked,
-        "—" if r.shown is None else fixed(r.shown, r.decimals), [f"{names.get(j, j)} ({j})" for j in judges],
-        [fixed(r.judge_totals[j], r.decimals) if j in r.judge_totals else "—" for j in judges],
+        "—" if r.shown is None else fixed(r.shown, r.decimals),
+        [_("%(name)s (%(key)s)") % {"name": names.get(j, j), "key": j} for j in judges],
+        [fixed(scaled[j], r.decimals) if j in scaled else "—" for j in judges],
         [j in r.judge_totals and j not in r.kept_judges for j in judges], rows,
-        [p.render(i18n.gettext) for p in r.flags], [x.render(i18n.gettext) for x in r.steps],
-        [Choice(j.key, j.name) for j in panel], [Choice(d.key, d.name.get(locale)) for d in event.rubric.deductions],
+        [said(p).render(i18n.gettext) for p in r.flags], [said(x).render(i18n.gettext) for x in r.steps],
+        [Choice(j.key, j.name) for j in panel], [Choice(d.key, d.name.get(locale)) for d in rubric.deductions],
         chiefs[0].key if chiefs else "",
-        [History(x.seq, x.judge, x.revision, x.at[:19].replace("T", " "), x.reason, _deductions(x))
-         for x in reversed(sheets)],
-        [AuditLine(a.at.strftime("%Y-%m-%d %H:%M:%S"), a.actor, a.action, a.reason) for a in reversed(log)])
+        [History(x.seq, names.get(x.judge, x.judge), x.revision, local_time(x.at, comp.time_zone), x.reason,
+                 _deductions(x, words)) for x in reversed(sheets)],
+        [auditview.reading(a.id or 0, a.at, a.actor, a.action, a.subject, a.detail, a.reason, words)
+         for a in reversed(log)],
+        fixed(scaled[""], r.decimals) if "" in scaled else "—",
+        "" if not r.deductions else "−" + fixed(r.deductions, r.decimals),
+        differs if differs in {j.key for j in panel} else (panel[0].key if panel else ""), comp.time_zone)
 
 
 def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ReviewPage:
@@ -164,9 +182,8 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
         review = review_of(request.state.engine, request.state.book, c, e, key)
     except LookupError:
         raise HTTPException(404, _("No such entry.")) from None
-    comp = found.competition
     socket = request.app.url_path_for("console_review_socket", competition=c, event=e, entry=key)
-    return ReviewPage(chrome(ctx, c, comp.name.get(i18n.current()), "progress"), review,
+    return ReviewPage(chrome(ctx, c, found.competition.name.get(i18n.current()), "progress"), review,
                       f"{socket}?lang={i18n.current()}", problems or [], notice)
 
 
@@ -202,7 +219,9 @@ async def rescore(request: Request, ctx: Ctx) -> Response:
         await request.state.review.rescore(c, e, key, judge, reason, ctx.actor)
     except UserError as err:
         return await _refused(request, ctx, err)
-    return await _answer(request, ctx, [], _("Judge %(judge)s was asked to re-score.") % {"judge": judge})
+    found = request.state.book.book(c).lookup.judges.get(judge)
+    return await _answer(request, ctx, [], _("Judge %(judge)s was asked to re-score.") % {
+        "judge": found.name if found else judge})
 
 
 async def deduction(request: Request, ctx: Ctx) -> Response:

@@ -11,16 +11,18 @@ the id a row has on the page.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from scoreboard import i18n
-from scoreboard.competition import Competition, Event
+from scoreboard.competition import Competition, Event, award_tiers
 from scoreboard.errors import N_
 from scoreboard.i18n import gettext as _
+from scoreboard.live.book import Summary
 from scoreboard.rubric.aggregate import METHODS
 from scoreboard.rubric.numbers import fixed
-from scoreboard.standings import Standing, TeamStanding
+from scoreboard.standings import Standing, TeamStanding, sort_key
 from scoreboard.states import Shown
 
 STATE_LABELS = {
@@ -50,6 +52,7 @@ class Row:
     awards: list[AwardView]
     state: str
     state_label: str
+    tie: str | None = None  # ranked: the id of the tie it shares ("" when the rank is its own); None: unranked
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,30 @@ class HomePage:
 
 
 @dataclass(frozen=True)
+class EventLink:
+    """An event on its competition's page: its state, and how many entries are scored where the
+    public may see progress."""
+
+    key: str
+    name: str
+    state_label: str
+    state: str
+    entries: int
+    scored: int
+    progress: bool
+
+
+@dataclass(frozen=True)
+class CompetitionPage:
+    key: str
+    name: str
+    date: str
+    venue: str
+    events: list[EventLink]
+    has_teams: bool
+
+
+@dataclass(frozen=True)
 class TeamRow:
     rank: str
     team: str
@@ -106,10 +133,12 @@ class TeamRow:
 
 @dataclass(frozen=True)
 class TeamsPage:
+    key: str
     competition: str
     rule: str
     award: str
     rows: list[TeamRow]
+    events: list[str] = field(default_factory=list)  # the events counted, by name
 
 
 def dom_id(event: Event, code: str, key: str, n: int) -> str:
@@ -132,52 +161,75 @@ def _team_names(competition: Competition) -> dict[str, str]:
     return {t.key: t.name.get(i18n.current()) for t in competition.teams}
 
 
+def tie_id(event: Event, standing: Standing) -> str | None:
+    """What a row says of its rank beyond the order: None unranked, "" alone on its rank, and
+    for a shared rank an id equal for every entry sharing it (so a page numbers its rows itself)."""
+    if standing.rank is None:
+        return None
+    if not standing.shared:
+        return ""
+    key = sort_key(event.rubric, standing.result, standing.entry)
+    return hashlib.blake2b(repr(key).encode(), digest_size=4).hexdigest()
+
+
+def row(event: Event, teams: dict[str, str], s: Standing, names: bool, n: int) -> Row:
+    """One standing's row; ``n``: its place in the list (the id of a blind row without a code)."""
+    return Row(dom=dom_id(event, s.entry.code, s.entry.key, n), rank=rank_text(s.rank, s.shared),
+               code=s.entry.code, title=s.entry.title if names else "",
+               team=teams.get(s.entry.team, "") if names else "",
+               total="—" if s.result.shown is None else (_("DQ") if s.result.disqualified else
+                                                         fixed(s.result.shown, s.result.decimals)),
+               awards=[AwardView(t.key, t.name.get(i18n.current())) for _r, t in s.awards],
+               state=str(s.result.state), state_label=_(STATE_LABELS.get(str(s.result.state), str(s.result.state))),
+               tie=tie_id(event, s))
+
+
+def rank_text(rank: int | None, shared: bool) -> str:
+    return "" if rank is None else (f"{rank}=" if shared else str(rank))
+
+
 def _rows(competition: Competition, event: Event, standings: list[Standing], names: bool) -> list[Row]:
-    locale = i18n.current()
     teams = _team_names(competition)
-    return [
-        Row(dom=dom_id(event, s.entry.code, s.entry.key, n),
-            rank="" if s.rank is None else (f"{s.rank}=" if s.shared else str(s.rank)),
-            code=s.entry.code, title=s.entry.title if names else "", team=teams.get(s.entry.team, "") if names else "",
-            total="—" if s.result.shown is None else (_("DQ") if s.result.disqualified else
-                                                      fixed(s.result.shown, s.result.decimals)),
-            awards=[AwardView(t.key, t.name.get(locale)) for _r, t in s.awards],
-            state=str(s.result.state), state_label=_(STATE_LABELS.get(str(s.result.state), str(s.result.state))))
-        for n, s in enumerate(standings, 1)
-    ]
+    return [row(event, teams, s, names, n) for n, s in enumerate(standings, 1)]
 
 
 def event_page(competition: Competition, event: Event, state: str, seen: Shown, standings: list[Standing],
                url: str) -> EventPage:
     """``seen``: what the page's audience may see of the event in ``state``."""
-    names, progress = seen.names, seen.progress
-    rows: list[Row] = []
-    if not progress:
+    rows = _rows(competition, event, standings, seen.names) if seen.progress and seen.scores else []
+    scored = sum(1 for s in standings if s.result.state != "pending")
+    return event_frame(competition, event, state, seen, scored, len(standings), url, rows)
+
+
+def event_frame(competition: Competition, event: Event, state: str, seen: Shown, scored: int, entries: int,
+                url: str, rows: list[Row]) -> EventPage:
+    """The page around the rows, from counts: ``scored`` of ``entries``."""
+    if not seen.progress:
         notice = _("This event's results are not public yet.")
     elif not seen.scores:
         notice = _("Scores are shown when the organizer publishes them.")
     else:
-        notice, rows = "", _rows(competition, event, standings, names)
+        notice = ""
     return EventPage(
         competition=competition.name.get(i18n.current()), event=event.name.get(i18n.current()),
         state_label=_(EVENT_STATES.get(state, state)), rubric_note=rubric_note(event),
-        scored=sum(1 for s in standings if s.result.state != "pending") if progress else 0,
-        entries=len(standings), blind=event.blind, show_names=names, notice=notice, self_url=url, rows=rows,
-        progress=progress)
+        scored=scored if seen.progress else 0, entries=entries, blind=event.blind, show_names=seen.names,
+        notice=notice, self_url=url, rows=rows, progress=seen.progress)
 
 
-def event_card(event: Event, seen: Shown, standings: list[Standing], teams: dict[str, str]) -> EventCard:
+def event_card(event: Event, seen: Shown, summary: Summary, teams: dict[str, str]) -> EventCard:
+    """An event's card on the home page, from the book's ``summary`` for the audience (no ranking)."""
     progress = seen.progress
-    scored = sum(1 for s in standings if s.result.state != "pending") if progress else 0
+    scored = summary.scored if progress else 0
     leader = ""
-    if standings and standings[0].rank == 1 and seen.scores:
-        top = standings[0]
-        who = " · ".join(x for x in (top.entry.title, teams.get(top.entry.team, "")) if x)
+    if summary.leader is not None and seen.scores:
+        entry, result = summary.leader
+        who = " · ".join(x for x in (entry.title, teams.get(entry.team, "")) if x)
         if not seen.names:
-            who = top.entry.code
-        leader = f"{who} {fixed(top.result.shown or Fraction(0), top.result.decimals)}"
-    return EventCard(event.key, event.name.get(i18n.current()), len(standings), scored,
-                     round(100 * scored / len(standings)) if standings else 0, leader, progress)
+            who = entry.code
+        leader = f"{who} {fixed(result.shown or Fraction(0), result.decimals)}"
+    return EventCard(event.key, event.name.get(i18n.current()), summary.entries, scored,
+                     round(100 * scored / summary.entries) if summary.entries else 0, leader, progress)
 
 
 def teams_page(competition: Competition, rows: list[TeamStanding]) -> TeamsPage:
@@ -186,11 +238,12 @@ def teams_page(competition: Competition, rows: list[TeamStanding]) -> TeamsPage:
     teams = _team_names(competition)
     labels = {"sum": _("sum of every ranked entry"), "mean": _("mean of every ranked entry"),
               "best_n": _("mean of the best %(n)s entries") % {"n": rule.n or _("N (the fewest any team has)")}}
-    award = next((t.name.get(i18n.current()) for e in competition.events for a in e.rubric.awards for t in a.tiers
-                  if t.key == rule.count_award), "")
+    tier = award_tiers(competition.events).get(rule.count_award)
     return TeamsPage(
-        competition=competition.name.get(i18n.current()), rule=labels[rule.method], award=award,
-        rows=[TeamRow("" if r.rank is None else (f"{r.rank}=" if r.shared else str(r.rank)), teams.get(r.team, r.team),
+        key=competition.key, competition=competition.name.get(i18n.current()), rule=labels[rule.method],
+        award=tier.get(i18n.current()) if tier else "",
+        rows=[TeamRow(rank_text(r.rank, r.shared), teams.get(r.team, r.team),
                       "—" if r.score is None else fixed(r.score), len(r.counted), r.entries, r.award_count)
               for r in rows],
+        events=[e.name.get(i18n.current()) for e in competition.events if not rule.events or e.key in rule.events],
     )

@@ -184,9 +184,11 @@ function control(c, d, changed, sync) {
     const msg = h("span", { class: "hint", text: hint });
     return {
       el: h("div", { class: "stepper" },
-        h("button", { type: "button", class: "big minus", "aria-label": "−", onclick: () => bump(-1), text: "−" }),
+        h("button", { type: "button", class: "big minus", "aria-label": fmt(T.less, { criterion: nameOf(c.name) }),
+          onclick: () => bump(-1), text: "−" }),
         input,
-        h("button", { type: "button", class: "big plus", "aria-label": "+", onclick: () => bump(1), text: "+" }),
+        h("button", { type: "button", class: "big plus", "aria-label": fmt(T.more, { criterion: nameOf(c.name) }),
+          onclick: () => bump(1), text: "+" }),
         msg),
       sync() {
         const problem = d.shown.has(c.key) ? d.problems[c.key] : null;
@@ -304,11 +306,11 @@ function renderFooter() {
   f.subtotal.textContent = shownTotal(s);
   f.of.textContent = shownMax(s);
   f.empties.classList.toggle("done", !s.empty.length);
-  put(f.empties, s.empty.length ? `${T.empty}: ${s.empty.join("、")}` : T.all_marked,
-    s.needAll && s.empty.length ? h("span", { class: "small", text: ` (${T.required})` }) : null);
+  put(f.empties, s.empty.length ? fmt(T.empty, { criteria: s.empty.join(T.list_sep) }) : T.all_marked,
+    s.needAll && s.empty.length ? h("span", { class: "small", text: T.gap + T.required }) : null);
   const fixes = [];
   if (s.refused) fixes.push(T.fix_boxes);
-  if (s.partial.length) fixes.push(fmt(T.partial_readings, { criteria: s.partial.join("、") }));
+  if (s.partial.length) fixes.push(fmt(T.partial_readings, { criteria: s.partial.join(T.list_sep) }));
   f.fix.textContent = fixes.join(" ");
   f.fix.hidden = !fixes.length;
   f.review.disabled = !s.ok;

@@ -16,7 +16,8 @@ export function renderList() {
   for (const ev of events()) {
     const head = h("h2", {}, nameOf(ev.name),
       ev.role === "chief" ? h("span", { class: "badge chief", text: T.chief }) : null,
-      ev.state !== "open" ? h("span", { class: "badge closed", text: T.event_closed }) : null);
+      ev.state === "draft" ? h("span", { class: "badge closed", text: T.event_draft })
+        : ev.state !== "open" ? h("span", { class: "badge closed", text: T.event_closed }) : null);
     const grid = h("div", { class: "tiles" });
     for (const en of ev.entries) grid.append(tile(ev, en));
     listEl.append(h("section", { class: "event", id: `event-${ev.key}` }, head, grid));

@@ -32,7 +32,8 @@ export function renderConfirm() {
     const cur = d.deductions[r.key];
     if (!cur || !cur.on) continue;
     const took = deductionAmount(r, cur);
-    rows.push(h("tr", { class: "ded" }, h("th", { text: `${T.deductions}: ${nameOf(r.name)}${cur.reason ? ` (${cur.reason})` : ""}` }),
+    rows.push(h("tr", { class: "ded" }, h("th", { text: fmt(T.labelled, { label: T.deductions,
+      value: cur.reason ? fmt(T.with_reason, { text: nameOf(r.name), reason: cur.reason }) : nameOf(r.name) }) }),
       h("td", { class: "num", text: took === "dq" ? T.disqualify : `−${F.str(took)}` })));
   }
   const dialog = h("div", { class: "confirm", role: "dialog", "aria-modal": "true", id: "confirm" },
@@ -41,7 +42,7 @@ export function renderConfirm() {
       h("p", { class: "code-line" }, h("span", { class: "code", text: en.code || en.key }), ` ${nameOf(ev.name)} · ${fmt(T.revision, { n: d.revision })}`),
       h("table", {}, h("tbody", {}, rows)),
       h("p", { class: "subtotal" }, `${T.subtotal} `, h("strong", { text: shownTotal(s) }), shownMax(s)),
-      d.revision > 1 ? h("p", { class: "small", text: `${T.reason}: ${d.reason}` }) : null,
+      d.revision > 1 ? h("p", { class: "small", text: fmt(T.labelled, { label: T.reason, value: d.reason }) }) : null,
       h("div", { class: "confirm-actions" },
         h("button", { type: "button", class: "big", onclick: () => { d.confirm = false; document.getElementById("confirm").remove(); }, text: T.edit }),
         h("button", { type: "button", class: "big primary", id: "send", onclick: send, text: T.send }))));

@@ -35,6 +35,7 @@ export function entryState(ev, en) {
   const asked = S.rescore[en.key];
   if (asked && (!stored || stored.revision <= asked.after)) return { key: "rescore", text: T.state_rescore, detail: asked.reason };
   if (stored) return { key: "received", text: fmt(T.state_received, { seq: stored.seq }), revision: stored.revision };
+  if (ev.state === "draft") return { key: "draft", text: T.event_draft };
   if (ev.state !== "open") return { key: "closed", text: T.event_closed };
   return { key: "todo", text: T.state_todo };
 }

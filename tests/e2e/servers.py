@@ -75,10 +75,10 @@ class Served:
 
 @contextmanager
 def competition_server(folder: Path, cup: dict[str, Any], judges: Sequence[str] = (), password: str = "",
-                       env: Mapping[str, str] | None = None) -> Iterator[Served]:
+                       env: Mapping[str, str] | None = None, drafts: Sequence[str] = ()) -> Iterator[Served]:
     """``scoreboard serve`` for the competition ``cup`` as the commands set it up: `init`, an
-    organizer account ``admin`` when a ``password`` is given, every event opened, login links for
-    ``judges`` from `judges tokens`; ``env`` adds settings (TEST_HOOKS, ORGANIZER_KEY…)."""
+    organizer account ``admin`` when a ``password`` is given, every event opened but ``drafts``,
+    login links for ``judges`` from `judges tokens`; ``env`` adds settings (TEST_HOOKS, ORGANIZER_KEY…)."""
     db = folder / "served.db"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "SECRET_KEY": "e2e-secret", "LANG": "C", **(env or {})}
     key = cup["competition"]["key"]
@@ -91,7 +91,8 @@ def competition_server(folder: Path, cup: dict[str, Any], judges: Sequence[str] 
     engine = make_engine(f"sqlite:///{db}")
     with session(engine, write=True) as s:
         for event in cup["events"]:
-            set_event_state(s, key, event["key"], "open", actor="test")
+            if event["key"] not in drafts:
+                set_event_state(s, key, event["key"], "open", actor="test")
         s.commit()
     engine.dispose()
     port = free_port()
@@ -119,3 +120,16 @@ def stored_sheets(db: Path, judge: str) -> list[tuple[str, str, int, str, str]]:
         return c.execute("SELECT sheet.uid, entry.key, sheet.revision, sheet.marks, sheet.deductions FROM sheet "
                          "JOIN entry ON entry.id = sheet.entry_id JOIN judge ON judge.id = sheet.judge_id "
                          "WHERE judge.key = ? ORDER BY sheet.id", (judge,)).fetchall()
+
+
+def xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
+    """A spreadsheet of ``rows`` saved at ``path``, as an organizer's Excel writes it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
