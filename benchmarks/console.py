@@ -25,6 +25,7 @@ import re
 import statistics
 import tempfile
 import time
+import zlib
 from collections.abc import Sequence
 from copy import deepcopy
 from pathlib import Path
@@ -121,7 +122,7 @@ async def measure(scale: int, updates: int, folder: Path) -> dict[str, float]:
 
         async with feed.subscribe(Watch(c, EVENT, locale="zh_CN", organizer=True), send):
             first = await frames.get()
-            sizes, spent, latency, silent = [], [], [], 0
+            sizes, packed, spent, latency, silent = [], [], [], [], 0
             for raw in raws[half:half + updates]:
                 rounds.clear()
                 started = time.perf_counter()
@@ -133,12 +134,14 @@ async def measure(scale: int, updates: int, folder: Path) -> dict[str, float]:
                     continue
                 latency.append(time.perf_counter() - started)
                 sizes.append(len(frame.encode()))
+                packed.append(len(zlib.compress(frame.encode())))  # as permessage-deflate sends it, about
                 spent.append(sum(rounds))  # the feed's CPU for this sheet (a worker thread's)
     engine.dispose()
     entries = len(competition.entries_of(EVENT))
     return {"entries": entries, "poll_kb": len(body) / 1024, "poll_gz_kb": len(gzip.compress(body)) / 1024,
             "poll_ms": statistics.median(polls) * 1000, "first_kb": len(first.encode()) / 1024,
-            "update_b": statistics.median(sizes), "update_b_p90": pct(sizes, 0.9),
+            "update_b": statistics.median(sizes), "update_z": statistics.median(packed),
+            "update_b_p90": pct(sizes, 0.9),
             "update_ms": statistics.median(spent) * 1000, "update_ms_p90": pct(spent, 0.9) * 1000,
             "latency_ms": statistics.median(latency) * 1000, "silent": silent, "updates": len(sizes)}
 
@@ -158,6 +161,7 @@ def main() -> None:
     for scale, f in rows:
         print(f"| {scale}× | {f['entries']:.0f} | {f['poll_kb']:.0f} KB ({f['poll_gz_kb']:.0f} KB gzipped), "
               f"{f['poll_ms']:.0f} ms | {f['first_kb']:.0f} KB | {f['update_b']:.0f} B / {f['update_b_p90']:.0f} B "
+              f"({f['update_z']:.0f} B deflated) "
               f"| {f['update_ms']:.1f} ms / {f['update_ms_p90']:.1f} ms | {f['latency_ms']:.0f} ms |")
     print("\n" + "; ".join(f"{s}×: {f['updates']:.0f} sheets measured, {f['silent']:.0f} changed nothing shown"
                            for s, f in rows))
