@@ -54,6 +54,7 @@ ACTIONS = {
     "judges.imported": N_("Judges imported"),
     "codes.assigned": N_("Blind codes assigned"),
     "competition.created": N_("Competition created"),
+    "competition.team_rule": N_("Team standings set"),
     "account.created": N_("Console account created"),
 }
 ROLES = {"organizer": N_("organizer"), "chief": N_("chief judge"), "judge": N_("judge")}
