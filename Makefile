@@ -48,6 +48,7 @@ bench: setup
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/exports.py
 	$(BIN)/python benchmarks/fuzz.py
+	$(BIN)/python benchmarks/growth.py
 
 # Refresh the catalogs after adding or changing user-facing text.
 translations:

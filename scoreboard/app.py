@@ -23,7 +23,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from judges import registry as judge_registry
@@ -37,6 +36,7 @@ from scoreboard.demo.plan import Simulation
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.bus import Bus, make_bus
+from scoreboard.live.console import ConsoleFeed
 from scoreboard.live.hub import Hub
 from scoreboard.services.accounts import AccountService
 from scoreboard.services.announcer import Announcer
@@ -50,9 +50,11 @@ from scoreboard.services.review import ReviewService
 from scoreboard.services.roster import RosterService
 from scoreboard.services.sheets import SheetService
 from scoreboard.settings import Settings
-from scoreboard.store.engine import make_engine, migrate
+from scoreboard.store import load as store_load
+from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.keys import DEPLOYMENT, server_key
-from scoreboard.web import board, console, console_login, logs, public, testhooks
+from scoreboard.web import assets, board, console, console_live, console_login, logs, public, testhooks
+from scoreboard.web.assets import Static
 from scoreboard.web.gate import Gate
 from scoreboard.web.headers import SecurityHeaders
 from scoreboard.web.live import BEAT, BoardRenderer
@@ -79,15 +81,17 @@ class State(TypedDict):
     competitions: CompetitionService
     review: ReviewService
     console: console.Console
+    console_feed: ConsoleFeed  # the console's live pages (web.console_live)
     devices: DeviceService  # this worker's judges' devices, in the database for every worker
     session_key: str  # signs the session cookie (scoreboard.web.sessions)
 
 
-async def _follow(bus: Bus, book: StandingsBook, hub: Hub, settled: Counter[Change]) -> None:
+async def _follow(bus: Bus, book: StandingsBook, hub: Hub, feed: ConsoleFeed, settled: Counter[Change]) -> None:
     """Keep the standings book current: every accepted sheet rescored once, in order; then the
-    board hub re-renders what changed. A change this process ``settled`` already comes back from
-    the bus once: that echo is skipped (it would reload and re-render the same again). Should
-    applying a change fail, every competition is dropped and reloads on its next read."""
+    board hub re-renders what changed, and the console's live feed sends what it touched. A change
+    this process ``settled`` already comes back from the bus once: that echo is skipped (it would
+    reload and re-render the same again). Should applying a change fail, every competition is
+    dropped and reloads on its next read."""
     async with bus.subscribe() as queue:
         while True:
             change = await queue.get()
@@ -103,6 +107,28 @@ async def _follow(bus: Bus, book: StandingsBook, hub: Hub, settled: Counter[Chan
                 await run_in_threadpool(book.apply, BusResumed())
                 change, moved = BusResumed(), {}
             hub.changed(change, moved)
+            feed.changed(change)
+
+
+async def _warm(book: StandingsBook, engine: Engine) -> None:
+    """Every competition read and scored in a worker thread while the server already serves, so
+    the first spectator after a restart does not wait for it. A request for a competition not in
+    yet loads it on demand (or waits for the warm-up's load of it); a failure is logged, never fatal:
+    that competition loads when first asked for."""
+    def keys() -> list[str]:
+        with session(engine) as s:
+            return [key for key, _zh, _en in store_load.competitions(s)]
+
+    try:
+        competitions = await run_in_threadpool(keys)
+    except Exception:
+        log.exception("could not list the competitions to warm the standings book")
+        return
+    for key in competitions:
+        try:
+            await run_in_threadpool(book.book, key)
+        except Exception:
+            log.exception("could not warm the standings book with %s: it loads when first asked for", key)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -150,11 +176,15 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         sockets = judge_registry.JudgeSockets(judge_limits)
         devices = DeviceService(db, worker_id())
 
+        read_devices = lambda c, js: devices.statuses(c, [sockets.report(c, j) for j in js])  # noqa: E731
+        href = lambda c, e: str(app.url_path_for("console_event", competition=c, event=e))  # noqa: E731
+        feed = ConsoleFeed(book, db, console_live.ConsoleRenderer(db, book, templates.env, href), read_devices)
         settled: Counter[Change] = Counter()
 
         async def settle(change: Change) -> None:
-            """This process's book and boards apply a change before the request that made it returns."""
+            """This process's book, boards and consoles apply a change before the request that made it returns."""
             boards.hub.changed(change, await run_in_threadpool(book.apply, change))
+            feed.changed(change)
             settled[change] += 1
 
         announce = Announcer(bus, settle)
@@ -165,16 +195,17 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                       competitions=CompetitionService(db, announce),
                       review=ReviewService(db, announce, sheets), judging=JudgeService(db, announce),
                       accounts=AccountService(db), devices=devices, session_key=key,
-                      console=console.Console(
-                          LoginLimiter(db), lambda c, js: devices.statuses(c, [sockets.report(c, j) for j in js])))
+                      console=console.Console(LoginLimiter(db), read_devices), console_feed=feed)
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)
         if notice:
             print(notice, flush=True)
         hub = boards.hub
-        tasks = [asyncio.create_task(_follow(bus, book, hub, settled)), asyncio.create_task(hub.run()),
+        tasks = [asyncio.create_task(_follow(bus, book, hub, feed, settled)), asyncio.create_task(hub.run()),
+                 asyncio.create_task(feed.run()),
                  asyncio.create_task(judge_registry.follow(bus, sockets, sheets)),
                  asyncio.create_task(judge_registry.recheck(db, sockets)),
                  asyncio.create_task(judge_registry.report(sockets, devices))]
+        tasks.append(asyncio.create_task(_warm(book, db)))
         tasks += [asyncio.create_task(job(state)) for job in jobs]
         tasks += [asyncio.create_task(judge_simulate.simulate(simulate))] if simulate else []
         await bus.connect()  # its subscribers above subscribe meanwhile
@@ -193,10 +224,11 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                 db.dispose()
 
     logs.install()  # tokens and keys never reach uvicorn's access log
-    routes = [*public.routes, *board.routes, *console.routes, *(testhooks.routes if settings.test_hooks else []),
-              *judge_socket.routes, *judge_tablet.routes,
-              Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")]
-    middleware = [Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
+    routes = [*public.routes, *board.routes, *console.routes, *console_live.routes,
+              *(testhooks.routes if settings.test_hooks else []), *judge_socket.routes, *judge_tablet.routes,
+              Mount("/static", Static(directory=STATIC_DIR), name="static")]
+    middleware = [assets.compression(),  # gzip what is worth it (see assets), outside everything else
+                  Middleware(SecurityHeaders),  # the policy, nosniff, referrer and framing on every response
                   Middleware(Sessions, https=settings.https),
                   Middleware(LocaleMiddleware, default=settings.default_locale, https=settings.https),
                   Middleware(Gate)]

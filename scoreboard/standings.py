@@ -167,6 +167,7 @@ class Ranking:
         self._of: dict[str, tuple[SortKey, str, str]] = {}
         self._unranked: list[tuple[str, str]] = []  # (code, entry key) of unranked entries, sorted
         self._scored = 0  # entries with a result whose state is not pending
+        self._made: tuple[object, list[Standing]] | None = None  # the last full standings, and for whom
         self._quotas = [r for r in rubric.awards if r.kind == "quota"]
         self._pools: list[dict[str, list[SortKey]]] = [{} for _ in self._quotas]  # per quota rule
 
@@ -177,15 +178,18 @@ class Ranking:
         lo, hi = bisect.bisect_left(self._keys, key), bisect.bisect_right(self._keys, key)
         return {item[2] for item in self._order[lo:hi]}
 
-    def update(self, result: Result) -> set[str]:
-        """Take the entry's new result; the keys of the entries whose row may have changed."""
+    def update(self, result: Result, rows: bool = True) -> set[str]:
+        """Take the entry's new result; the keys of the entries whose row may have changed
+        (``rows=False``: not worked out, for a ranking being built)."""
         entry = self.entries[result.entry]
+        self._made = None
         before = self.results.get(entry.key)
         self._scored += (result.state != "pending") - (before is not None and before.state != "pending")
         affected = {entry.key}
         old = self._of.pop(entry.key, None)
         if old is not None:
-            affected |= self._tied(old[0])
+            if rows:
+                affected |= self._tied(old[0])
             i = bisect.bisect_left(self._order, old)
             del self._order[i]
             del self._keys[i]
@@ -199,7 +203,8 @@ class Ranking:
             self._order.insert(i, item)
             self._keys.insert(i, key)
             self._of[entry.key] = item
-            affected |= self._tied(key)
+            if rows:
+                affected |= self._tied(key)
         else:
             bisect.insort(self._unranked, (entry.code, entry.key))
         for rule, pools in zip(self._quotas, self._pools, strict=True):
@@ -209,6 +214,8 @@ class Ranking:
                 del pool[bisect.bisect_left(pool, old[0])]
             if key is not None:
                 bisect.insort(pool, key)
+            if not rows:
+                continue
             cuts = quota_limits(rule, n_old) + quota_limits(rule, len(pool))
             for cut in set(cuts):
                 for k in pool[max(0, cut - 3):cut + 3]:
@@ -278,7 +285,11 @@ class Ranking:
         return Standing(entry, result, lo + 1, hi - lo > 1, tuple(awards))
 
     def standings(self, people: Mapping[str, Contestant] | None = None) -> list[Standing]:
-        return rank_event(self.rubric, self.entries.values(), self.results, people)
+        """The full standings (``rank_event``), made again only after a change: pages asking
+        between two sheets share one ranking."""
+        if self._made is None or self._made[0] is not people:
+            self._made = (people, rank_event(self.rubric, self.entries.values(), self.results, people))
+        return self._made[1]
 
 
 @dataclass(frozen=True)

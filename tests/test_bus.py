@@ -338,7 +338,10 @@ async def test_bus_resumed_sends_every_board_a_full_state_from_the_database(db: 
         boss, public = Recorder(), Recorder()
         async with hub.subscribe([Topic("cup", "hot", "organizer")], boss.send), \
                 hub.subscribe([Topic("cup", "other")], public.send):
-            await asyncio.sleep(0.3)
+            for _ in range(100):  # each board's first full state
+                if boss.frames and public.frames:
+                    break
+                await asyncio.sleep(0.05)
             firsts = len(boss.frames), len(public.frames)
             await another_worker_writes(db, [sheet("e2", f"j{i}", EIGHTY) for i in range(1, 6)])
             await asyncio.sleep(0.3)

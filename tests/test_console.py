@@ -53,10 +53,17 @@ WHO = {
     "console_downloads": ORGANIZER, "console_download": ORGANIZER, "console_event_edit": ORGANIZER,
     "console_event_save": ORGANIZER, "console_event": SCOPED, "console_event_state": SCOPED,
     "console_entry": SCOPED, "console_rescore": SCOPED, "console_deduction": SCOPED, "console_lock": SCOPED,
+    "console_import_template": ORGANIZER, "console_roster": ORGANIZER, "console_entry_edit": ORGANIZER,
+    "console_entry_save": ORGANIZER, "console_entry_delete": ORGANIZER, "console_entry_withdraw": ORGANIZER,
+    "console_entry_reinstate": ORGANIZER, "console_contestant_edit": ORGANIZER, "console_contestant_save": ORGANIZER,
+    "console_contestant_delete": ORGANIZER, "console_team_edit": ORGANIZER, "console_team_save": ORGANIZER,
+    "console_team_delete": ORGANIZER, "console_judges_preview": ORGANIZER, "console_judges_confirm": ORGANIZER,
+    "console_judges_template": ORGANIZER,
     "console_teams": ORGANIZER, "console_teams_save": ORGANIZER,
 }
 UNGUARDED = {"console_login", "console_logout"}
-PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv"}
+PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv", "contestant": "p1",
+          "team": "t1"}
 GUARDED = [r for r in console.routes if isinstance(r, Route) and r.name not in UNGUARDED]
 ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PARAMS), WHO.get(r.name, ""))
           for r in GUARDED]
@@ -64,7 +71,7 @@ ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PAR
 
 def test_every_route_has_an_audience() -> None:
     assert sorted(r.name for r in GUARDED) == sorted(WHO)
-    assert len(ROUTES) == len(WHO) == 28
+    assert len(ROUTES) == len(WHO) == 44
 
 
 @pytest.fixture
@@ -355,19 +362,24 @@ async def test_the_progress_page_shows_each_judges_device(client: Client) -> Non
     page = (await http.get("/console/c/cup/e/hot?lang=en")).text  # the language stays for the fragment
     j1 = device(page, "j1")
     assert (j1["data-online"], j1["data-waiting"]) == ("yes", "2")
-    assert j1.select_one(".device-state").text == "online"
-    assert j1.select_one(".seen").text == "last seen 1 min ago"
-    assert j1.select_one(".outbox").text == "2 sheets waiting"
+    assert j1.select_one(".device-state").text == "online" and j1.select_one(".seen") is None  # online is now
+    header = BeautifulSoup(page, "html.parser").select_one("#judge-j1")
+    assert header.select_one(".outbox").text == "2 sheets waiting"
+    assert header["title"] == "评委1 · online · 2 sheets waiting"
+    assert header.select_one(".togo").text == "0 to go"
+    assert BeautifulSoup(page, "html.parser").select_one("#judge-j3 .togo").text == "1 to go"  # e3: none from j3 yet
     j2 = device(page, "j2")
     assert j2["data-online"] == "no" and not j2.has_attr("data-waiting")
-    assert j2.select_one(".seen").text == "never seen" and j2.select_one(".outbox") is None
+    assert j2.select_one(".seen").text == "never seen" and not j2.select_one(".seen").has_attr("data-ago")
+    assert BeautifulSoup(page, "html.parser").select_one("#judge-j2 .outbox") is None
     tablet.heard_from(0)
     sockets.remove(tablet)  # the tablet went away: offline, but last seen and its outbox are kept
     fragment = (await http.get("/console/c/cup/e/hot", headers={"HX-Request": "true"})).text
     j1 = device(fragment, "j1")
     assert (j1["data-online"], j1["data-waiting"]) == ("no", "0")
-    assert j1.select_one(".seen").text == "last seen 0 s ago"
-    assert j1.select_one(".outbox").text == "no sheets waiting"
+    assert j1.select_one(".seen").text == "last seen 0 s ago" and j1.select_one(".seen")["data-ago"] == "0"
+    header = BeautifulSoup(fragment, "html.parser").select_one("#judge-j1")
+    assert header.select_one(".outbox") is None and header["title"] == "评委1 · offline · no sheets waiting"
     zh = device((await http.get("/console/c/cup/e/hot?lang=zh_CN")).text, "j1")
     assert zh.select_one(".device-state").text == "离线" and "最近在线" in zh.select_one(".seen").text
 

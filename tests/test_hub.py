@@ -64,24 +64,23 @@ class Page(Recorder):
         assert self.model.apply(frame) != "again", frame[:200]
 
 
-async def test_a_burst_of_sheets_coalesces_and_a_lone_one_renders_at_once(app_state: dict[str, Any]) -> None:
+async def test_a_burst_of_sheets_coalesces_and_a_lone_one_is_one_delta(app_state: dict[str, Any]) -> None:
     hub: Hub = app_state["boards"].hub
     page = Page()
     service = app_state["service"]
     async with hub.subscribe([Topic("cup", "hot")], page.send):
         await settle(hub)
-        before = hub.renders
+        before, began = hub.renders, asyncio.get_running_loop().time()
         await asyncio.gather(*(service.submit("cup", f"j{j}", sheet(f"e{e}", f"j{j}", marks(20 + j + e)))
                                for e in (1, 2, 3) for j in range(1, 6)))  # 15 sheets at once
         await settle(hub)
-        assert 1 <= hub.renders - before <= 4, hub.renders - before
-        before = hub.renders
-        started = asyncio.get_running_loop().time()
+        took = asyncio.get_running_loop().time() - began - 0.4
+        renders = hub.renders - before  # one render a burst, at most one per interval, never one a sheet
+        assert 1 <= renders < 15 and renders <= 2 + took / hub.interval, (renders, took)
         frames = len(page.frames)
         await service.submit("cup", "j1", sheet("e2", "j1", marks(30), sid="e2-j1-again", revision=2))
-        while len(page.frames) == frames:
-            await asyncio.sleep(0.002)
-        assert asyncio.get_running_loop().time() - started < 0.2  # no window to wait out
+        await settle(hub)
+        assert len(page.frames) == frames + 1  # a lone sheet: one delta (how soon: benchmarks/board.py)
     assert 'id="entry-c-H-102"' in page.model.text("hot")  # e2, known by its blind code
     assert 'id="entry-e2"' not in "".join(page.frames)
 

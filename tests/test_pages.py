@@ -8,8 +8,9 @@ import pytest
 
 from scoreboard import i18n
 from scoreboard.intake import score_event
+from scoreboard.live.book import Summary
 from scoreboard.rubric.sheet import parse_sheet
-from scoreboard.standings import Standing, rank_event
+from scoreboard.standings import Ranking, Standing, rank_event
 from scoreboard.states import Shown
 from scoreboard.web import pages
 from tests.support import competition, half_judged
@@ -39,6 +40,18 @@ def standings() -> list[Standing]:
     return rank_event(hot.rubric, entries, score_event(hot, entries, sheets))
 
 
+def summary() -> Summary:
+    """The home card's source: what the standings book keeps of the event, nothing ranked."""
+    comp = competition()
+    hot = comp.event("hot")
+    assert hot is not None
+    entries = comp.entries_of("hot")
+    ranking = Ranking(hot.rubric, entries)
+    for result in score_event(hot, entries, [parse_sheet(hot.rubric, s) for s in half_judged()]).values():
+        ranking.update(result)
+    return Summary(hot, "open", len(entries), ranking.scored(), ranking.leader())
+
+
 @pytest.mark.parametrize(("seen", "notice", "rows", "scored", "leader"), CASES)
 def test_a_page_shows_what_it_is_told(seen: tuple[bool, bool, bool], notice: str,
                                       rows: list[tuple[str, str, str, str]], scored: int, leader: str) -> None:
@@ -50,7 +63,7 @@ def test_a_page_shows_what_it_is_told(seen: tuple[bool, bool, bool], notice: str
     teams = {t.key: t.name.en for t in comp.teams}
     with i18n.using("en"):
         page = pages.event_page(comp, hot, "open", shown, standings(), "/c/cup/e/hot")
-        card = pages.event_card(hot, shown, standings(), teams)
+        card = pages.event_card(hot, shown, summary(), teams)
     assert page.notice == notice
     assert [(r.code, r.title, r.team, r.total) for r in page.rows] == rows
     assert [r.dom for r in page.rows] == [f"c-{r[0]}" for r in rows]  # blind: known by code, whoever looks

@@ -15,6 +15,7 @@ import json
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 import uvicorn
@@ -40,17 +41,19 @@ from scoreboard.store.load import load_competition, save_competition
 
 def seed(engine: Engine, seed: int = 2023) -> list[Competition]:
     """Load both demo competitions, every event open; returns them as stored (with blind codes)."""
-    stored = []
     demos = (("demo:cooking", cooking_competition(seed)), ("demo:construction", construction_competition(seed)))
-    for source, data in demos:
-        competition = parse_competition(data, source)
-        with session(engine) as s:
-            save_competition(s, competition)
-            for event in competition.events:
-                set_event_state(s, competition.key, event.key, "open", actor="demo", reason="demo")
-            s.commit()
-            stored.append(load_competition(s, competition.key))
-    return stored
+    return [store_open(engine, data, source) for source, data in demos]
+
+
+def store_open(engine: Engine, data: dict[str, Any], source: str) -> Competition:
+    """One competition file's data stored with every event open; as stored (with blind codes)."""
+    competition = parse_competition(data, source)
+    with session(engine) as s:
+        save_competition(s, competition)
+        for event in competition.events:
+            set_event_state(s, competition.key, event.key, "open", actor="demo", reason="demo")
+        s.commit()
+        return load_competition(s, competition.key)
 
 
 def judge_tokens(engine: Engine, competitions: list[Competition]) -> dict[tuple[str, str], str]:

@@ -29,7 +29,8 @@ def audit_record(row: db.AuditLog) -> AuditRecord:
 
 def load_export_data(session: Session, key: str) -> ExportData:
     competition = load_competition(session, key)
-    sheets = sorted((s for e in competition.events for s in sheets_of_event(session, key, e.key)),
-                    key=lambda s: s.seq)
+    entries = {e.key for e in competition.entries}  # a withdrawn entry's sheets stay out of the results
+    sheets = sorted((s for e in competition.events for s in sheets_of_event(session, key, e.key)
+                     if s.entry in entries), key=lambda s: s.seq)
     audit = [audit_record(r) for r in audit_log(session) if (r.detail or {}).get("competition") == key]
     return from_sheets(competition, sheets, audit, event_states(session, key))

@@ -14,22 +14,27 @@ only, which is what the public sees until it is published.
 The book is this process's one cache of a competition: the sheet service checks sheets against
 its ``lookup``; nothing else fills or drops it, it follows the changes it is given (``apply``).
 A competition's *lookup* (its structure, unscored) may be loaded alone: scoring every entry, and
-rescoring one for each accepted sheet, waits until someone asks for standings.
+rescoring one for each accepted sheet, waits until someone asks for standings (or the server
+warms the book at start-up, ``app.py``). Loading reads the competition's sheets in one query and
+scores them without holding the book's lock: the lookup is there for the judges' sheets as soon as
+the structure is read, and a sheet accepted meanwhile is rescored once the competition is in.
 Methods are synchronous (they touch the database); async callers run them in a worker thread.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from scoreboard.changes import BusResumed, Change, CompetitionChanged, EventChanged, SheetAccepted
-from scoreboard.competition import Competition, Entry, Event
+from scoreboard.competition import Competition, Contestant, Entry, Event
 from scoreboard.intake import Lookup, score_event
-from scoreboard.rubric.score import Result, score_entry
+from scoreboard.rubric.score import EntryState, Result, score_entry
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.standings import Ranking, Standing
 from scoreboard.states import Audience, Visibility, shown_of
@@ -47,6 +52,10 @@ class Book:
     states: dict[str, str]  # event key → draft/open/closed/locked/published
     frozen: dict[str, Ranking]  # event key → its snapshot, for frozen events
     version: int = 0  # which load of the competition this is: a reload makes a new one
+
+    @functools.cached_property
+    def people(self) -> dict[str, Contestant]:
+        return {c.key: c for c in self.competition.contestants}
 
 
 @dataclass(frozen=True)
@@ -74,13 +83,23 @@ class Live:
     version: int
 
 
+@dataclass
+class _Loading:
+    """A competition being read and scored outside the lock: what happened to it meanwhile."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    missed: set[str] = field(default_factory=set)  # entries with sheets accepted meanwhile: rescored after
+    stale: bool = False  # the competition changed meanwhile: it is read again
+
+
 class StandingsBook:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._books: dict[str, Book] = {}
         self._lookups: dict[str, Lookup] = {}  # competitions whose structure alone is loaded
+        self._loading: dict[str, _Loading] = {}
         self._seq = 0  # the highest sheet seq heard of, in any competition (0: none yet)
-        self._loads = 0  # counts loads, to give each its version
+        self._loads = itertools.count(1)  # gives each load its version
         self._lock = threading.RLock()
 
     def reading(self) -> threading.RLock:
@@ -88,11 +107,43 @@ class StandingsBook:
         return self._lock
 
     def book(self, competition: str) -> Book:
-        with self._lock:
-            if competition not in self._books:
-                self._books[competition] = self._load(competition)
-                self._lookups.pop(competition, None)
-            return self._books[competition]
+        """The competition, loaded first if it is not. Loading (seconds for a large competition)
+        holds no lock: sheets go on being applied meanwhile (those of this competition are
+        rescored once it is in) and other competitions answer; a second caller waits for it."""
+        while True:
+            with self._lock:
+                found = self._books.get(competition)
+                if found is not None:
+                    return found
+                loading = self._loading.get(competition)
+                mine = loading is None
+                if loading is None:
+                    loading = self._loading[competition] = _Loading()
+            if not mine:
+                loading.done.wait()
+                continue
+            try:
+                made = self._load(competition, loading)
+            except BaseException:
+                with self._lock:
+                    self._loading.pop(competition, None)
+                loading.done.set()
+                raise
+            with self._lock:
+                self._loading.pop(competition, None)
+                loading.done.set()  # its waiters go on once the lock is free: the book is in by then
+                if not loading.stale:
+                    self._books[competition] = made
+                    self._lookups.pop(competition, None)
+                    if loading.missed:
+                        with session(self.engine) as s:
+                            for key in sorted(loading.missed):  # a new version: boards take it whole
+                                if competition in self._books:
+                                    self._rescore(s, competition, key, {})
+
+    def scored(self, competition: str) -> bool:
+        """Whether the competition is read and scored (its standings answer without loading)."""
+        return competition in self._books
 
     def loaded(self, competition: str) -> Lookup | None:
         """The competition's lookup if it is loaded; never waits (for the event loop)."""
@@ -105,37 +156,51 @@ class StandingsBook:
         with self._lock:
             found = self.loaded(competition)
             if found is None or (judge is not None and judge not in found.judges):
-                self._books.pop(competition, None)
+                self._drop(competition)
                 with session(self.engine) as s:
                     found = self._lookups[competition] = Lookup(store_load.load_competition(s, competition))
             return found
 
-    def _load(self, key: str) -> Book:
+    def _drop(self, competition: str) -> None:
+        self._books.pop(competition, None)
+        self._lookups.pop(competition, None)
+        if competition in self._loading:
+            self._loading[competition].stale = True
+
+    def _load(self, key: str, loading: _Loading) -> Book:
         with session(self.engine) as s:
             comp = store_load.load_competition(s, key)
+            lookup = Lookup(comp)
+            with self._lock:  # judges' sheets are checked against it while the rest is read and scored
+                if not loading.stale:
+                    self._lookups.setdefault(key, lookup)
             states = store_events.event_states(s, key)
-            rankings, frozen = {}, {}
-            for event in comp.events:
-                entries = comp.entries_of(event.key)
-                sheets = store_sheets.sheets_of_event(s, key, event.key)
-                rankings[event.key] = _ranking(event, entries, sheets)
-                if event.visibility == Visibility.FROZEN:
-                    upto = event.frozen_seq or 0
-                    frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
-        self._loads += 1
-        return Book(comp, Lookup(comp), rankings, states, frozen, self._loads)
+            stored = store_sheets.sheets_of_competition(s, key)  # one query, not one per event
+        by_event: dict[str, list[Sheet]] = {e.key: [] for e in comp.events}
+        for sheet in stored:
+            entry = lookup.entries.get(sheet.entry)
+            if entry is not None:
+                by_event[entry.event].append(sheet)
+        rankings, frozen = {}, {}
+        for event in comp.events:
+            entries = comp.entries_of(event.key)
+            sheets = by_event[event.key]
+            rankings[event.key] = _ranking(event, entries, sheets)
+            if event.visibility == Visibility.FROZEN:
+                upto = event.frozen_seq or 0
+                frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
+        return Book(comp, lookup, rankings, states, frozen, next(self._loads))
 
     def apply(self, event: Change) -> Touched:
         """Follow one change; what it moved in each loaded event (a reload moves nothing: the
         next read loads anew, with a new version)."""
         with self._lock:
             if isinstance(event, BusResumed):  # changes may have been missed: everything reloads
-                self._books.clear()
-                self._lookups.clear()
+                for competition in [*self._books, *self._lookups, *self._loading]:
+                    self._drop(competition)
                 return {}
             if isinstance(event, CompetitionChanged | EventChanged):
-                self._books.pop(event.competition, None)
-                self._lookups.pop(event.competition, None)
+                self._drop(event.competition)
                 return {}
             if not isinstance(event, SheetAccepted):
                 return {}
@@ -148,6 +213,8 @@ class StandingsBook:
                 for competition, key in sorted(stored):
                     if competition in self._books:
                         self._rescore(s, competition, key, touched)
+                    elif competition in self._loading:
+                        self._loading[competition].missed.add(key)
             return {k: Moved(frozenset(a), frozenset(b)) for k, (a, b) in touched.items()
                     if k[0] in self._books}
 
@@ -180,7 +247,7 @@ class StandingsBook:
         event's snapshot, or its current standings); ``KeyError`` for an unknown event."""
         book = self.book(competition)
         with self._lock:
-            people = {c.key: c for c in book.competition.contestants}
+            people = book.people
             ev, state = book.lookup.events[event], book.states[event]
             ranking = book.rankings[event]
             if shown_of(ev, state, audience).snapshot and event in book.frozen:
@@ -189,14 +256,16 @@ class StandingsBook:
 
     def summary(self, competition: str, event: str, audience: str = Audience.ORGANIZER) -> Summary:
         """The event's card as ``audience`` sees it (a frozen event's snapshot, or current),
-        in O(1): the rankings keep their counts and their leader."""
+        without ranking anything: the rankings keep their counts and their leader (the flagged
+        entries are counted over the results, a plain pass)."""
         book = self.book(competition)
         with self._lock:
             ev, state = book.lookup.events[event], book.states[event]
             ranking = book.rankings[event]
             if shown_of(ev, state, audience).snapshot and event in book.frozen:
                 ranking = book.frozen[event]
-            return Summary(ev, state, len(ranking.entries), ranking.scored(), ranking.leader())
+            flagged = sum(1 for r in ranking.results.values() if r.state == EntryState.FLAGGED)
+            return Summary(ev, state, len(ranking.entries), ranking.scored(), ranking.leader(), flagged)
 
 
 @dataclass(frozen=True)
@@ -209,10 +278,11 @@ class Summary:
     entries: int
     scored: int
     leader: tuple[Entry, Result] | None
+    flagged: int = 0  # entries waiting for the chief judge
 
 
 def _ranking(event: Event, entries: list[Entry], sheets: list[Sheet]) -> Ranking:
     ranking = Ranking(event.rubric, entries)
     for result in score_event(event, entries, sheets).values():
-        ranking.update(result)
+        ranking.update(result, rows=False)
     return ranking

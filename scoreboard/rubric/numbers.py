@@ -105,10 +105,21 @@ def round_half_up(value: Fraction, decimals: int) -> Decimal:
 
 def fmt(value: Fraction | Decimal, places: int = 4) -> str:
     """A number for people: exact where short, else rounded half up to ``places``; no trailing zeros."""
-    text = format(round_half_up(Fraction(value), places), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    key = (value, places)
+    text = _FORMATTED.get(key)
+    if text is None:
+        text = format(round_half_up(Fraction(value), places), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        text = "0" if text == "-0" else text
+        if len(_FORMATTED) >= _FORMATTED_MAX:  # bounded: scoring a large competition formats the same values often
+            _FORMATTED.clear()
+        _FORMATTED[key] = text
+    return text
+
+
+_FORMATTED: dict[tuple[Fraction | Decimal, int], str] = {}
+_FORMATTED_MAX = 20_000
 
 
 def fixed(value: Fraction | Decimal, decimals: int = 2) -> str:

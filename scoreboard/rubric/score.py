@@ -200,10 +200,12 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
     sheets = readable
     marks = {c.key: [(s.judge, s.marks[c.key]) for s in sheets if c.key in s.marks] for c in rubric.criteria}
     earned = {c.key: [(j, points(c, m)) for j, m in marks[c.key]] for c in rubric.criteria}
-    judge_totals = {
-        s.judge: sum((points(c, s.marks[c.key]) for c in rubric.criteria), Fraction(0))
-        for s in sheets if all(c.key in s.marks for c in rubric.criteria)
-    }
+    whole = [s.judge for s in sheets if all(c.key in s.marks for c in rubric.criteria)]
+    judge_totals: dict[str, Fraction] = dict.fromkeys(whole, Fraction(0))
+    for c in rubric.criteria:  # each mark's points once, added to its judge's total
+        for judge, earned_points in earned[c.key]:
+            if judge in judge_totals:
+                judge_totals[judge] += earned_points
     for c in rubric.criteria:
         typed = [v for _, m in marks[c.key] if (v := raw_value(m)) is not None]
         if c.spread is not None and typed and max(typed) - min(typed) > c.spread:

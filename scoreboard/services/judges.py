@@ -1,4 +1,5 @@
-"""Judges and their login cards: creating judges, assigning them, issuing cards, revoking.
+"""Judges and their login cards: creating judges (one by one, or from a panel file), assigning
+them, issuing cards, revoking.
 
 Each method writes in one transaction with its audit record (``store.panel``,
 ``store.tokens``), commits, then announces: ``CompetitionChanged`` when a judge is created or
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from scoreboard.changes import CompetitionChanged, JudgeRevoked
 from scoreboard.exports.cards import CardsPage, make_cards
+from scoreboard.panel import JudgePlan
 from scoreboard.services.announcer import Announcer
 from scoreboard.store import panel, tokens
 from scoreboard.store.engine import session
@@ -53,6 +55,19 @@ class JudgeService:
 
         await run_in_threadpool(write)
         await self.announce(CompetitionChanged(competition))
+
+    async def import_rows(self, competition: str, plan: JudgePlan, actor: str) -> tuple[int, int]:
+        """Write a checked panel file's good rows in one transaction: (judges created, judges updated)."""
+
+        def write() -> tuple[int, int]:
+            with session(self.engine, write=True) as s:
+                done = panel.import_judges(s, competition, plan.good, actor, skipped=len(plan.bad))
+                s.commit()
+            return done
+
+        done = await run_in_threadpool(write)
+        await self.announce(CompetitionChanged(competition))
+        return done
 
     async def tokens(self, competition: str, judges: list[str] | None, actor: str) -> dict[str, str]:
         """Fresh login tokens for ``judges`` (None: every judge), by judge key; earlier cards stop working."""

@@ -3,23 +3,27 @@
 A competition is created from a competition file's data or from presets (``docs/competition.md``),
 read by ``parse_competition``: data with problems is refused with every problem listed by its
 place, and nothing is written. An *import* writes the good rows of a checked plan
-(``roster.plan_import``) and draws the blind codes the new entries need. Each write is audited,
-committed, then announced as ``CompetitionChanged`` (judges' tablets and the standings book
-reload the competition).
+(``roster.plan_import``: new entries, and changes to existing ones) and draws the blind codes the
+new entries need. *Corrections* edit, delete or withdraw one entry, contestant or team
+(``store.corrections``). Each write is one transaction with its audit record, committed, then
+announced as ``CompetitionChanged`` (judges' tablets and the standings book reload the
+competition: a withdrawn entry drops out of the ranking there).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from scoreboard.changes import CompetitionChanged
 from scoreboard.competition import Competition, parse_competition
 from scoreboard.roster import Plan
 from scoreboard.services.announcer import Announcer
+from scoreboard.store import corrections
 from scoreboard.store import roster as store_roster
 from scoreboard.store.audit import audit
 from scoreboard.store.engine import session
@@ -55,7 +59,8 @@ class RosterService:
         return done
 
     async def import_rows(self, competition: str, plan: Plan, actor: str) -> store_roster.Imported:
-        """Write the plan's good rows (its bad ones are counted as skipped)."""
+        """Write the plan's good rows: new entries added, existing ones updated (its bad rows are
+        counted as skipped), in one transaction."""
         done = await run_in_threadpool(self._import, competition, plan, actor)
         await self.announce(CompetitionChanged(competition))
         return done
@@ -72,3 +77,42 @@ class RosterService:
         if count:
             await self.announce(CompetitionChanged(competition))
         return count
+
+    async def _correct(self, competition: str, write: Callable[[Session], None]) -> None:
+        def run() -> None:
+            with session(self.engine, write=True) as s:
+                write(s)
+                s.commit()
+
+        await run_in_threadpool(run)
+        await self.announce(CompetitionChanged(competition))
+
+    async def edit_entry(self, competition: str, key: str, title: str, code: str, team: str, names: Sequence[str],
+                         attrs: Mapping[str, float | None], actor: str) -> None:
+        await self._correct(competition, lambda s: corrections.edit_entry(s, competition, key, title, code, team,
+                                                                          names, attrs, actor))
+
+    async def delete_entry(self, competition: str, key: str, actor: str) -> None:
+        """Refused (``entry_scored``) once the entry has a sheet."""
+        await self._correct(competition, lambda s: corrections.delete_entry(s, competition, key, actor))
+
+    async def withdraw_entry(self, competition: str, key: str, withdrawn: bool, reason: str, actor: str) -> None:
+        """Withdraw (a reason required) or reinstate an entry; refused while its event is locked or published."""
+        await self._correct(competition, lambda s: corrections.withdraw_entry(s, competition, key, withdrawn,
+                                                                              reason, actor))
+
+    async def edit_contestant(self, competition: str, key: str, name: str, team: str, age: int | None,
+                              gender: str | None, actor: str) -> None:
+        await self._correct(competition, lambda s: corrections.edit_contestant(s, competition, key, name, team,
+                                                                               age, gender, actor))
+
+    async def delete_contestant(self, competition: str, key: str, actor: str) -> None:
+        await self._correct(competition, lambda s: corrections.delete_contestant(s, competition, key, actor))
+
+    async def edit_team(self, competition: str, key: str, name_zh: str, name_en: str, actor: str) -> None:
+        await self._correct(competition, lambda s: corrections.edit_team(s, competition, key, name_zh, name_en,
+                                                                         actor))
+
+    async def delete_team(self, competition: str, key: str, actor: str) -> None:
+        """Deletes the team's entries and contestants too; refused once one of its entries has a sheet."""
+        await self._correct(competition, lambda s: corrections.delete_team(s, competition, key, actor))

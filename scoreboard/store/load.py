@@ -137,7 +137,9 @@ def _rows(session: Session, table: type[T], *where: object) -> Sequence[T]:
     return session.exec(select(table).where(*where).order_by(table.id)).all()  # type: ignore[attr-defined, arg-type]
 
 
-def load_competition(session: Session, key: str) -> Competition:
+def load_competition(session: Session, key: str, withdrawn: bool = False) -> Competition:
+    """The competition as stored; a withdrawn entry is left out (not ranked, judged or shown)
+    unless ``withdrawn`` (the roster's pages and imports, which must know every entry)."""
     row = competition_row(session, key)
     cid = row.id
     events = _rows(session, db.Event, db.Event.competition_id == cid)
@@ -160,7 +162,8 @@ def load_competition(session: Session, key: str) -> Competition:
                           for p in _rows(session, db.Contestant, db.Contestant.competition_id == cid)),
         entries=tuple(Entry(e.key, event_key[e.event_id], e.title, team_key.get(e.team_id, ""), e.code or "",
                             tuple(e.contestants), e.tags, e.attrs)
-                      for e in _rows(session, db.Entry, db.Entry.competition_id == cid)),
+                      for e in _rows(session, db.Entry, db.Entry.competition_id == cid)
+                      if withdrawn or not e.withdrawn),
         judges=tuple(Judge(j.key, j.name, roles(j.id, "judge"), roles(j.id, "chief"), team_key.get(j.team_id, ""))
                      for j in judges),
         team_rule=rule_of(row.team_rule),

@@ -2,17 +2,19 @@
 
 Words: a judge's *assignments* are the events they mark (role ``judge``) and the events they are
 chief judge of (role ``chief``); their *team* is the declared *conflict*: a judge never scores
-an entry of their own team (``intake.check_sheet`` refuses it). Each change is audited. Nothing
+an entry of their own team (``intake.check_sheet`` refuses it). Judges come one at a time from the
+console's form or many from a panel file (``import_judges``). Each change is audited. Nothing
 here commits: the caller does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session, col, select
 
 from scoreboard.errors import N_, UserError
+from scoreboard.panel import NEW, UNCHANGED, JudgeRow
 from scoreboard.rubric.reader import KEY
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit
@@ -67,3 +69,29 @@ def set_judge(session: Session, competition: str, key: str, events: list[str], c
                      for role, keys in (("judge", events), ("chief", chief_of)) for e in dict.fromkeys(keys) if e])
     audit(session, actor, "judge.assigned", f"judge:{key}",
           {"competition": competition, "events": events, "chief_of": chief_of, "team": team})
+
+
+def import_judges(session: Session, competition: str, rows: Sequence[JudgeRow], actor: str,
+                  skipped: int = 0) -> tuple[int, int]:
+    """Write the judges of a checked panel file (``scoreboard.panel``): a new row creates its judge,
+    a changed row renames the judge and replaces their team and assignments. Returns (created,
+    updated)."""
+    comp = competition_row(session, competition)
+    created, updated = [], []
+    for r in rows:
+        if r.status == UNCHANGED:
+            continue
+        if r.status == NEW:
+            create_judge(session, competition, r.key, r.name, r.team, actor)
+            session.flush()
+            created.append(r.key)
+        else:
+            judge = session.exec(select(db.Judge).where(db.Judge.competition_id == comp.id,
+                                                        db.Judge.key == r.key)).one()
+            judge.name = r.name
+            session.add(judge)
+            updated.append(r.key)
+        set_judge(session, competition, r.key, list(r.events), list(r.chief_of), r.team, actor)
+    audit(session, actor, "judges.imported", f"competition:{competition}",
+          {"competition": competition, "created": created[:500], "updated": updated[:500], "skipped_rows": skipped})
+    return len(created), len(updated)

@@ -53,3 +53,17 @@ def received(session: Session, competition: str, event: str) -> dict[tuple[str, 
                         .where(db.Entry.event_id == event_id)
                         .group_by(db.Entry.key, db.Judge.key)).all()
     return {(e, j): int(r) for e, j, r in rows}
+
+
+def entry_progress(session: Session, competition: str, entry: str) -> tuple[bool, dict[str, int]]:
+    """One entry's part of the matrix: whether it is locked, and judge key → the latest revision
+    received (the queries of ``locked_entries`` and ``received``, for that entry alone)."""
+    comp = select(db.Competition.id).where(db.Competition.key == competition).scalar_subquery()
+    locked = session.exec(select(db.Entry.locked).where(db.Entry.competition_id == comp,
+                                                        db.Entry.key == entry)).first()
+    rows = session.exec(select(db.Judge.key, func.max(db.Sheet.revision))
+                        .join(db.Entry, col(db.Sheet.entry_id) == db.Entry.id)
+                        .join(db.Judge, col(db.Sheet.judge_id) == db.Judge.id)
+                        .where(db.Entry.competition_id == comp, db.Entry.key == entry)
+                        .group_by(db.Judge.key)).all()
+    return bool(locked), {j: int(r) for j, r in rows}

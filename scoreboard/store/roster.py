@@ -1,7 +1,8 @@
 """Writing an imported roster, and drawing blind codes.
 
 Words: see ``scoreboard.roster``. Importing writes the good rows of a plan — new teams, new
-contestants (a name already in the team is the same person), entries — and one audit row; the
+contestants (a name already in the team is the same person), new entries and the changes of
+existing ones — and one audit row; the
 entries of blind events that came without a code get one (``load.blind_codes``: random, unique
 in the event). Nothing here commits: the caller does.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from scoreboard.roster import Plan, Row
+from scoreboard.roster import UNCHANGED, Plan, Row
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit
 from scoreboard.store.load import _prefix, blind_codes, competition_row
@@ -26,10 +27,13 @@ class Imported:
     contestants: int
     entries: int
     codes: int
+    updated: int = 0
 
 
 def import_rows(session: Session, competition: str, plan: Plan, rows: list[Row], actor: str,
                 skipped: int = 0) -> Imported:
+    """Write ``rows``: a new row adds its entry, a changed row updates the entry of its key (an
+    unchanged row writes nothing)."""
     comp = competition_row(session, competition)
     cid = comp.id
     assert cid is not None
@@ -39,23 +43,22 @@ def import_rows(session: Session, competition: str, plan: Plan, rows: list[Row],
     session.add_all(new_teams)
     session.flush()
     teams.update({t.key: t for t in new_teams})
-    people = session.exec(select(db.Contestant).where(db.Contestant.competition_id == cid)).all()
-    known = {(p.name, p.team_id): p.key for p in people}
-    keys = {p.key for p in people}
+    people = Contestants(session, cid)
     events = {e.key: e for e in session.exec(select(db.Event).where(db.Event.competition_id == cid)).all()}
-    added_people = 0
-    entries = []
+    existing = {e.key: e for e in session.exec(select(db.Entry).where(db.Entry.competition_id == cid)).all()}
+    entries, updated = [], []
     for r in rows:
+        if r.status == UNCHANGED:
+            continue
         team_id = teams[r.team].id if r.team else None
-        contestant_keys = []
-        for name in r.contestants:
-            if (name, team_id) not in known:
-                key = next(f"p{n}" for n in range(len(keys) + 1, len(keys) + 10_000) if f"p{n}" not in keys)
-                keys.add(key)
-                known[(name, team_id)] = key
-                session.add(db.Contestant(competition_id=cid, key=key, name=name, team_id=team_id))
-                added_people += 1
-            contestant_keys.append(known[(name, team_id)])
+        contestant_keys = [people.key(name, team_id) for name in r.contestants]
+        old = existing.get(r.key)
+        if old is not None:
+            old.title, old.team_id, old.contestants = r.title, team_id, contestant_keys
+            old.code, old.attrs = r.code or None, dict(r.attrs)
+            session.add(old)
+            updated.append(r.key)
+            continue
         event_id = events[r.event].id
         assert event_id is not None
         entries.append(db.Entry(competition_id=cid, event_id=event_id, key=r.key, code=r.code or None, title=r.title,
@@ -63,11 +66,33 @@ def import_rows(session: Session, competition: str, plan: Plan, rows: list[Row],
     session.add_all(entries)
     session.flush()
     codes = assign_codes(session, competition, actor=None)
-    result = Imported(len(new_teams), added_people, len(entries), codes)
+    result = Imported(len(new_teams), people.added, len(entries), codes, len(updated))
     audit(session, actor, "roster.imported", f"competition:{competition}",
-          {"teams": result.teams, "contestants": result.contestants, "entries": result.entries,
-           "codes": result.codes, "skipped_rows": skipped, "entry_keys": [r.key for r in rows][:500]})
+          {"competition": competition, "teams": result.teams, "contestants": result.contestants,
+           "entries": result.entries, "updated": result.updated, "codes": result.codes, "skipped_rows": skipped,
+           "entry_keys": [e.key for e in entries][:500], "updated_keys": updated[:500]})
     return result
+
+
+class Contestants:
+    """The competition's contestants by (name, team): a name already in the team is the same
+    person; a new one is added with the next free key ``pN``."""
+
+    def __init__(self, session: Session, cid: int) -> None:
+        self.session, self.cid = session, cid
+        rows = session.exec(select(db.Contestant).where(db.Contestant.competition_id == cid)).all()
+        self.known = {(p.name, p.team_id): p.key for p in rows}
+        self.keys = {p.key for p in rows}
+        self.added = 0
+
+    def key(self, name: str, team_id: int | None) -> str:
+        if (name, team_id) not in self.known:
+            key = next(f"p{n}" for n in range(len(self.keys) + 1, len(self.keys) + 10_000) if f"p{n}" not in self.keys)
+            self.keys.add(key)
+            self.known[(name, team_id)] = key
+            self.session.add(db.Contestant(competition_id=self.cid, key=key, name=name, team_id=team_id))
+            self.added += 1
+        return self.known[(name, team_id)]
 
 
 def assign_codes(session: Session, competition: str, actor: str | None, rng: random.Random | None = None) -> int:

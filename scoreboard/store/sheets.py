@@ -26,6 +26,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from sqlalchemy import select as columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -37,7 +38,8 @@ from scoreboard.store import tables as db
 from scoreboard.store.audit import audit
 
 log = logging.getLogger("scoreboard.store")
-__all__ = ["Receipt", "audit", "decode_marks", "encode_marks", "record_sheet", "sheets_of_entry", "sheets_of_event"]
+__all__ = ["Receipt", "audit", "decode_marks", "encode_marks", "record_sheet", "sheets_of_competition",
+           "sheets_of_entry", "sheets_of_event"]
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,25 @@ def encode_marks(marks: Mapping[str, Mark]) -> dict[str, Any]:
     return {key: one(mark) for key, mark in marks.items()}
 
 
-def decode_marks(data: Mapping[str, Any]) -> dict[str, Mark]:
-    """Stored marks back as exact values; ``ValueError`` if any cannot be read."""
+def decode_marks(data: Mapping[str, Any], numbers: dict[str, Fraction] | None = None) -> dict[str, Mark]:
+    """Stored marks back as exact values; ``ValueError`` if any cannot be read. ``numbers`` keeps
+    the numbers read so far by their text, for a caller reading many sheets."""
+    known = {} if numbers is None else numbers
+
+    def read(value: Any) -> Fraction:
+        if isinstance(value, str):
+            found = known.get(value)
+            if found is None:
+                found = known[value] = stored_number(value)
+            return found
+        return stored_number(value)
+
     def one(value: Any) -> Mark:
         if isinstance(value, bool):
             return value
         if isinstance(value, list):
-            return tuple(stored_number(v) for v in value)
-        return stored_number(value)
+            return tuple(read(v) for v in value)
+        return read(value)
 
     if not isinstance(data, Mapping):
         raise ValueError("marks are not a table")
@@ -170,27 +183,35 @@ def record_sheet(session: Session, competition_key: str, sheet: Sheet, actor: st
 
 
 def _sheets(session: Session, competition_key: str, *where: Any) -> list[Sheet]:
-    rows = session.exec(
-        select(db.Sheet, db.Entry.key, db.Judge.key)
+    rows = session.execute(
+        columns(col(db.Sheet.id), col(db.Sheet.uid), col(db.Entry.key), col(db.Judge.key), col(db.Sheet.revision),
+                col(db.Sheet.marks), col(db.Sheet.deductions), col(db.Sheet.reason), col(db.Sheet.received_at))
         .join(db.Entry, col(db.Sheet.entry_id) == db.Entry.id)
         .join(db.Judge, col(db.Sheet.judge_id) == db.Judge.id)
         .join(db.Competition, col(db.Entry.competition_id) == db.Competition.id)
-        .where(db.Competition.key == competition_key, *where)
+        .where(col(db.Competition.key) == competition_key, *where)
         .order_by(col(db.Sheet.id))
     ).all()
     out = []
-    for row, entry_key, judge_key in rows:
-        if row.id is None:
+    numbers: dict[str, Fraction] = {}  # the same few values come again and again: each read once
+    for seq, uid, entry_key, judge_key, revision, raw_marks, raw_deductions, reason, received_at in rows:
+        if seq is None:
             raise FatalError("a stored sheet has no id")
         try:
-            marks, deductions, unreadable = decode_marks(row.marks), decode_deductions(row.deductions), False
+            marks, deductions, unreadable = (decode_marks(raw_marks, numbers), decode_deductions(raw_deductions),
+                                             False)
         except (ValueError, KeyError, TypeError) as e:  # counted as unreadable: the entry is flagged
-            log.warning("sheet #%s of judge %s cannot be read: %s", row.id, judge_key, e)
+            log.warning("sheet #%s of judge %s cannot be read: %s", seq, judge_key, e)
             marks, deductions, unreadable = {}, (), True
-        out.append(Sheet(id=row.uid, entry=entry_key, judge=judge_key, marks=marks, deductions=deductions,
-                         revision=row.revision, seq=row.id, reason=row.reason,
-                         at=_utc(row.received_at).isoformat(), unreadable=unreadable))
+        out.append(Sheet(id=uid, entry=entry_key, judge=judge_key, marks=marks, deductions=deductions,
+                         revision=revision, seq=seq, reason=reason, at=_utc(received_at).isoformat(),
+                         unreadable=unreadable))
     return out
+
+
+def sheets_of_competition(session: Session, competition_key: str) -> list[Sheet]:
+    """Every revision of every sheet of the competition, in order of arrival, in one query."""
+    return _sheets(session, competition_key)
 
 
 def sheets_of_event(session: Session, competition_key: str, event_key: str) -> list[Sheet]:

@@ -12,6 +12,8 @@ database's own number, used only for references between rows.
 - Numbers in ``Sheet.marks`` and ``Sheet.deductions`` are exact decimal strings ("8.5"),
   never floats (see ``scoreboard.store.sheets``).
 - ``Entry.code`` is the blind code, unique per event; NULL where the entry has none.
+- ``Entry.withdrawn``: the entry withdrew (退赛); its sheets stay, but the competition loaded for
+  ranking, judging and the public leaves it out.
 - ``Event.frozen_seq``: while an event's visibility is ``frozen``, the public standings are those
   of the sheets with ``seq`` up to it (the moment of freezing), so every worker agrees.
 
@@ -128,6 +130,8 @@ class Entry(SQLModel, table=True):
     tags: dict[str, str] = _json(dict)
     attrs: dict[str, Any] = _json(dict)
     locked: bool = False
+    withdrawn: bool = False  # 退赛: keeps its sheets, no longer ranked or shown (``load_competition`` leaves it out)
+    withdrawn_reason: str = Field(default="", max_length=500)
 
 
 class Judge(SQLModel, table=True):

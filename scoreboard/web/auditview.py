@@ -43,10 +43,19 @@ ACTIONS = {
     "judge.token": N_("Login card issued"),
     "judge.revoked": N_("Login card revoked"),
     "roster.imported": N_("Entrants imported"),
+    "entry.edited": N_("Entry edited"),
+    "entry.deleted": N_("Entry deleted"),
+    "entry.withdrawn": N_("Entry withdrawn"),
+    "entry.reinstated": N_("Entry reinstated"),
+    "contestant.edited": N_("Contestant edited"),
+    "contestant.deleted": N_("Contestant deleted"),
+    "team.edited": N_("Team edited"),
+    "team.deleted": N_("Team deleted"),
+    "judges.imported": N_("Judges imported"),
     "codes.assigned": N_("Blind codes assigned"),
     "competition.created": N_("Competition created"),
-    "account.created": N_("Console account created"),
     "competition.team_rule": N_("Team standings set"),
+    "account.created": N_("Console account created"),
 }
 ROLES = {"organizer": N_("organizer"), "chief": N_("chief judge"), "judge": N_("judge")}
 MACHINES = {"cli": N_("command line"), "demo": N_("demo"), "test": N_("test")}
@@ -54,6 +63,9 @@ VISIBILITY = {"live": N_("live standings"), "progress": N_("progress only"), "fr
               "hidden": N_("hidden")}
 EVENT_FIELDS = {"name_zh": N_("Chinese name"), "name_en": N_("English name"), "blind": N_("blind judging"),
                 "reveal": N_("score-reveal card"), "rubric": N_("rubric")}
+ROSTER_FIELDS = {"title": N_("title"), "code": N_("blind code"), "team_id": N_("team"),
+                 "contestants": N_("contestants"), "attrs": N_("attributes"), "name": N_("name"), "age": N_("age"),
+                 "gender": N_("gender")}
 
 
 def label(action: str) -> str:
@@ -265,7 +277,8 @@ def _edited(entry: str, d: Detail, names: Names) -> str:
     changed = d.get("changed")
     if not isinstance(changed, Mapping):
         return ""
-    fields = [_(EVENT_FIELDS[k]) if k in EVENT_FIELDS else _text(k, 32) for k in changed]
+    labels = {**EVENT_FIELDS, **ROSTER_FIELDS}
+    fields = [_(labels[k]) if k in labels else _text(k, 32) for k in changed]
     return _("Changed: %(fields)s.") % {"fields": _list(fields)}
 
 
@@ -290,9 +303,36 @@ def _assigned(entry: str, d: Detail, names: Names) -> str:
 
 
 def _imported(entry: str, d: Detail, names: Names) -> str:
-    counts = {k: _text(d.get(k, 0), 12) for k in ("entries", "contestants", "teams", "codes", "skipped_rows")}
+    counts = {k: _text(d.get(k, 0), 12) for k in ("entries", "contestants", "teams", "codes", "skipped_rows",
+                                                  "updated")}
+    if d.get("updated"):
+        return _("%(entries)s new entries and %(updated)s updated, %(contestants)s contestants and %(teams)s teams; "
+                 "%(codes)s blind codes; %(skipped_rows)s rows skipped.") % counts
     return _("%(entries)s entries, %(contestants)s contestants and %(teams)s teams; %(codes)s blind codes; "
              "%(skipped_rows)s rows skipped.") % counts
+
+
+def _judges_imported(entry: str, d: Detail, names: Names) -> str:
+    created, updated = d.get("created"), d.get("updated")
+    return _("%(created)s new judges, %(updated)s updated; %(skipped)s rows skipped.") % {
+        "created": len(created) if isinstance(created, list) else 0,
+        "updated": len(updated) if isinstance(updated, list) else 0, "skipped": _text(d.get("skipped_rows", 0), 12)}
+
+
+def _renamed(entry: str, d: Detail, names: Names) -> str:
+    def name(value: object) -> str:
+        return " / ".join(dict.fromkeys(_text(v, 100) for v in value[:2])) if isinstance(value, list) else ""
+
+    return _("From %(before)s to %(after)s.") % {"before": name(d.get("before")), "after": name(d.get("after"))}
+
+
+def _gone(entry: str, d: Detail, names: Names) -> str:
+    """What was deleted, by the name it had (it is no longer in the competition to name it)."""
+    parts = [_text(d.get(k), 100) for k in ("code", "title", "name") if d.get(k)]
+    taken = d.get("entries")
+    if isinstance(taken, list) and taken:
+        parts.append(_("with entries %(keys)s") % {"keys": _list([_text(k, 64) for k in taken[:50]])})
+    return " ".join(parts)
 
 
 def _codes(entry: str, d: Detail, names: Names) -> str:
@@ -333,9 +373,11 @@ PHRASES: dict[str, Callable[[str, Detail, Names], str]] = {
     "event.state": _moved(EVENT_STATES), "event.visibility": _moved(VISIBILITY), "event.edited": _edited,
     "judge.created": _judge_created, "judge.assigned": _assigned, "roster.imported": _imported,
     "codes.assigned": _codes, "competition.created": _created, "account.created": _account,
+    "entry.edited": _edited, "contestant.edited": _edited, "entry.deleted": _gone, "contestant.deleted": _gone,
+    "team.deleted": _gone, "team.edited": _renamed, "judges.imported": _judges_imported,
     "competition.team_rule": _team_rule,
 }
-QUIET = {"competition", "event", "entry_keys"}  # in every record, or too long to read: never listed
+QUIET = {"competition", "event", "entry_keys", "updated_keys"}  # in every record, or too long to read: never listed
 
 
 def _pairs(d: Detail) -> str:

@@ -15,6 +15,7 @@ from scoreboard.web import (
     console_auth,
     console_competitions,
     console_downloads,
+    console_entrants,
     console_events,
     console_judges,
     console_login,
@@ -30,6 +31,7 @@ __all__ = ["Console", "routes"]
 C = "/console/c/{competition}"
 E = C + "/e/{event}"
 ENTRY = E + "/entry/{entry}"
+R = C + "/roster"
 GET, POST = ["GET"], ["POST"]
 
 
@@ -50,13 +52,30 @@ routes = [
     _organizer("/console/new/presets", console_competitions.create_presets, "console_new_presets", POST),
     Route(C, guard(console_competitions.overview), name="console_competition", methods=GET),
     _organizer(C + "/import", console_roster.page, "console_import", GET),
-    _organizer(C + "/import/preview", console_roster.preview, "console_import_preview", POST),
+    _organizer(C + "/import/preview", console_roster.preview_file, "console_import_preview", POST),
     _organizer(C + "/import/confirm", console_roster.confirm, "console_import_confirm", POST),
+    _organizer(C + "/import/template", console_roster.template, "console_import_template", GET),
+    _organizer(R, console_entrants.page, "console_roster", GET),
+    _organizer(R + "/entry/{entry}", console_entrants.edit_entry, "console_entry_edit", GET),
+    _organizer(R + "/entry/{entry}", console_entrants.save_entry, "console_entry_save", POST),
+    _organizer(R + "/entry/{entry}/delete", console_entrants.delete_entry, "console_entry_delete", POST),
+    _organizer(R + "/entry/{entry}/withdraw", console_entrants.withdraw_entry, "console_entry_withdraw", POST),
+    _organizer(R + "/entry/{entry}/reinstate", console_entrants.reinstate_entry, "console_entry_reinstate", POST),
+    _organizer(R + "/contestant/{contestant}", console_entrants.edit_contestant, "console_contestant_edit", GET),
+    _organizer(R + "/contestant/{contestant}", console_entrants.save_contestant, "console_contestant_save", POST),
+    _organizer(R + "/contestant/{contestant}/delete", console_entrants.delete_contestant, "console_contestant_delete",
+               POST),
+    _organizer(R + "/team/{team}", console_entrants.edit_team, "console_team_edit", GET),
+    _organizer(R + "/team/{team}", console_entrants.save_team, "console_team_save", POST),
+    _organizer(R + "/team/{team}/delete", console_entrants.delete_team, "console_team_delete", POST),
     _organizer(C + "/codes", console_roster.codes, "console_codes", POST),
     _organizer(C + "/labels", console_roster.labels, "console_labels", GET),
     _organizer(C + "/judges", console_judges.page, "console_judges", GET),
     _organizer(C + "/judges/new", console_judges.create, "console_judge_new", POST),
     _organizer(C + "/judges/cards", console_judges.cards, "console_cards", POST),
+    _organizer(C + "/judges/import/preview", console_judges.preview_file, "console_judges_preview", POST),
+    _organizer(C + "/judges/import/confirm", console_judges.confirm, "console_judges_confirm", POST),
+    _organizer(C + "/judges/template", console_judges.template, "console_judges_template", GET),
     _organizer(C + "/judges/{judge}/assign", console_judges.assign, "console_judge_assign", POST),
     _organizer(C + "/judges/{judge}/revoke", console_judges.revoke, "console_judge_revoke", POST),
     _organizer(C + "/teams", console_teams.page, "console_teams", GET),

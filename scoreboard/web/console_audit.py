@@ -72,7 +72,7 @@ def build(request: Request, ctx: Ctx) -> AuditPage:
     subject = request.query_params.get("subject", "").strip()[:200]
     with session(request.state.engine) as s:
         store_load.competition_row(s, c)  # an unknown competition is refused here
-    comp = request.state.book.lookup(c).competition
+        comp = store_load.load_competition(s, c, withdrawn=True)  # a withdrawn entry's records name it too
     with session(request.state.engine) as s:
         query = select(db.AuditLog).order_by(col(db.AuditLog.id).desc())
         if action:

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
 from urllib.parse import parse_qsl, quote
 
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +30,7 @@ from starlette.responses import RedirectResponse, Response
 from scoreboard.errors import UserError
 from scoreboard.i18n import gettext
 from scoreboard.i18n import gettext as _
+from scoreboard.live.matrix import ReadDevices
 from scoreboard.services.accounts import AccountService
 from scoreboard.services.limiter import LoginLimiter
 from scoreboard.store import accounts
@@ -41,27 +40,15 @@ SESSION_KEY = "console"
 CSRF_KEY = "console_csrf"
 
 
-class Device(Protocol):
-    """A judge's device state: a socket open now, the last frame heard (kept after it closes),
-    the sheets the tablet last said were waiting in its outbox (None: never said)."""
-
-    @property
-    def online(self) -> bool: ...
-    @property
-    def last_seen(self) -> datetime | None: ...
-    @property
-    def waiting(self) -> int | None: ...
-
-
 @dataclass
 class Console:
     """What the console routes share, made in the lifespan. ``limiter``: failed sign-ins, counted
-    in the database for every worker. ``devices``: (competition, judges) → each judge's ``Device``
+    in the database for every worker. ``devices``: (competition, judges) → each judge's device
     state by judge key, from the open sockets of ``judges`` on every worker, handed over by
     ``create_app`` (``scoreboard`` never imports ``judges``)."""
 
     limiter: LoginLimiter
-    devices: Callable[[str, list[str]], Mapping[str, Device]] | None = None
+    devices: ReadDevices | None = None
 
 
 @dataclass(frozen=True)

@@ -177,25 +177,23 @@ async def create_presets(request: Request, ctx: Ctx) -> Response:
 
 def overview_page(request: Request, ctx: Ctx, key: str, notice: str = "") -> OverviewPage:
     book = request.state.book
+    try:
+        comp = book.book(key).competition  # the book's: read once, not on every request
+    except UserError:
+        raise HTTPException(404, _("No such competition.")) from None
     with session(request.state.engine) as s:
-        try:
-            comp = store_load.load_competition(s, key)
-        except UserError:
-            raise HTTPException(404, _("No such competition.")) from None
         locked = progress.locked_entries(s, key)
         states = store_events.event_states(s, key)  # the store's: the book catches up after the bus
     events = []
     for ev in comp.events:
         if not ctx.account.may_act_on(key, ev.key):
             continue
-        _e, _state, standings = book.standings(key, ev.key)
+        summary = book.summary(key, ev.key)  # counted by the book: nothing is ranked per request
         state = states[ev.key]
         mine = comp.entries_of(ev.key)
         events.append(EventLine(
             ev.key, ev.name.get(i18n.current()), state, _(EVENT_STATES.get(state, state)), ev.visibility, ev.blind,
-            len(mine), sum(1 for x in standings if x.result.state != "pending"),
-            sum(1 for x in standings if x.result.state == "flagged"),
-            sum(1 for x in mine if x.key in locked)))
+            len(mine), summary.scored, summary.flagged, sum(1 for x in mine if x.key in locked)))
     return OverviewPage(chrome(ctx, key, comp.name.get(i18n.current()), "overview"), key,
                         comp.name.get(i18n.current()), comp.date, comp.venue, len(comp.teams),
                         len(comp.contestants), len(comp.judges), events, notice,

@@ -115,7 +115,11 @@ async def download(request: Request, ctx: Ctx) -> Response:
         return out.getvalue()
 
     body = await run_in_threadpool(make)
-    filename = f"{c}.{d.suffix}"
-    return Response(body, media_type=d.media_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}",
+    return attachment(body, d.media_type, f"{c}.{d.suffix}")
+
+
+def attachment(body: bytes, media_type: str, filename: str, plain: str = "") -> Response:
+    """A file to save as ``filename`` (``plain``: an ASCII name for clients that cannot take UTF-8)."""
+    return Response(body, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{plain or filename}\"; filename*=UTF-8''{quote(filename)}",
         "Cache-Control": "no-store"})

@@ -1,4 +1,6 @@
-"""Console: judges — create them, assign them to events, declare conflicts, print login cards, revoke.
+"""Console: judges — create them one by one or import them from a spreadsheet (with their events
+and chief judge roles; the same preview as the roster's, ``web.uploads``), assign them to events,
+declare conflicts, print login cards, revoke.
 
 Each form is one call of the judges' service (``services.judges``), which stores, audits,
 commits and announces the change; the page shows the judges again, or what was refused.
@@ -17,8 +19,10 @@ from starlette.responses import HTMLResponse, Response
 
 from scoreboard import i18n
 from scoreboard.errors import UserError
+from scoreboard.exports.blanks import judges_template
 from scoreboard.exports.cards import cards_html
 from scoreboard.i18n import gettext as _
+from scoreboard.panel import JudgePlan, plan_judges
 from scoreboard.services.judges import JudgeService
 from scoreboard.store import load as store_load
 from scoreboard.store import tables as db
@@ -26,6 +30,16 @@ from scoreboard.store.engine import session
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
 from scoreboard.web.headers import own_policy
 from scoreboard.web.templating import render
+from scoreboard.web.uploads import (
+    Preview,
+    blank_file,
+    competition_of,
+    failed,
+    preview,
+    previewed,
+    read_upload,
+    refusal,
+)
 
 
 @dataclass(frozen=True)
@@ -52,9 +66,11 @@ class JudgesPage:
     teams: list[Choice]
     problems: list[str] = field(default_factory=list)
     notice: str = ""
+    preview: Preview | None = None
 
 
-def _page(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> JudgesPage:
+def _page(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "",
+          preview: Preview | None = None) -> JudgesPage:
     c = request.path_params["competition"]
     with session(request.state.engine) as s:
         try:
@@ -69,7 +85,7 @@ def _page(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
              for j in comp.judges]
     return JudgesPage(chrome(ctx, c, comp.name.get(locale), "judges"), lines,
                       [Choice(e.key, e.name.get(locale)) for e in comp.events],
-                      [Choice(t.key, t.name.get(locale)) for t in comp.teams], problems or [], notice)
+                      [Choice(t.key, t.name.get(locale)) for t in comp.teams], problems or [], notice, preview)
 
 
 async def page(request: Request, ctx: Ctx) -> Response:
@@ -137,3 +153,41 @@ async def revoke(request: Request, ctx: Ctx) -> Response:
     page = await run_in_threadpool(_page, request, ctx, None,
                                    _("Judge %(judge)s revoked: their card no longer works.") % {"judge": judge})
     return render(request, "console/judges.html", page)
+
+
+def _plan(request: Request, table: list[list[str]]) -> JudgePlan:
+    return plan_judges(competition_of(request, request.path_params["competition"], withdrawn=False), table)
+
+
+async def preview_file(request: Request, ctx: Ctx) -> Response:
+    """The judges' file checked, row by row, before anything is imported."""
+    try:
+        filename, table = await read_upload(ctx)
+    except UserError as e:
+        page = await run_in_threadpool(_page, request, ctx, None, "", failed(e))
+        return render(request, "console/judges.html", page, status_code=422)
+    plan = await run_in_threadpool(_plan, request, table)
+    page = await run_in_threadpool(_page, request, ctx, None, "", preview(plan, table, filename))
+    return render(request, "console/judges.html", page, status_code=422 if plan.bad or plan.problems else 200)
+
+
+async def confirm(request: Request, ctx: Ctx) -> Response:
+    sent = await run_in_threadpool(previewed, ctx)
+    if sent is None:
+        raise HTTPException(400, _("The preview was damaged; upload the file again."))
+    filename, table = sent
+    plan = await run_in_threadpool(_plan, request, table)
+    refused = refusal(plan, ctx.form.get("skip_bad") == "1")
+    if refused:
+        page = await run_in_threadpool(_page, request, ctx, None, "", preview(plan, table, filename, [refused]))
+        return render(request, "console/judges.html", page, status_code=422)
+    service: JudgeService = request.state.judging
+    created, updated = await service.import_rows(request.path_params["competition"], plan, ctx.actor)
+    notice = _("Imported judges: %(created)s new, %(updated)s updated; skipped %(skipped)s bad rows. Their login "
+               "cards are printed from this page.") % {"created": created, "updated": updated, "skipped": len(plan.bad)}
+    return render(request, "console/judges.html", await run_in_threadpool(_page, request, ctx, None, notice))
+
+
+async def template(request: Request, ctx: Ctx) -> Response:
+    """The blank judges' file (XLSX) in the console's language, with one example row."""
+    return await blank_file(request, judges_template, _("judges"), "judges")

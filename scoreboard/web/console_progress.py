@@ -1,12 +1,13 @@
 """Console: an event's live progress matrix, and moving the event's state.
 
-Words: the *matrix* has a row per entry and a column per judge of the event's panel; a *cell*
-is ``missing`` (no sheet yet), ``received`` (with the latest revision), ``flagged`` (received,
-and the entry is flagged for the chief judge), ``locked`` (the entry is locked) or ``conflict``
-(the judge's own team: never scored). A judge's *device* is ``online`` while a tablet of theirs
-holds a socket open; the column also says when the device was last heard from and how many
-sheets its outbox last reported waiting (``Console.devices``, from ``judges`` through
-``create_app``). The page polls its matrix block every few seconds (htmx).
+Words (see ``live.matrix``): the *matrix* has a row per entry and a column per judge of the
+event's panel; a cell is missing, received, flagged, locked or conflict (the judge's own team).
+Each judge's column *header* is compact — a dot (online or not) and the name, then short chips:
+the entries still to go, when the device was last seen while it is offline (ticking in the
+browser), and the sheets waiting in the tablet's outbox when there are some — with the whole of it
+in the header's tooltip. A judge's *device* comes from ``Console.devices`` (``judges``, through
+``create_app``). The page is whole without script; with it, the page's socket
+(``web.console_live``) keeps the matrix, the event's state and its moves current.
 
 State changes go through ``services.events.EventService`` (checked against the move table,
 stored, audited, then announced); the buttons offered are the moves ``states.moves`` allows
@@ -16,6 +17,7 @@ draft or publishes. Reopening needs a reason; so does locking while entries are 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -27,18 +29,17 @@ from starlette.responses import Response
 from scoreboard import i18n
 from scoreboard.errors import Problem, UserError
 from scoreboard.i18n import gettext as _
-from scoreboard.rubric.numbers import fixed
+from scoreboard.live.matrix import Cell, Device, Matrix, Row, devices_of, load_matrix
 from scoreboard.states import moves
 from scoreboard.store import events as store_events
-from scoreboard.store import progress
 from scoreboard.store.engine import session
+from scoreboard.store.progress import PanelJudge
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
 from scoreboard.web.console_views import Views, event_views
 from scoreboard.web.pages import EVENT_STATES, STATE_LABELS
 from scoreboard.web.templating import render
 
-CELL_LABELS = {"missing": "—", "received": "✓", "flagged": "!", "locked": "🔒", "conflict": "×"}
-POLL_SECONDS = 3
+SYMBOLS = {"missing": "—", "received": "✓", "flagged": "!", "locked": "■", "conflict": "×"}
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,11 @@ class Column:
     name: str
     online: bool
     waiting: int  # entries of the event this judge has not sent a sheet for
-    seen: str = ""  # "last seen 12 s ago", translated
+    seen: str = ""  # offline: "last seen 12 min ago" or "never seen", translated; "" online or unknown
+    ago: int | None = None  # offline: seconds since the last frame heard (the browser ticks it on)
     outbox: int | None = None  # sheets the judge's tablet last said it has still to send
     outbox_label: str = ""
-
-
-@dataclass(frozen=True)
-class Cell:
-    status: str
-    revision: int
+    title: str = ""  # the header's tooltip: every detail in words
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,20 @@ class MatrixRow:
     state: str
     state_label: str
     total: str
-    cells: list[Cell]
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    """The matrix block, the same for the page and for a socket's full frame."""
+
+    href: str  # the event's console path; a row links to href/entry/KEY
+    columns: list[Column]
+    rows: list[MatrixRow]
+    counts: dict[str, int]
+    seen: dict[str, str]  # "s", "min", "h": the offline labels with "{n}", for the browser's ticking
+    labels: dict[str, str]  # a cell's status in words, translated once per render
+    symbols: dict[str, str] = field(default_factory=lambda: SYMBOLS)
 
 
 @dataclass(frozen=True)
@@ -78,11 +88,9 @@ class ProgressPage:
     state: str
     state_label: str
     visibility: str
-    columns: list[Column]
-    rows: list[MatrixRow]
-    counts: dict[str, int]
+    matrix: MatrixView
     actions: list[str]  # the states this account may move the event to now
-    poll: int = POLL_SECONDS
+    socket: str  # the page's live socket (``web.console_live``)
     problems: list[str] = field(default_factory=list)
     notice: str = ""
     views: Views | None = None  # links to the event's public views (console_views)
@@ -99,6 +107,16 @@ def seen_label(last_seen: datetime | None, now: datetime) -> str:
     return _("last seen %(n)s h ago") % {"n": ago // 3600}
 
 
+def cell_labels() -> dict[str, str]:
+    return {"missing": _("missing"), "received": _("received"), "flagged": _("flagged"), "locked": _("locked"),
+            "conflict": _("own team: not scored")}
+
+
+def seen_formats() -> dict[str, str]:
+    return {"s": _("last seen %(n)s s ago") % {"n": "{n}"}, "min": _("last seen %(n)s min ago") % {"n": "{n}"},
+            "h": _("last seen %(n)s h ago") % {"n": "{n}"}}
+
+
 def outbox_label(waiting: int | None) -> str:
     if waiting is None:
         return ""
@@ -107,56 +125,54 @@ def outbox_label(waiting: int | None) -> str:
     return _("1 sheet waiting") if waiting == 1 else _("%(n)s sheets waiting") % {"n": waiting}
 
 
-def _columns(request: Request, competition: str, judges: list[tuple[str, str, int]], now: datetime) -> list[Column]:
-    """A column per (key, name, entries to go) judge, with the devices of all of them read at once."""
-    devices = request.state.console.devices
-    if devices is None:  # no judges wired in: nothing known about devices
-        return [Column(key, name, False, to_go) for key, name, to_go in judges]
-    found = devices(competition, [key for key, _name, _to_go in judges])
-    return [Column(key, name, d.online, to_go, seen_label(d.last_seen, now), d.waiting, outbox_label(d.waiting))
-            for key, name, to_go in judges for d in (found[key],)]
+def column(judge: PanelJudge, to_go: int, device: Device | None, now: datetime) -> Column:
+    """A judge's header: ``device`` None when nothing is known of devices (no judges wired in)."""
+    if device is None:
+        return Column(judge.key, judge.name, False, to_go, title=judge.name)
+    online = device.online
+    seen = "" if online else seen_label(device.last_seen, now)
+    ago = None if online or device.last_seen is None else max(0, int((now - device.last_seen).total_seconds()))
+    title = " · ".join(x for x in (judge.name, _("online") if online else _("offline"), outbox_label(device.waiting))
+                       if x)  # not when last seen: the tooltip would not tick on
+    return Column(judge.key, judge.name, online, to_go, seen, ago, device.waiting, outbox_label(device.waiting), title)
+
+
+def matrix_row(row: Row) -> MatrixRow:
+    return MatrixRow(row.key, row.code, row.title, row.state, _(STATE_LABELS.get(row.state, row.state)), row.total,
+                     row.cells)
+
+
+def columns(matrix: Matrix, devices: Mapping[str, Device], known: bool, now: datetime,
+            only: list[str] | None = None) -> list[Column]:
+    """The headers of the judges ``only`` (all, by default); ``known``: devices are wired in."""
+    return [column(j, matrix.to_go[j.key], devices.get(j.key, Device()) if known else None, now)
+            for j in matrix.panel if only is None or j.key in only]
+
+
+def matrix_view(matrix: Matrix, devices: Mapping[str, Device], known: bool, href: str) -> MatrixView:
+    return MatrixView(href, columns(matrix, devices, known, datetime.now(UTC)),
+                      [matrix_row(r) for r in matrix.rows.values()], dict(matrix.counts), seen_formats(), cell_labels())
 
 
 def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ProgressPage:
     c, e = request.path_params["competition"], request.path_params["event"]
+    book = request.state.book
     try:
-        event, state, standings = request.state.book.standings(c, e)
+        matrix = load_matrix(request.state.engine, book, c, e)
+        comp = book.book(c).competition
+        event = book.book(c).lookup.events[e]
     except (KeyError, UserError):
         raise HTTPException(404, _("No such event.")) from None
-    comp = request.state.book.book(c).competition
-    with session(request.state.engine) as s:
-        panel = progress.judges_of(s, c, e)
-        got = progress.received(s, c, e)
-        locked = progress.locked_entries(s, c)
-        state = store_events.event_state(s, c, e)  # the store's, not the book's: the book reloads after the bus
-    rows, counts = [], dict.fromkeys(CELL_LABELS, 0)
-    for st in sorted(standings, key=lambda x: (x.entry.code or x.entry.key)):
-        flagged = st.result.state == "flagged"
-        cells = []
-        for j in panel:
-            rev = got.get((st.entry.key, j.key), 0)
-            if j.team and j.team == st.entry.team:
-                status = "conflict"
-            elif st.entry.key in locked or state in ("locked", "published"):
-                status = "locked"
-            elif rev:
-                status = "flagged" if flagged else "received"
-            else:
-                status = "missing"
-            counts[status] += 1
-            cells.append(Cell(status, rev))
-        result = st.result
-        state_key = "locked" if st.entry.key in locked or state in ("locked", "published") else str(result.state)
-        rows.append(MatrixRow(st.entry.key, st.entry.code, st.entry.title, state_key,
-                              _(STATE_LABELS.get(state_key, state_key)),
-                              "—" if result.shown is None else fixed(result.shown, result.decimals), cells))
-    now = datetime.now(UTC)
-    columns = _columns(request, c, [(j.key, j.name, sum(1 for r in rows if r.cells[i].status == "missing"))
-                                    for i, j in enumerate(panel)], now)
+    read = request.state.console.devices
+    devices = devices_of(read, c, [j.key for j in matrix.panel])
+    href = request.app.url_path_for("console_event", competition=c, event=e)
+    socket = request.app.url_path_for("console_socket", competition=c, event=e)
     return ProgressPage(chrome(ctx, c, comp.name.get(i18n.current()), "progress"), c, e,
-                        event.name.get(i18n.current()), state, _(EVENT_STATES.get(state, state)), event.visibility,
-                        columns, rows, counts, [str(m) for m in moves(state, ctx.account.is_organizer)], POLL_SECONDS,
-                        problems or [], notice, event_views(request, comp, e, state, ctx.account.is_organizer))
+                        event.name.get(i18n.current()), matrix.state, _(EVENT_STATES.get(matrix.state, matrix.state)),
+                        event.visibility, matrix_view(matrix, devices, read is not None, str(href)),
+                        [str(m) for m in moves(matrix.state, ctx.account.is_organizer)],
+                        f"{socket}?lang={i18n.current()}", problems or [], notice,
+                        event_views(request, comp, e, matrix.state, ctx.account.is_organizer))
 
 
 async def page(request: Request, ctx: Ctx) -> Response:

@@ -1,5 +1,8 @@
 """Console: one entry under review by the chief judge — every judge's marks side by side, the
-flags and the derivation — and the chief judge's actions on it.
+flags and the derivation — and the chief judge's actions on it. With script, the page's socket
+(``web.console_live``) sends the review again after each change of the entry (a sheet, a
+deduction, a lock, a re-score request): the marks, flags, derivation, sheets and audit lines,
+and the lock button's state; what is typed in the forms stays.
 
 Actions, each one call of a service: a *re-score request* to one judge and a *deduction* with a
 reason (``services.review``: the deduction is a sheet from the event's chief judge, stored with
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeVar
 
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -21,6 +25,8 @@ from scoreboard import i18n
 from scoreboard.competition import local_time
 from scoreboard.errors import Problem, UserError
 from scoreboard.i18n import gettext as _
+from scoreboard.live.book import StandingsBook
+from scoreboard.live.matrix import entry_result
 from scoreboard.rubric import scale
 from scoreboard.rubric.names import named
 from scoreboard.rubric.numbers import fixed, fmt
@@ -61,11 +67,11 @@ class History:
     deductions: str
 
 
-
-
 @dataclass(frozen=True)
-class ReviewPage:
-    chrome: Chrome
+class Review:
+    """What the page shows of the entry: all of it but the forms' fixed parts, and what its live
+    socket (``web.console_live``) sends again after each change of the entry."""
+
     competition: str
     event: str
     event_name: str
@@ -90,6 +96,13 @@ class ReviewPage:
     deductions: str = ""  # what deductions take off ("" when nothing)
     rescore_judge: str = ""  # the re-score request's first choice: the judge who differs most
     time_zone: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    chrome: Chrome
+    review: Review
+    socket: str  # the page's live socket
     problems: list[str] = field(default_factory=list)
     notice: str = ""
 
@@ -109,31 +122,29 @@ def _deductions(s: Sheet, words: auditview.Names) -> str:
                                                for d in s.deductions], words)
 
 
-def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ReviewPage:
-    c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
-    try:
-        event, _state, standings = request.state.book.standings(c, e)
-    except (KeyError, UserError):
-        raise HTTPException(404, _("No such event.")) from None
-    st = next((x for x in standings if x.entry.key == key), None)
-    if st is None:
-        raise HTTPException(404, _("No such entry."))
-    comp = request.state.book.book(c).competition
+def review_of(engine: Engine, book: StandingsBook, c: str, e: str, key: str) -> Review:
+    """The entry's review in the current language; ``LookupError`` for an unknown event or entry.
+    Reads that entry's result from the book and its sheets from the store: never the event's."""
+    found = entry_result(book, c, e, key)
+    if found is None:
+        raise LookupError(key)
+    event, entry, r = found
+    comp = book.book(c).competition
     locale = i18n.current()
-    with session(request.state.engine) as s:
+    with session(engine) as s:
         sheets = store_sheets.sheets_of_entry(s, c, key)
         panel = progress.judges_of(s, c, e)
         chiefs = progress.judges_of(s, c, e, role="chief")
-        locked = key in progress.locked_entries(s, c)
+        locked, _revisions = progress.entry_progress(s, c, key)
         log = audit_log(s, subject=f"entry:{key}")
     latest = {x.judge: x for x in current(sheets)}
     judges = [j.key for j in panel] + [j for j in latest if j not in {p.key for p in panel}]
-    r, rubric = st.result, event.rubric
+    rubric = event.rubric
     rows = [MarkRow(cr.name.get(locale), [show(latest[j].marks.get(cr.key)) if j in latest else "—" for j in judges],
                     "—" if r.criteria.get(cr.key) is None else fmt(r.criteria[cr.key] or Fraction(0), 2))
             for cr in rubric.criteria]
     names = {j.key: j.name for j in [*panel, *chiefs]}
-    scaled = scale.on_final_scale(rubric, r, sheets, st.entry.attrs)
+    scaled = scale.on_final_scale(rubric, r, sheets, entry.attrs)
     differs = scale.farthest(rubric, r, sheets, scaled, [j.key for j in panel])
     state_key = "locked" if locked else str(r.state)
     words = auditview.Names(comp, locale)
@@ -141,9 +152,8 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
     def said(item: T) -> T:
         return named(item, rubric, locale, names, _)
 
-    return ReviewPage(
-        chrome(ctx, c, comp.name.get(locale), "progress"), c, e, event.name.get(locale), key, st.entry.code,
-        st.entry.title, _(STATE_LABELS.get(state_key, state_key)), locked,
+    return Review(
+        c, e, event.name.get(locale), key, entry.code, entry.title, _(STATE_LABELS.get(state_key, state_key)), locked,
         "—" if r.shown is None else fixed(r.shown, r.decimals),
         [_("%(name)s (%(key)s)") % {"name": names.get(j, j), "key": j} for j in judges],
         [fixed(scaled[j], r.decimals) if j in scaled else "—" for j in judges],
@@ -157,8 +167,24 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
          for a in reversed(log)],
         fixed(scaled[""], r.decimals) if "" in scaled else "—",
         "" if not r.deductions else "−" + fixed(r.deductions, r.decimals),
-        differs if differs in {j.key for j in panel} else (panel[0].key if panel else ""), comp.time_zone,
-        problems or [], notice)
+        differs if differs in {j.key for j in panel} else (panel[0].key if panel else ""), comp.time_zone)
+
+
+def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ReviewPage:
+    c, e, key = (request.path_params[k] for k in ("competition", "event", "entry"))
+    try:
+        found = request.state.book.book(c)
+    except UserError:
+        raise HTTPException(404, _("No such event.")) from None
+    if e not in found.lookup.events:
+        raise HTTPException(404, _("No such event."))
+    try:
+        review = review_of(request.state.engine, request.state.book, c, e, key)
+    except LookupError:
+        raise HTTPException(404, _("No such entry.")) from None
+    socket = request.app.url_path_for("console_review_socket", competition=c, event=e, entry=key)
+    return ReviewPage(chrome(ctx, c, found.competition.name.get(i18n.current()), "progress"), review,
+                      f"{socket}?lang={i18n.current()}", problems or [], notice)
 
 
 async def page(request: Request, ctx: Ctx) -> Response:

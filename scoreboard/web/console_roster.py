@@ -1,56 +1,53 @@
-"""Console: importing teams and entrants from CSV or XLSX, blind codes and printable labels.
+"""Console: importing teams and entrants from CSV or XLSX, the blank roster to fill in, blind codes
+and printable labels.
 
-The import is two steps. *Preview*: the uploaded file is read and every row checked
-(``roster.plan_import``); the page shows each row with its problems and keeps the file's cells
-in a hidden field. *Import*: the cells come back, are checked again against the competition as
-it is now, and are written only if no row is bad — or, when the organizer ticks "skip the bad
-rows", the good rows only, through ``services.roster`` (which announces the competition as
-changed: judges' tablets and the standings book reload it).
+The import is two steps (``web.uploads``): a preview of every row — bad (✗ and why), new, changed
+or unchanged — then the import of the good rows through ``services.roster`` in one transaction
+(which announces the competition as changed: judges' tablets and the standings book reload it).
+A row of an entry that exists updates it, so a corrected roster can be imported again.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from scoreboard import i18n
+from scoreboard.competition import Competition
 from scoreboard.errors import UserError
+from scoreboard.exports.blanks import entrants_template
 from scoreboard.i18n import gettext as _
-from scoreboard.roster import COLUMNS, Plan, plan_import, read_table
-from scoreboard.store import load as store_load
-from scoreboard.store.engine import session
-from scoreboard.texts import valid_unicode
+from scoreboard.roster import entry_noun, plan_import
 from scoreboard.web.console_auth import Chrome, Ctx, chrome
 from scoreboard.web.templating import render
-
-MAX_FILE = 5 * 1024 * 1024
+from scoreboard.web.uploads import (
+    Preview,
+    blank_file,
+    competition_of,
+    failed,
+    preview,
+    previewed,
+    read_upload,
+    refusal,
+)
 
 
 @dataclass(frozen=True)
-class PreviewRow:
-    number: int
-    cells: list[str]
-    problems: list[str]
+class ColumnHelp:
+    name: str
+    meaning: str
+    required: bool
 
 
 @dataclass(frozen=True)
 class ImportPage:
     chrome: Chrome
-    columns: list[str]
-    header: list[str] = field(default_factory=list)
-    rows: list[PreviewRow] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # about the whole file, or why the import was refused
-    bad: int = 0
-    good: int = 0
-    new_teams: list[str] = field(default_factory=list)
-    table_json: str = ""
-    filename: str = ""
+    columns: list[ColumnHelp]
+    preview: Preview | None = None
     done: str = ""
 
 
@@ -67,96 +64,80 @@ class LabelsPage:
     missing: int
 
 
-def _columns() -> list[str]:
-    return [" / ".join(names) for names in COLUMNS.values()]
+def _help(comp: Competition) -> list[ColumnHelp]:
+    """The roster's columns explained, in the page's language and the trade's words."""
+    dish = entry_noun(comp) == "dish"
+    zh = i18n.current() == "zh_CN"
+    events = "、".join(e.name.get(i18n.current()) for e in comp.events) if zh else \
+        ", ".join(e.name.get(i18n.current()) for e in comp.events)
+    columns = [
+        ColumnHelp(_("event"), _("one of this competition's events: %(events)s") % {"events": events}, True),
+        ColumnHelp(_("entry key"), (_("a number or code of the dish, unique in the competition (001, 002…); a row "
+                                      "whose key exists updates that dish") if dish else
+                                    _("a number or code of the entry, unique in the competition (001, 002…); a row "
+                                      "whose key exists updates that entry")), True),
+        ColumnHelp(_("dish name") if dish else _("entry title"),
+                   _("what the dish is called; may be empty") if dish else
+                   _("the work's title, if it has one; may be empty"), False),
+        ColumnHelp(_("team"), _("the enterprise, county or unit competing; a name not yet known makes a new team"),
+                   False),
+        ColumnHelp(_("contestants"), _("every contestant's full name, several separated by 、"), True),
+        ColumnHelp(_("blind code"), _("may be empty: codes are drawn for a blind event's entries"), False),
+    ]
+    columns += [ColumnHelp(f, _("the number the rubric multiplies the total by"), True)
+                for f in dict.fromkeys(e.rubric.factor for e in comp.events if e.rubric.factor)]
+    return columns
 
 
-def _plan(request: Request, competition: str, table: list[list[str]]) -> Plan:
-    with session(request.state.engine) as s:
-        try:
-            comp = store_load.load_competition(s, competition)
-        except UserError:
-            raise HTTPException(404, _("No such competition.")) from None
-    return plan_import(comp, table)
-
-
-def _render_plan(request: Request, ctx: Ctx, plan: Plan, table: list[list[str]], filename: str,
-                 refused: list[str] | None = None, status: int = 200) -> Response:
+def _page(request: Request, ctx: Ctx, preview: Preview | None = None, done: str = "") -> ImportPage:
     c = request.path_params["competition"]
-    problems = [p.render(i18n.gettext) for p in plan.problems] + (refused or [])
-    rows = [PreviewRow(r.number, list(r.cells), [replace(p, place="").render(i18n.gettext) for p in r.problems])
-            for r in plan.rows]  # the row's number is in its own column
-    page = ImportPage(chrome(ctx, c, _competition_name(request, c), "import"), _columns(), list(plan.header), rows,
-                      problems, len(plan.bad), len(plan.good), list(plan.new_teams.values()),
-                      json.dumps(table, ensure_ascii=False), filename)
-    return render(request, "console/import.html", page, status_code=status)
-
-
-def _competition_name(request: Request, competition: str) -> str:
-    with session(request.state.engine) as s:
-        try:
-            row = store_load.competition_row(s, competition)
-        except UserError:
-            raise HTTPException(404, _("No such competition.")) from None
-    return row.name_zh if i18n.current() == "zh_CN" else row.name_en
+    comp = competition_of(request, c)
+    return ImportPage(chrome(ctx, c, comp.name.get(i18n.current()), "import"), _help(comp), preview, done)
 
 
 async def page(request: Request, ctx: Ctx) -> Response:
-    c = request.path_params["competition"]
-    name = await run_in_threadpool(_competition_name, request, c)
-    return render(request, "console/import.html", ImportPage(chrome(ctx, c, name, "import"), _columns()))
+    return render(request, "console/import.html", await run_in_threadpool(_page, request, ctx))
 
 
-async def preview(request: Request, ctx: Ctx) -> Response:
+async def preview_file(request: Request, ctx: Ctx) -> Response:
     c = request.path_params["competition"]
-    upload = ctx.form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        plan = Plan((), (), ())
-        return _render_plan(request, ctx, plan, [], "", [_("Choose a CSV or XLSX file.")], 422)
-    data = await upload.read(MAX_FILE + 1)
     try:
-        if len(data) > MAX_FILE:
-            raise UserError.one("file_too_big", _("The file is larger than 5 MB."), upload.filename)
-        table = await run_in_threadpool(read_table, upload.filename, data)
+        filename, table = await read_upload(ctx)
     except UserError as e:
-        return _render_plan(request, ctx, Plan((), (), e.problems), [], upload.filename, None, 422)
-    plan = await run_in_threadpool(_plan, request, c, table)
-    return _render_plan(request, ctx, plan, table, upload.filename, None, 200 if not plan.bad else 422)
-
-
-def _previewed(text: str) -> list[list[str]] | None:
-    """The preview's cells as the page sent them back, or None if they are not rows of texts."""
-    try:
-        table = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(table, list) or not all(isinstance(r, list) and all(isinstance(x, str) and valid_unicode(x)
-                                                                          for x in r) for r in table):
-        return None
-    return table
+        return render(request, "console/import.html", await run_in_threadpool(_page, request, ctx, failed(e)),
+                      status_code=422)
+    comp = await run_in_threadpool(competition_of, request, c)
+    plan = await run_in_threadpool(plan_import, comp, table)
+    notes = [_("New teams:") + " " + "、".join(plan.new_teams.values())] if plan.new_teams else []
+    shown = preview(plan, table, filename, notes=notes)
+    return render(request, "console/import.html", await run_in_threadpool(_page, request, ctx, shown),
+                  status_code=422 if plan.bad or plan.problems else 200)
 
 
 async def confirm(request: Request, ctx: Ctx) -> Response:
     c = request.path_params["competition"]
-    table = await run_in_threadpool(_previewed, str(ctx.form.get("table") or "[]"))  # off the event loop
-    if table is None:  # the preview sends back what it showed: anything else was tampered with
+    sent = await run_in_threadpool(previewed, ctx)  # off the event loop
+    if sent is None:
         raise HTTPException(400, _("The preview was damaged; upload the file again."))
-    filename = str(ctx.form.get("filename") or "")
-    skip = ctx.form.get("skip_bad") == "1"
-    plan = await run_in_threadpool(_plan, request, c, table)
-    if plan.problems or not plan.rows:
-        return _render_plan(request, ctx, plan, table, filename, [_("Nothing was imported.")], 422)
-    if plan.bad and not skip:
-        refused = [_("Nothing was imported: %(n)s rows are bad. Fix them and upload the file again, or tick "
-                     "“skip the bad rows”.") % {"n": len(plan.bad)}]
-        return _render_plan(request, ctx, plan, table, filename, refused, 422)
+    filename, table = sent
+    comp = await run_in_threadpool(competition_of, request, c)
+    plan = await run_in_threadpool(plan_import, comp, table)
+    refused = refusal(plan, ctx.form.get("skip_bad") == "1")
+    if refused:
+        shown = preview(plan, table, filename, [refused])
+        return render(request, "console/import.html", await run_in_threadpool(_page, request, ctx, shown),
+                      status_code=422)
     done = await request.state.roster.import_rows(c, plan, ctx.actor)
-    name = await run_in_threadpool(_competition_name, request, c)
-    message = _("Imported %(entries)s entries, %(teams)s new teams and %(contestants)s new contestants; drew "
-                "%(codes)s blind codes; skipped %(skipped)s bad rows.") % {
-        "entries": done.entries, "teams": done.teams, "contestants": done.contestants, "codes": done.codes,
-        "skipped": len(plan.bad)}
-    return render(request, "console/import.html", ImportPage(chrome(ctx, c, name, "import"), _columns(), done=message))
+    message = _("Imported: %(entries)s new entries, %(updated)s updated; %(teams)s new teams and %(contestants)s new "
+                "contestants; drew %(codes)s blind codes; skipped %(skipped)s bad rows.") % {
+        "entries": done.entries, "updated": done.updated, "teams": done.teams, "contestants": done.contestants,
+        "codes": done.codes, "skipped": len(plan.bad)}
+    return render(request, "console/import.html", await run_in_threadpool(_page, request, ctx, None, message))
+
+
+async def template(request: Request, ctx: Ctx) -> Response:
+    """The blank roster (XLSX) in the console's language, with one example row."""
+    return await blank_file(request, entrants_template, _("entrants"), "entrants")
 
 
 async def codes(request: Request, ctx: Ctx) -> Response:
@@ -168,11 +149,7 @@ async def labels(request: Request, ctx: Ctx) -> Response:
     c = request.path_params["competition"]
 
     def build() -> LabelsPage:
-        with session(request.state.engine) as s:
-            try:
-                comp = store_load.load_competition(s, c)
-            except UserError:
-                raise HTTPException(404, _("No such competition.")) from None
+        comp = competition_of(request, c, withdrawn=False)
         events = {e.key: e for e in comp.events}
         blind = [e for e in comp.entries if events[e.event].blind]
         found = [Label(e.code, events[e.event].name.get(i18n.current())) for e in blind if e.code]

@@ -19,6 +19,7 @@ from scoreboard import i18n
 from scoreboard.competition import Competition, Event, award_tiers
 from scoreboard.errors import N_
 from scoreboard.i18n import gettext as _
+from scoreboard.live.book import Summary
 from scoreboard.rubric.aggregate import METHODS
 from scoreboard.rubric.numbers import fixed
 from scoreboard.standings import Standing, TeamStanding, sort_key
@@ -216,18 +217,19 @@ def event_frame(competition: Competition, event: Event, state: str, seen: Shown,
         notice=notice, self_url=url, rows=rows, progress=seen.progress)
 
 
-def event_card(event: Event, seen: Shown, standings: list[Standing], teams: dict[str, str]) -> EventCard:
+def event_card(event: Event, seen: Shown, summary: Summary, teams: dict[str, str]) -> EventCard:
+    """An event's card on the home page, from the book's ``summary`` for the audience (no ranking)."""
     progress = seen.progress
-    scored = sum(1 for s in standings if s.result.state != "pending") if progress else 0
+    scored = summary.scored if progress else 0
     leader = ""
-    if standings and standings[0].rank == 1 and seen.scores:
-        top = standings[0]
-        who = " · ".join(x for x in (top.entry.title, teams.get(top.entry.team, "")) if x)
+    if summary.leader is not None and seen.scores:
+        entry, result = summary.leader
+        who = " · ".join(x for x in (entry.title, teams.get(entry.team, "")) if x)
         if not seen.names:
-            who = top.entry.code
-        leader = f"{who} {fixed(top.result.shown or Fraction(0), top.result.decimals)}"
-    return EventCard(event.key, event.name.get(i18n.current()), len(standings), scored,
-                     round(100 * scored / len(standings)) if standings else 0, leader, progress)
+            who = entry.code
+        leader = f"{who} {fixed(result.shown or Fraction(0), result.decimals)}"
+    return EventCard(event.key, event.name.get(i18n.current()), summary.entries, scored,
+                     round(100 * scored / summary.entries) if summary.entries else 0, leader, progress)
 
 
 def teams_page(competition: Competition, rows: list[TeamStanding]) -> TeamsPage:

@@ -50,9 +50,9 @@ async def home(request: Request) -> Response:
             b = book.book(key)
             teams = {t.key: t.name.get(pages.i18n.current()) for t in b.competition.teams}
             events = []
-            for ev in b.competition.events:
-                _e, state, standings = book.standings(key, ev.key, Audience.PUBLIC)
-                events.append(pages.event_card(ev, shown_of(ev, state, Audience.PUBLIC), standings, teams))
+            for ev in b.competition.events:  # the book's summaries: nothing is ranked per request
+                summary = book.summary(key, ev.key, Audience.PUBLIC)
+                events.append(pages.event_card(ev, shown_of(ev, summary.state, Audience.PUBLIC), summary, teams))
             c = b.competition
             cards.append(pages.CompetitionCard(c.key, c.name.get(pages.i18n.current()), c.date, c.venue, events,
                                                c.team_rule is not None))

@@ -7,7 +7,7 @@ get ``page`` (the page's dataclass), ``locale`` and the translation functions.
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -17,8 +17,9 @@ from starlette.templating import Jinja2Templates
 
 from scoreboard import i18n
 from scoreboard.templates import environment
+from scoreboard.web.assets import STATIC_DIR, template_url_for, url_for
 
-STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+__all__ = ["STATIC_DIR", "both", "make_templates", "render"]
 
 
 def make_templates() -> Jinja2Templates:
@@ -26,6 +27,7 @@ def make_templates() -> Jinja2Templates:
     once per app, and shared by the pages and the board renderer."""
     env = environment()
     env.globals["both"] = both
+    env.globals["url_for"] = template_url_for  # static files' addresses carry their version (``assets``)
     return Jinja2Templates(env=env)
 
 
@@ -40,7 +42,7 @@ def render(request: Request, name: str, page: Any, block: str | None = None, sta
     context = {"request": request, "page": page, "locale": i18n.current()}
     if block and request.headers.get("HX-Request") == "true":
         template = templates.get_template(name)
-        ctx = template.new_context({**context, "url_for": request.url_for})
+        ctx = template.new_context({**context, "url_for": functools.partial(url_for, request)})
         html = "".join(template.blocks[block](ctx))
         return HTMLResponse(html, status_code=status_code)
     return templates.TemplateResponse(request, name, context, status_code=status_code)

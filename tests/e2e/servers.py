@@ -120,3 +120,16 @@ def stored_sheets(db: Path, judge: str) -> list[tuple[str, str, int, str, str]]:
         return c.execute("SELECT sheet.uid, entry.key, sheet.revision, sheet.marks, sheet.deductions FROM sheet "
                          "JOIN entry ON entry.id = sheet.entry_id JOIN judge ON judge.id = sheet.judge_id "
                          "WHERE judge.key = ? ORDER BY sheet.id", (judge,)).fetchall()
+
+
+def xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
+    """A spreadsheet of ``rows`` saved at ``path``, as an organizer's Excel writes it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path

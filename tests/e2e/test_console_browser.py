@@ -1,5 +1,5 @@
 """The organizer console in a real Chromium: sign in; import a spreadsheet with one bad row
-(refused, the row named), fix it, import; assign a judge and print their card; watch a judge's
+(the row named, the import button disabled), fix it, import; assign a judge and print their card; watch a judge's
 sheet appear in the progress matrix; review an entry; lock; publish — and the public page shows
 the names.
 
@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.servers import competition_server, post_sheet
+from tests.e2e.servers import competition_server, post_sheet, xlsx
 from tests.support import COMPETITION, EIGHTY, half_judged
 
 pytestmark = pytest.mark.e2e
@@ -37,14 +36,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for raw in half_judged():
             post_sheet(served.base, raw)
         yield served.base
-
-
-def _xlsx(path: Path, rows: list[list[str]]) -> Path:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
 
 
 def test_organizer_flow(server: str, browser: Browser, tmp_path: Path) -> None:
@@ -67,15 +58,14 @@ def test_organizer_flow(server: str, browser: Browser, tmp_path: Path) -> None:
 
     # import: one bad row is refused and named; the fixed file imports
     page.click("nav.tabs >> text=导入选手")
-    page.set_input_files("input[type=file]", str(_xlsx(tmp_path / "roster.xlsx", ROWS)))
-    page.click("text=预览")
+    page.set_input_files("input[type=file]", str(xlsx(tmp_path / "roster.xlsx", ROWS)))
+    page.click("button:has-text('预览')")
     expect(page.locator("#row-3.bad")).to_contain_text("冷菜")
     shot("03-import-preview-bad")
-    page.click("#preview button.primary")
-    expect(page.locator(".problems")).to_contain_text("没有导入")
+    expect(page.locator("#preview button.primary")).to_be_disabled()  # nothing is imported while a row is bad
     fixed = [r if r[1] != "e21" else ["热菜", *r[1:]] for r in ROWS]
-    page.set_input_files("input[type=file]", str(_xlsx(tmp_path / "roster-fixed.xlsx", fixed)))
-    page.click("text=预览")
+    page.set_input_files("input[type=file]", str(xlsx(tmp_path / "roster-fixed.xlsx", fixed)))
+    page.click("button:has-text('预览')")
     expect(page.locator("tr.bad")).to_have_count(0)
     page.click("#preview button.primary")
     expect(page.locator("#import-done")).to_contain_text("3")
