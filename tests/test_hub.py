@@ -74,7 +74,7 @@ async def test_a_burst_of_sheets_coalesces_and_a_lone_one_is_one_delta(app_state
         await asyncio.gather(*(service.submit("cup", f"j{j}", sheet(f"e{e}", f"j{j}", marks(20 + j + e)))
                                for e in (1, 2, 3) for j in range(1, 6)))  # 15 sheets at once
         await settle(hub)
-        took = asyncio.get_running_loop().time() - began - 0.4
+        took = asyncio.get_running_loop().time() - began  # the settling included: renders go on in it
         renders = hub.renders - before  # one render a burst, at most one per interval, never one a sheet
         assert 1 <= renders < 15 and renders <= 2 + took / hub.interval, (renders, took)
         frames = len(page.frames)
