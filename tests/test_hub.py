@@ -93,6 +93,10 @@ async def test_one_render_per_level_whatever_the_audience(app_state: dict[str, A
         for r in public:
             await stack.enter_async_context(hub.subscribe([Topic("cup", "hot")], r.send))
         await stack.enter_async_context(hub.subscribe([Topic("cup", "hot", "organizer")], boss.send))
+        for _ in range(200):  # every first state in
+            if boss.frames and all(r.frames for r in public):
+                break
+            await asyncio.sleep(0.05)
         await settle(hub)
         before = hub.renders
         await app_state["service"].submit("cup", "j1", sheet("e1", "j1", EIGHTY))
