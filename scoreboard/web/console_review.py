@@ -152,19 +152,16 @@ def review_of(engine: Engine, book: StandingsBook, c: str, e: str, key: str) -> 
     def said(item: T) -> T:
         return named(item, rubric, locale, names, _)
 
-    def judge(key: str) -> str:  # as in the marks table's head: 王建国（j1）
-        return _("%(name)s (%(key)s)") % {"name": names.get(key, key), "key": key}
-
     return Review(
         c, e, event.name.get(locale), key, entry.code, entry.title, _(STATE_LABELS.get(state_key, state_key)), locked,
         "—" if r.shown is None else fixed(r.shown, r.decimals),
-        [judge(j) for j in judges],
+        [_("%(name)s (%(key)s)") % {"name": names.get(j, j), "key": j} for j in judges],
         [fixed(scaled[j], r.decimals) if j in scaled else "—" for j in judges],
         [j in r.judge_totals and j not in r.kept_judges for j in judges], rows,
         [said(p).render(i18n.gettext) for p in r.flags], [said(x).render(i18n.gettext) for x in r.steps],
         [Choice(j.key, j.name) for j in panel], [Choice(d.key, d.name.get(locale)) for d in rubric.deductions],
         chiefs[0].key if chiefs else "",
-        [History(x.seq, judge(x.judge), x.revision, local_time(x.at, comp.time_zone), x.reason,
+        [History(x.seq, names.get(x.judge, x.judge), x.revision, local_time(x.at, comp.time_zone), x.reason,
                  _deductions(x, words)) for x in reversed(sheets)],
         [auditview.reading(a.id or 0, a.at, a.actor, a.action, a.subject, a.detail, a.reason, words)
          for a in reversed(log)],
