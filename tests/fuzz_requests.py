@@ -215,9 +215,8 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/console/c/{c}/import/confirm": ("table", "filename", "skip_bad"),
     "/console/c/{c}/codes": (),
     "/console/c/{c}/roster/entry/{x}": ("title", "code", "team", "contestants", "attr:time_used"),
-    "/console/c/{c}/roster/entry/{x}/withdraw": ("reason",),
+    # (withdrawing or deleting an entry would take away an entry the probes after the campaign look at)
     "/console/c/{c}/roster/entry/{x}/reinstate": ("reason",),
-    "/console/c/{c}/roster/entry/{x}/delete": (),
     "/console/c/{c}/judges/import/preview": (),
     "/console/c/{c}/judges/import/confirm": ("table", "filename", "skip_bad"),
     "/console/c/{c}/judges/new": ("key", "name", "team", "events", "events", "chief_of"),

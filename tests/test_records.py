@@ -68,6 +68,11 @@ def test_a_sheet_in_english() -> None:
      "organizer:zhangli", "zhangli 组织者", "修改赛项", "修改了中文名称、盲评。"),
     ("competition.created", "competition:cup", {"source": "console"}, "organizer:zhangli", "zhangli 组织者",
      "创建赛事", "在赛事管理后台由预设创建。"),
+    ("competition.team_rule", "competition:cup", {"competition": "cup", "from": None, "to": {
+        "method": "best_n", "n": 3, "events": ["hot", "other"], "count_award": ""}}, "organizer:zhangli",
+     "zhangli 组织者", "团体总分规则已设置", "最好的 3 件参赛作品的平均分；计入赛项：热菜、面点。"),
+    ("competition.team_rule", "competition:cup", {"competition": "cup", "from": {"method": "sum"}, "to": None},
+     "organizer:zhangli", "zhangli 组织者", "团体总分规则已设置", "不设团体总分。"),
 ])
 def test_each_action_reads_as_a_sentence(action: str, subject: str, detail: dict[str, Any], actor: str, who: str,
                                          what: str, sentence: str) -> None:

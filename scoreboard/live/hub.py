@@ -211,6 +211,7 @@ class Hub:
                     out.append((topic, fresh, [fresh.full()]))
                 elif moved is MISSING:
                     out.append((topic, None, []))  # a newcomer to a view that did not move
+                    continue
                 else:
                     out.append((topic, *self.renderer.advance(view, moved)))
                 self.renders += 1

@@ -54,6 +54,7 @@ ACTIONS = {
     "judges.imported": N_("Judges imported"),
     "codes.assigned": N_("Blind codes assigned"),
     "competition.created": N_("Competition created"),
+    "competition.team_rule": N_("Team standings set"),
     "account.created": N_("Console account created"),
 }
 ROLES = {"organizer": N_("organizer"), "chief": N_("chief judge"), "judge": N_("judge")}
@@ -353,6 +354,20 @@ def _account(entry: str, d: Detail, names: Names) -> str:
     return _("An organizer's account.")
 
 
+def _team_rule(entry: str, d: Detail, names: Names) -> str:
+    rule = d.get("to")
+    if not isinstance(rule, Mapping):
+        return _("No team standings.")
+    n = rule.get("n")
+    method = {"sum": _("sum of every ranked entry"), "mean": _("mean of every ranked entry"),
+              "best_n": _("mean of the best %(n)s entries") % {"n": _text(n, 8) if n else
+                                                               _("N (the fewest any team has)")}}
+    key = rule.get("method")
+    how = method[key] if isinstance(key, str) and key in method else _text(key, 32)
+    events = _events(rule.get("events"), names) or _("every event")
+    return _("%(rule)s; events counted: %(events)s.") % {"rule": how, "events": events}
+
+
 PHRASES: dict[str, Callable[[str, Detail, Names], str]] = {
     "sheet.recorded": _sheet, "entry.deduction": _deduction, "entry.rescore": _rescore,
     "event.state": _moved(EVENT_STATES), "event.visibility": _moved(VISIBILITY), "event.edited": _edited,
@@ -360,6 +375,7 @@ PHRASES: dict[str, Callable[[str, Detail, Names], str]] = {
     "codes.assigned": _codes, "competition.created": _created, "account.created": _account,
     "entry.edited": _edited, "contestant.edited": _edited, "entry.deleted": _gone, "contestant.deleted": _gone,
     "team.deleted": _gone, "team.edited": _renamed, "judges.imported": _judges_imported,
+    "competition.team_rule": _team_rule,
 }
 QUIET = {"competition", "event", "entry_keys", "updated_keys"}  # in every record, or too long to read: never listed
 

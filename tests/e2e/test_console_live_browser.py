@@ -130,7 +130,7 @@ def test_seven_judges_fit_and_a_sheet_turns_its_cell_live(served: Served, browse
     expect(page.locator("#review-history tr")).to_have_count(1)
     post_sheet(served.base, {"id": "e3-j4", "entry": "e3", "judge": "j4", "marks": EIGHTY})
     expect(page.locator("#review-history tr")).to_have_count(2, timeout=5_000)
-    expect(page.locator("#review-history tr").first).to_contain_text("张伟")  # j4
+    expect(page.locator("#review-history tr").first).to_contain_text("张伟")  # j4, by name
     page.screenshot(path=str(SHOTS / "console-review-live.png"))
     tablets.close()
     print(f"\nconsole live screenshots: {SHOTS}")
