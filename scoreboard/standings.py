@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -166,7 +167,7 @@ class Ranking:
         self._order: list[tuple[SortKey, str, str]] = []  # (key, code, entry key)
         self._of: dict[str, tuple[SortKey, str, str]] = {}
         self._unranked: list[tuple[str, str]] = []  # (code, entry key) of unranked entries, sorted
-        self._scored = 0  # entries with a result whose state is not pending
+        self._states: Counter[str] = Counter()  # how many entries' results are in each state
         self._made: tuple[object, list[Standing]] | None = None  # the last full standings, and for whom
         self._quotas = [r for r in rubric.awards if r.kind == "quota"]
         self._pools: list[dict[str, list[SortKey]]] = [{} for _ in self._quotas]  # per quota rule
@@ -184,7 +185,9 @@ class Ranking:
         entry = self.entries[result.entry]
         self._made = None
         before = self.results.get(entry.key)
-        self._scored += (result.state != "pending") - (before is not None and before.state != "pending")
+        self._states[str(result.state)] += 1
+        if before is not None:
+            self._states[str(before.state)] -= 1
         affected = {entry.key}
         old = self._of.pop(entry.key, None)
         if old is not None:
@@ -231,7 +234,11 @@ class Ranking:
 
     def scored(self) -> int:
         """How many entries have a result that is not pending."""
-        return self._scored
+        return self._states.total() - self._states["pending"]
+
+    def counted(self, state: str) -> int:
+        """How many entries have a result in ``state``."""
+        return self._states[state]
 
     def leader(self) -> tuple[Entry, Result] | None:
         """The first-placed entry and its result (rank 1, perhaps shared), or None."""

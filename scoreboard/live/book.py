@@ -256,16 +256,15 @@ class StandingsBook:
 
     def summary(self, competition: str, event: str, audience: str = Audience.ORGANIZER) -> Summary:
         """The event's card as ``audience`` sees it (a frozen event's snapshot, or current),
-        without ranking anything: the rankings keep their counts and their leader (the flagged
-        entries are counted over the results, a plain pass)."""
+        without ranking anything: the rankings keep their counts and their leader."""
         book = self.book(competition)
         with self._lock:
             ev, state = book.lookup.events[event], book.states[event]
             ranking = book.rankings[event]
             if shown_of(ev, state, audience).snapshot and event in book.frozen:
                 ranking = book.frozen[event]
-            flagged = sum(1 for r in ranking.results.values() if r.state == EntryState.FLAGGED)
-            return Summary(ev, state, len(ranking.entries), ranking.scored(), ranking.leader(), flagged)
+            return Summary(ev, state, len(ranking.entries), ranking.scored(), ranking.leader(),
+                           ranking.counted(EntryState.FLAGGED))
 
 
 @dataclass(frozen=True)
