@@ -90,8 +90,7 @@ async def _follow(bus: Bus, book: StandingsBook, hub: Hub, feed: ConsoleFeed, se
     """Keep the standings book current: every accepted sheet rescored once, in order; then the
     board hub re-renders what changed, and the console's live feed sends what it touched. A change
     this process ``settled`` already comes back from the bus once: that echo is skipped (it would
-    reload and re-render the same again). Should applying a change fail, every competition is
-    dropped and reloads on its next read."""
+    reload and re-render the same again)."""
     async with bus.subscribe() as queue:
         while True:
             change = await queue.get()
@@ -100,14 +99,21 @@ async def _follow(bus: Bus, book: StandingsBook, hub: Hub, feed: ConsoleFeed, se
             elif settled[change]:
                 settled[change] -= 1
                 continue
-            try:
-                moved = await run_in_threadpool(book.apply, change)
-            except Exception:
-                log.exception("the standings book could not apply %s: every competition reloads", change.name)
-                await run_in_threadpool(book.apply, BusResumed())
-                change, moved = BusResumed(), {}
-            hub.changed(change, moved)
-            feed.changed(change)
+            await _apply(book, hub, feed, change)
+
+
+async def _apply(book: StandingsBook, hub: Hub, feed: ConsoleFeed, change: Change) -> None:
+    """This process's book, then its boards and consoles, follow one change. Should the book fail
+    to apply it, every competition is dropped (it reloads on its next read) and every board and
+    console is sent a full state, as after a lost connection."""
+    try:
+        moved = await run_in_threadpool(book.apply, change)
+    except Exception:
+        log.exception("the standings book could not apply %s: every competition reloads", change.name)
+        await run_in_threadpool(book.apply, BusResumed())
+        change, moved = BusResumed(), {}
+    hub.changed(change, moved)
+    feed.changed(change)
 
 
 async def _warm(book: StandingsBook, engine: Engine) -> None:
@@ -183,8 +189,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
 
         async def settle(change: Change) -> None:
             """This process's book, boards and consoles apply a change before the request that made it returns."""
-            boards.hub.changed(change, await run_in_threadpool(book.apply, change))
-            feed.changed(change)
+            await _apply(book, boards.hub, feed, change)
             settled[change] += 1
 
         announce = Announcer(bus, settle)
