@@ -173,8 +173,7 @@ class Hub:
         jobs = [j for j in jobs if j[1] is not MISSING or j[0] in newcomers]  # a view only for sockets
         if not jobs:
             return
-        began = {k: self._generation.get(k, 0) for k in pending} | {
-            (t.competition, t.event): self._generation.get((t.competition, t.event), 0) for t, _v, _m in jobs}
+        began = {(t.competition, t.event): self._generation.get((t.competition, t.event), 0) for t, _v, _m in jobs}
         done = await run_in_threadpool(self._work, jobs)
         for topic, result, frames in done:
             key = (topic.competition, topic.event)

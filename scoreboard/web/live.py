@@ -230,7 +230,7 @@ class BoardRenderer:
             changed = {k: rs for k, rs in fresh_rows.items() if view.rows[k][0] != rs[0]}
             marked = {k: (r, str(macros.event_row(r, view.seen.names, RANK))) for k, (r, _s) in changed.items()}
             done = [s for k, (r, s) in changed.items() if r.state == "complete" != view.rows[k][0].state]
-            cards = [self._card(live, s, topic) for s in done] if view.seen.reveals else []
+            cards = [self._card(live, s, topic, view.seen.names) for s in done] if view.seen.reveals else []
         if head == view.head and not marked and not moves:
             return None, []
         rows = "".join(m.replace(RANK, pages.rank_text(changed[k][1].rank, changed[k][1].shared))
@@ -241,8 +241,7 @@ class BoardRenderer:
         frame = _frame({"e": topic.event, "seq": seq, **({"moves": doms} if doms else {})}, markup)
         return Step(seq, head, marked, moves), [frame, *cards]
 
-    def _card(self, live: Live, standing: Standing, topic: Topic) -> str:
-        names = shown_of(live.event, live.state, topic.audience).names
+    def _card(self, live: Live, standing: Standing, topic: Topic, names: bool) -> str:
         with i18n.using(self._language(topic)):
             card = boardview.reveal_card(live.competition, live.event, standing, names)
             return _frame({"e": topic.event, "reveal": 1}, str(self._macros().reveal_card(card, topic.variant == "bi")))
