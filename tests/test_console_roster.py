@@ -176,3 +176,15 @@ async def test_a_construction_contest_speaks_of_works_not_dishes(client: Client,
     saved = await post(http, "/console/c/build/roster/entry/001", csrf, title="清水墙", code="", team="",
                        contestants="张三", **{"attr:time_used": "165"})
     assert saved.status_code == 200 and _entry(engine, "001")[0].attrs == {"time_used": 165.0}
+
+
+async def test_a_form_that_is_not_utf8_changes_nothing(client: Client, engine: Engine) -> None:
+    """A lone surrogate (%ED%A0%80) is no UTF-8 a browser sends: refused, not stored as "�"."""
+    http, _state = client
+    csrf = await sign_in(http)
+    before = _entry(engine, "o1")[0].title
+    body = f"csrf={csrf}&title=%ED%A0%80&code=O-1&team=t2&contestants=%E8%B5%B5"
+    refused = await http.post("/console/c/cup/roster/entry/o1", content=body,
+                              headers={"content-type": "application/x-www-form-urlencoded"})
+    assert refused.status_code == 400 and "UTF-8" in refused.text
+    assert _entry(engine, "o1")[0].title == before

@@ -170,7 +170,8 @@ async def read_form(request: Request) -> FormData:
     """The posted form. A plain (urlencoded) form is read whole, up to ``FORM_LIMIT`` (413 past it),
     and decoded in a worker thread: a long rubric or an import preview never holds the event loop.
     A multipart form (an upload) is streamed by Starlette, a part at most ``FORM_LIMIT``. A form
-    whose fields hold control characters (a textarea's line breaks and tabs are fine) is refused."""
+    that is not UTF-8, or whose fields hold control characters (a textarea's line breaks and tabs
+    are fine), is refused."""
     kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
         form = await request.form(max_part_size=FORM_LIMIT)
@@ -182,6 +183,8 @@ async def read_form(request: Request) -> FormData:
                 raise HTTPException(413, _("The form is larger than 8 MB."))
         try:
             form = FormData(await run_in_threadpool(_fields, bytes(body)))
+        except UnicodeDecodeError:  # a browser sends UTF-8; a field read with "?" in it would be stored so
+            raise HTTPException(400, _("The form is not UTF-8 text.")) from None
         except ValueError:  # more fields than any console form has
             raise HTTPException(400, _("The form has too many fields.")) from None
     if any(isinstance(v, str) and CONTROL.search(v) for _k, v in form.multi_items()):
@@ -192,7 +195,7 @@ async def read_form(request: Request) -> FormData:
 
 def _fields(body: bytes) -> list[tuple[str, str | UploadFile]]:
     return [(k, v) for k, v in parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8",
-                                         errors="replace", max_num_fields=100_000)]
+                                         errors="strict", max_num_fields=100_000)]
 
 
 def field_text(form: FormData, name: str, limit: int = 500) -> str:
