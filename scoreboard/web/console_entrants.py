@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from scoreboard import i18n
 from scoreboard.competition import Competition
-from scoreboard.errors import UserError
+from scoreboard.errors import N_, UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.roster import attributes, entry_noun, split_names
 from scoreboard.rubric.numbers import number
@@ -91,6 +91,14 @@ class RosterPage:
 class Attr:
     name: str
     value: str
+
+    @property
+    def label(self) -> str:
+        """What the form calls it: the shipped presets' attributes by name, any other by its key."""
+        return _(ATTRIBUTE_LABELS[self.name]) if self.name in ATTRIBUTE_LABELS else self.name
+
+
+ATTRIBUTE_LABELS = {"time_used": N_("Time used (minutes)"), "difficulty": N_("Degree of difficulty")}
 
 
 @dataclass(frozen=True)
