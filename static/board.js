@@ -21,7 +21,7 @@ const holder = document.querySelector("[data-stale]");
 const staleText = holder ? holder.getAttribute("data-stale") : "{n}";
 const revealHolder = document.querySelector("[data-reveal-seconds]");
 const revealSeconds = parseFloat(revealHolder ? revealHolder.getAttribute("data-reveal-seconds") : "8") || 8;
-let lastMessage = Date.now(), connected = false, socket = null, retry = 0;
+let lastMessage = Date.now(), connected = false, socket = null, retry = 0, asking = false;
 const seqs = {};
 
 // -- the socket: reconnect soon after a cut and never wait more than 5 s; the jitter spreads a
@@ -32,7 +32,7 @@ function connect() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   socket = new WebSocket(url.startsWith("ws") ? url : `${scheme}//${location.host}${url}`);
   socket.onopen = () => {
-    connected = true; retry = 0; lastMessage = Date.now();
+    connected = true; retry = 0; asking = false; lastMessage = Date.now();
     body.setAttribute("data-socket", "open");
     const s = document.getElementById("stale");
     if (s) s.hidden = true;
@@ -54,7 +54,11 @@ function received(data) {
   const positions = {};
   rows().forEach((r) => { positions[r.id] = { top: r.getBoundingClientRect().top, text: r.textContent }; });
   const done = applyFrame(document, data, seqs);
-  if (done === "again" && socket && socket.readyState === 1) { socket.send("full"); return; }
+  if (done === "again") {  // ask once; the deltas until the full state comes do not follow either
+    if (!asking && socket && socket.readyState === 1) { asking = true; socket.send("full"); }
+    return;
+  }
+  if (done === "applied") asking = false;
   if (done === "reveal") { showReveal(); return; }
   if (done !== "applied") return;
   rows().forEach((r) => {
