@@ -71,12 +71,18 @@ ClientMessage = Submit | Ping
 
 @dataclass(frozen=True)
 class StoredSheet:
-    """One of the judge's stored sheets, as the hello lists it."""
+    """One of the judge's stored sheets, as the hello lists it: the newest revision of each entry
+    with its ``marks`` and ``deductions`` as stored, so a correction on any tablet starts from it."""
 
     id: str
     entry: str
     revision: int
     seq: int
+    marks: Mapping[str, Any] | None = None
+    deductions: list[Mapping[str, str]] | None = None
+
+    def frame(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 class SheetRefused(UserError):
@@ -217,7 +223,7 @@ def hello(competition: Competition, judge: str, states: Mapping[str, str], locke
     stored = sorted(sheets, key=lambda s: s.seq)
     return {"v": VERSION, "type": "hello", "judge": {"key": j.key, "name": j.name},
             "competition": {"key": competition.key, "name": _text(competition.name)},
-            "events": events, "sheets": [asdict(s) for s in stored], "server_time": now.isoformat(),
+            "events": events, "sheets": [s.frame() for s in stored], "server_time": now.isoformat(),
             "last_seq": max((s.seq for s in stored), default=0), "limits": asdict(limits)}
 
 

@@ -57,11 +57,17 @@ def _stored(engine: Engine, identity: tokens.JudgeIdentity) -> Stored:
         comp = select(db.Competition.id).where(db.Competition.key == identity.competition).scalar_subquery()
         locked = set(s.exec(select(db.Entry.key).where(db.Entry.competition_id == comp,
                                                        db.Entry.locked == True)).all())  # noqa: E712
-        rows = s.exec(select(db.Sheet.uid, db.Entry.key, db.Sheet.revision, db.Sheet.id)
+        rows = s.exec(select(db.Sheet, db.Entry.key)
                       .join(db.Entry, col(db.Sheet.entry_id) == db.Entry.id)
                       .join(db.Judge, col(db.Sheet.judge_id) == db.Judge.id)
                       .where(db.Judge.competition_id == comp, db.Judge.key == identity.judge)).all()
-    return states, locked, [protocol.StoredSheet(uid, entry, rev, seq or 0) for uid, entry, rev, seq in rows]
+    newest: dict[str, int] = {}
+    for sheet, entry in rows:
+        newest[entry] = max(sheet.revision, newest.get(entry, 0))
+    return states, locked, [
+        protocol.StoredSheet(sheet.uid, entry, sheet.revision, sheet.id or 0,
+                             *((sheet.marks, sheet.deductions) if sheet.revision == newest[entry] else ()))
+        for sheet, entry in rows]
 
 
 def _identify(engine: Engine, hashed: str | None) -> tokens.JudgeIdentity | None:

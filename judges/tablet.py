@@ -82,6 +82,7 @@ def strings() -> dict[str, str]:
         "range_max": _("readings up to {max} {unit}"), "below_min": _("{value} is below {min}"),
         "above_max": _("{value} is above {max}"), "fix_boxes": _("Correct or clear the boxes marked in red."),
         "partial_readings": _("Fill in every reading, or none, of: {criteria}."),
+        "reason_needed": _("Say why you correct the sheet, in the box above, to review it."),
         "draft_kept": _("draft, not sent"),
         "draft_restored": _("What was typed on this form before is back. It is not sent yet."),
         "discard_draft": _("Discard the draft"),

@@ -70,8 +70,16 @@ async def test_hello_shows_only_what_the_judge_may_see(engine: Engine) -> None:
         assert [e["key"] for e in own_team["events"][0]["entries"]] == ["e2"]
         _, pastry = await open_socket(live, "j6")  # not blind: titles shown
         assert pastry["events"][0]["entries"] == [{"key": "o1", "code": "O-1", "title": "黄花莜面", "locked": False}]
+        corrected = submit("e1", {**EIGHTY, "taste": 30}, sid="by-j2-again", revision=2, reason="口味分录错",
+                           deductions=[{"key": "overtime", "minutes": 3, "reason": "超时3分钟"}])
+        assert (await ask(ws2, corrected))["type"] == "ack"
         _, again = await open_socket(live, "j2")
-        assert again["sheets"] == [{"id": "by-j2", "entry": "e1", "revision": 1, "seq": again["last_seq"]}]
+        first, newest = again["sheets"]
+        assert first == {"id": "by-j2", "entry": "e1", "revision": 1, "seq": first["seq"]}  # no marks: superseded
+        # the newest revision carries its marks and deductions, so a correction on another tablet starts from it
+        assert newest == {"id": "by-j2-again", "entry": "e1", "revision": 2, "seq": again["last_seq"],
+                          "marks": {**{k: str(v) for k, v in EIGHTY.items()}, "taste": "30"},
+                          "deductions": [{"key": "overtime", "amount": "3", "reason": "超时3分钟"}]}
 
 
 async def test_ack_comes_after_the_sheet_is_stored_and_a_resend_is_stored_once(engine: Engine) -> None:

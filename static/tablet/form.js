@@ -10,7 +10,7 @@
    problem shows once the box is left (`change`) and goes as soon as the text is right. Every
    edit keeps a draft (drafts.js). Review opens the confirmation (sheet.js). */
 import * as F from "./fraction.js";
-import { S, entryState, findEntry, nextRevision, recordsOf } from "./state.js";
+import { S, entryState, findEntry, nextRevision, recordsOf, storedSheet } from "./state.js";
 import { T, banner, fmt, formEl, h, listEl, nameOf, put } from "./page.js";
 import { badAmount, deductionAmount, filled, hasAmount, most, pointsOf, preview } from "./preview.js";
 import { rangeHint, readReading, readScore, scale } from "./typing.js";
@@ -40,7 +40,8 @@ function derive(d, c) {
   }
 }
 
-/* A sheet of the outbox as the form's texts, as a draft has them: {texts, picks, deductions, reason}. */
+/* A sheet as the form's texts, as a draft has them: {texts, picks, deductions, reason}. The sheet
+   is a record of the outbox, or one the server stored (levels as text, deductions with `amount`). */
 function fromRecord(rubric, rec) {
   const out = { texts: {}, picks: {}, deductions: {}, reason: rec.reason || "" };
   for (const c of rubric.criteria) {
@@ -48,10 +49,26 @@ function fromRecord(rubric, rec) {
     if (v == null) continue;
     if (c.kind === "score") out.texts[c.key] = String(v);
     else if (c.kind === "measurement") out.texts[c.key] = [].concat(v).map(String);
+    else if (c.kind === "judgement") out.picks[c.key] = Number(v);
     else out.picks[c.key] = v;
   }
-  for (const x of rec.deductions) out.deductions[x.key] = { on: true, amount: String(x.minutes ?? x.count ?? ""), reason: x.reason || "" };
+  const kinds = new Map(rubric.deductions.map((r) => [r.key, r]));
+  for (const x of rec.deductions || []) {
+    const rule = kinds.get(x.key);
+    const amount = x.minutes ?? x.count ?? (rule && hasAmount(rule) ? x.amount : null) ?? "";
+    out.deductions[x.key] = { on: true, amount: String(amount), reason: x.reason || "" };
+  }
   return out;
+}
+
+/* Where a form starts: the draft; else the tablet's own sheet still waiting or refused; else the
+   newest stored sheet, the tablet's own or the server's (a correction's reason is given anew). */
+function startingPoint(rubric, entry, saved, last) {
+  if (saved) return saved;
+  const stored = storedSheet(entry);
+  const settled = !last || last.status === "acked";
+  if (stored && settled && (!last || last.revision < stored.revision)) return fromRecord(rubric, { ...stored, reason: "" });
+  return last ? fromRecord(rubric, last) : null;
 }
 
 function edited(d) {
@@ -71,7 +88,7 @@ export function openForm(entry) {
   const saved = S.drafts.get(entry) || null;
   const d = { entry, event: ev.key, rubric, texts: {}, marks: {}, problems: {}, partial: {}, shown: new Set(),
     deductions: {}, reason: "", replaces: null, confirm: false, restored: !!saved, foot: null };
-  const from = saved || (last ? fromRecord(rubric, last) : null);
+  const from = startingPoint(rubric, entry, saved, last);
   for (const c of rubric.criteria) {
     const text = from ? from.texts[c.key] : null;
     const pick = from ? from.picks[c.key] : null;
@@ -311,6 +328,7 @@ function renderFooter() {
   const fixes = [];
   if (s.refused) fixes.push(T.fix_boxes);
   if (s.partial.length) fixes.push(fmt(T.partial_readings, { criteria: s.partial.join(T.list_sep) }));
+  if (open.revision > 1 && !open.reason.trim()) fixes.push(T.reason_needed);
   f.fix.textContent = fixes.join(" ");
   f.fix.hidden = !fixes.length;
   f.review.disabled = !s.ok;

@@ -46,6 +46,14 @@ export function nextRevision(entry) {
   return rev + 1;
 }
 
+/* The server's copy of the entry's newest stored sheet, with its marks (the hello lists them for
+   the newest revision), or null: a correction on a tablet that never held the sheet starts from it. */
+export function storedSheet(entry) {
+  const cur = S.stored[entry];
+  if (!cur || !S.hello) return null;
+  return (S.hello.sheets || []).find((sh) => sh.entry === entry && sh.revision === cur.revision && sh.marks) || null;
+}
+
 export function noteStored(entry, revision, seq) {
   const cur = S.stored[entry];
   if (!cur || revision >= cur.revision) S.stored[entry] = { revision, seq };

@@ -133,3 +133,63 @@ def test_scores_survive_going_offline_and_a_reload(server: tuple[str, str, Path]
     page.screenshot(path=str(tmp_path / "tablet-form-masonry.png"))
     print(f"\nscreenshots: {tmp_path}")
     context.close()
+
+
+def test_a_correction_on_another_tablet_starts_from_the_stored_sheet(server: tuple[str, str, Path],
+                                                                      browser: Browser, tmp_path: Path) -> None:
+    """The judge scores on one tablet, then corrects on another: the second tablet's form holds the
+    stored marks, levels and deduction (not an empty form to retype), and its footer says the reason
+    is what is missing before the correction can be reviewed."""
+    _base, link, db = server
+    first = browser.new_context(locale="zh-CN", viewport={"width": 800, "height": 1280})
+    page = first.new_page()
+    page.goto(link)
+    expect(page.locator("#net")).to_have_attribute("data-state", "online")
+    page.locator("#entry-e4").click()
+    for key, value in {**EIGHTY, "taste": 26}.items():
+        page.locator(f"#crit-{key} input.value").fill(str(value))
+        page.locator(f"#crit-{key} input.value").dispatch_event("change")
+    page.locator("#ded-overtime button").click()
+    page.locator("#ded-overtime input[type=number]").fill("2")
+    page.locator("#ded-overtime input.reason").fill("超时2分钟")
+    expect(page.locator("#subtotal")).to_have_text("77")  # 78 − 2 min × 0.5
+    page.locator("#review").click()
+    page.locator("#send").click()
+    page.locator("#entry-w1").click()
+    page.locator("#crit-joints button.level").nth(2).click()
+    page.locator("#review").click()
+    page.locator("#send").click()
+    expect(page.locator("#entry-e4")).to_have_attribute("data-state", "received")
+    expect(page.locator("#entry-w1")).to_have_attribute("data-state", "received")
+    first.close()
+
+    second = browser.new_context(locale="zh-CN", viewport={"width": 800, "height": 1280})
+    page = second.new_page()
+    page.goto(link)
+    expect(page.locator("#entry-e4")).to_have_attribute("data-state", "received")
+    page.locator("#entry-e4").click()
+    expect(page.locator("#crit-taste input.value")).to_have_value("26")
+    expect(page.locator("#crit-innovation input.value")).to_have_value("8")
+    expect(page.locator("#ded-overtime input[type=number]")).to_have_value("2")
+    expect(page.locator("#ded-overtime input.reason")).to_have_value("超时2分钟")
+    expect(page.locator("#subtotal")).to_have_text("77")
+    expect(page.locator("#review")).to_be_disabled()
+    expect(page.locator("#fix")).to_contain_text("请在上方说明更正原因")
+    page.screenshot(path=str(tmp_path / "tablet-correction-prefilled.png"))
+    page.locator("#crit-taste input.value").fill("27")
+    page.locator("#crit-taste input.value").dispatch_event("change")
+    page.locator("#correction-reason").click()
+    page.keyboard.type("口味分录错")
+    expect(page.locator("#fix")).to_be_hidden()
+    expect(page.locator("#subtotal")).to_have_text("78")
+    page.locator("#review").click()
+    page.locator("#send").click()
+    expect(page.locator("#entry-e4")).to_have_attribute("data-state", "received")
+    page.locator("#entry-w1").click()
+    expect(page.locator("#crit-joints button.level").nth(2)).to_have_attribute("aria-pressed", "true")
+    second.close()
+    rows = [(entry, revision, marks) for _uid, entry, revision, marks, _deds in stored_sheets(db, "j1")
+            if entry == "e4"]
+    assert [(e, r) for e, r, _ in rows] == [("e4", 1), ("e4", 2)]
+    assert json.loads(rows[1][2]) == {**{k: str(v) for k, v in EIGHTY.items()}, "taste": "27"}
+    print(f"\nscreenshots: {tmp_path}")
