@@ -220,7 +220,12 @@ async def per_sheet(base: str, pid: int, sheets: list[dict[str, Any]], rate: flo
     listeners = [asyncio.create_task(listen(ws)) for ws in sockets.values()]  # type: ignore[arg-type]
     done = asyncio.Event()
     feed = asyncio.create_task(console_feed(console, base, http, done))
-    await asyncio.sleep(2.0)  # first states in
+    events = len(growth_db.copied(1)["events"])
+    for _ in range(1200):  # every event's first (full) state in before counting: at 10× they take seconds
+        if projector.frames >= events and phone.frames >= 1:  # type: ignore[attr-defined]
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
     before = {name: (ws.wire, ws.text, ws.frames) for name, ws in sockets.items()}  # type: ignore[attr-defined]
     cpu = cpu_seconds(pid)
     await replay(base, sheets, rate)

@@ -95,8 +95,6 @@ def record_batch(session: Session, items: Sequence[Item]) -> list[Outcome]:
 
 def _record(session: Session, items: Sequence[Item]) -> list[Outcome]:
     competitions = {i.competition for i in items}
-    comp_ids = dict(session.exec(select(db.Competition.key, db.Competition.id)
-                                 .where(col(db.Competition.key).in_(competitions))).all())
     entries = {(c, e.key): e for c, e in session.exec(
         select(db.Competition.key, db.Entry).join(db.Competition, col(db.Entry.competition_id) == db.Competition.id)
         .where(col(db.Competition.key).in_(competitions), col(db.Entry.key).in_({i.sheet.entry for i in items}))
@@ -105,8 +103,9 @@ def _record(session: Session, items: Sequence[Item]) -> list[Outcome]:
         select(db.Competition.key, db.Judge).join(db.Competition, col(db.Judge.competition_id) == db.Competition.id)
         .where(col(db.Competition.key).in_(competitions), col(db.Judge.key).in_({i.sheet.judge for i in items}))
     ).all()}
-    events = {e.id: e for e in session.exec(select(db.Event).where(
-        col(db.Event.competition_id).in_([i for i in comp_ids.values() if i is not None]))).all()}
+    events = {i: (key, state) for i, key, state in session.exec(  # not the rubrics: a few columns only
+        select(db.Event.id, db.Event.key, db.Event.state).where(
+            col(db.Event.id).in_({e.event_id for e in entries.values()}))).all()}
     at = datetime.now(UTC)
     stored: dict[str, db.Sheet | _New] = {r.uid: r for r in session.exec(select(db.Sheet).where(
         col(db.Sheet.uid).in_({i.sheet.id for i in items}))).all()}
@@ -143,10 +142,10 @@ def _record(session: Session, items: Sequence[Item]) -> list[Outcome]:
         if judge is None or judge.id is None:
             out.append(_refused("judge_unknown", N_("no judge {key}"), sheet, key=sheet.judge))
             continue
-        event = events.get(entry.event_id)
-        if event is None or event.state not in SCORING:
+        event_key, state = events.get(entry.event_id, ("", ""))
+        if state not in SCORING:
             out.append(_refused("event_not_open", N_("event {event} is not open for scoring ({state})"), sheet,
-                                event=event.key if event else "", state=event.state if event else ""))
+                                event=event_key, state=state))
             continue
         if entry.locked:
             out.append(_refused("entry_locked", N_("entry {key} is locked"), sheet, key=sheet.entry))
