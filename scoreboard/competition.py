@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +30,7 @@ from scoreboard.states import Visibility
 VISIBILITY = tuple(Visibility)
 TEAM_METHODS = ("sum", "mean", "best_n")
 TIME_ZONE = "Asia/Shanghai"  # where a competition's times are shown when its file names none
+TOTALS = ("entry", "contestant")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,18 @@ class Judge:
 
 
 @dataclass(frozen=True)
+class Round:
+    """An event as one round of a contest: its name (预赛), the round before it (an event key, or
+    none for the first), the percentage of each contestant's points there carried into this one,
+    and how many of this round's standing go on to the next (0: none, the last round)."""
+
+    name: Text
+    after: str = ""
+    carry: Fraction = Fraction(0)
+    qualify: int = 0
+
+
+@dataclass(frozen=True)
 class Event:
     key: str
     name: Text
@@ -77,6 +91,8 @@ class Event:
     visibility: str = "live"
     reveal: bool = False  # the projector's score-reveal card when an entry completes
     frozen_seq: int | None = None  # where a frozen event's public standings stop (from the store)
+    totals: str = "entry"  # what the event ranks: its entries, or its contestants by their entries' total
+    round: Round | None = None  # a round of a contest (totals = "contestant")
 
 
 @dataclass(frozen=True)
@@ -124,6 +140,7 @@ def parse_competition(data: Table, source: str, base: Path | None = None) -> Com
                     {"key", "name"})
     events = tuple(_event(r, e, where, base) for where, e in r.tables(t, "", "events"))
     r.unique([("events", e.key) for e in events], N_("event {key} is defined twice"))
+    check_rounds(r, events)
     teams = tuple(Team(r.key(x, where), r.text(x, where, "name") or Text("?", "?"))
                   for where, x in r.tables(t, "", "teams") if r.fields(x, where, {"key", "name"}, {"key", "name"}))
     r.unique([("teams", x.key) for x in teams], N_("team {key} is defined twice"))
@@ -184,7 +201,8 @@ def _time_zone(r: Reader, head: Table) -> str:
 
 
 def _event(r: Reader, t: Table, where: str, base: Path | None) -> Event:
-    r.fields(t, where, {"key", "name", "rubric", "blind", "visibility", "reveal"}, {"key", "name", "rubric"})
+    r.fields(t, where, {"key", "name", "rubric", "blind", "visibility", "reveal", "totals", "round"},
+             {"key", "name", "rubric"})
     raw = t.get("rubric")
     data: Any = {}
     source = r.source
@@ -212,8 +230,37 @@ def _event(r: Reader, t: Table, where: str, base: Path | None) -> Event:
     except UserError as e:
         r.problems.extend(e.problems)
         stored = {}
+    totals = r.choice(t, where, "totals", TOTALS, "entry")
+    stage = read_round(r, t["round"], f"{where}.round") if "round" in t else None
     return Event(r.key(t, where), r.text(t, where, "name") or Text("?", "?"), rubric, stored, bool(blind),
-                 r.choice(t, where, "visibility", VISIBILITY, "live"), bool(reveal))
+                 r.choice(t, where, "visibility", VISIBILITY, "live"), bool(reveal), totals=totals, round=stage)
+
+
+def read_round(r: Reader, raw: object, where: str) -> Round:
+    """An event's ``round`` table: ``name``, ``after``, ``carry`` (0–100 %), ``qualify``."""
+    t = r.fields(raw, where, {"name", "after", "carry", "qualify"}, {"name"})
+    return Round(r.text(t, where, "name") or Text("?", "?"), r.string(t, where, "after", "", limit=100),
+                 r.number(t, where, "carry", Fraction(0), Fraction(0), Fraction(100)) or Fraction(0),
+                 r.integer(t, where, "qualify", 0, 0, 10_000))
+
+
+def check_rounds(r: Reader, events: tuple[Event, ...]) -> None:
+    """A round ranks contestants, and comes after an earlier round of the file, never itself."""
+    position = {e.key: i for i, e in enumerate(events)}
+    for i, e in enumerate(events):
+        if e.round is None:
+            continue
+        where = f"events[{i}].round"
+        if e.totals != "contestant":
+            r.fail(f"events[{i}].totals", N_("a round ranks contestants: set totals = \"contestant\""))
+        after = e.round.after
+        if after and position.get(after, i) >= i:
+            r.fail(f"{where}.after", N_("must be an earlier event of the file ({key} is not)"), code="unknown_ref",
+                   key=after)
+        elif after and events[position[after]].round is None:
+            r.fail(f"{where}.after", N_("{key} is not a round"), code="unknown_ref", key=after)
+        if e.round.carry and not after:
+            r.fail(f"{where}.carry", N_("a first round has nothing to carry"))
 
 
 def _contestant(r: Reader, t: Table, where: str, teams: set[str]) -> Contestant:

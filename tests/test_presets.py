@@ -1,7 +1,7 @@
 """The shipped rubric presets: each loads, is bilingual, adds up, and passes its own golden cases.
 
 The presets' numbers are worked by hand in the comments of each file; here the engine must agree
-with them, and two foreign rules (KCBS, diving) must match their published arithmetic.
+with them, and three foreign rules (KCBS, diving today and at Sydney 2000) must match their published arithmetic.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from scoreboard.standings import quota_limits, rank_event
 
 COOKING = ["cooking_hot", "cooking_cold", "cooking_staple", "cooking_snack", "cooking_carving", "cooking_banquet"]
 CONSTRUCTION = ["masonry", "painting", "waterproofing"]
-REFERENCE = ["kcbs", "diving"]
+REFERENCE = ["kcbs", "diving", "diving_2000"]
 ALL = COOKING + CONSTRUCTION + REFERENCE
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rubrics.md"
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -36,7 +36,8 @@ from scoreboard.rubric.reader import Reader, Table, read_toml
 ZERO, HUNDRED = Fraction(0), Fraction(100)
 ZERO_TEXT = Text("?", "?")
 RUBRIC_FIELDS = {"key", "name", "description", "panel", "aggregate_on", "aggregation", "parts", "criteria",
-                 "deductions", "factor", "total_spread", "decimals", "tie_break", "awards", "honours", "golden"}
+                 "deductions", "factor", "multiplier", "total_spread", "decimals", "tie_break", "awards", "honours",
+                 "golden"}
 CRITERION_FIELDS = {"key", "name", "kind", "max", "min", "step", "weight", "part", "levels", "aggregation",
                     "panel", "spread", "help", "points", "unit", "target", "value", "bands", "grading", "count_bands",
                     "reading_min", "reading_max"}
@@ -266,6 +267,7 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
     rubric = Rubric(
         key=r.key(t, path), name=r.text(t, path, "name") or ZERO_TEXT, criteria=criteria, aggregation=aggregation,
         aggregate_on=on, panel=panel, parts=parts, deductions=deductions, factor=r.string(t, path, "factor", ""),
+        multiplier=r.number(t, path, "multiplier", Fraction(1), Fraction(1, 1000), Fraction(1000)) or Fraction(1),
         total_spread=r.number(t, path, "total_spread", low=ZERO, required=False),
         decimals=r.integer(t, path, "decimals", 2, 0, 6), tie_break=r.strings(t, path, "tie_break"),
         awards=awards, honours=honours, description=r.text(t, path, "description", required=False),

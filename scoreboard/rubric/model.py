@@ -203,6 +203,7 @@ class Rubric:
     parts: tuple[Part, ...] = ()
     deductions: tuple[DeductionRule, ...] = ()
     factor: str = ""  # an entry attribute the total is multiplied by (diving: difficulty)
+    multiplier: Fraction = Fraction(1)  # a constant the total is multiplied by (Sydney 2000 diving: 0.6)
     total_spread: Fraction | None = None  # flag when judges' totals differ by more
     decimals: int = 2
     tie_break: tuple[str, ...] = ()

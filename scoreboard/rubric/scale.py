@@ -66,6 +66,8 @@ def on_final_scale(rubric: Rubric, result: Result, sheets: Sequence[Sheet],
     ``""`` → the counted values on the same scale. Judges (and the panel) whose scale cannot be
     worked out yet — a criterion nobody has a counted value for, no factor — are left out."""
     factor = number((attrs or {}).get(rubric.factor)) if rubric.factor else Fraction(1)
+    if factor is not None:
+        factor *= rubric.multiplier
     if factor is None:
         return {}
     mine = _sheets(rubric, result, sheets)

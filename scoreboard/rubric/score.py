@@ -7,7 +7,7 @@ The order of work, for every rubric:
 2. judges are aggregated, per criterion or on each judge's total (``aggregate_on``); on totals,
    the criteria are combined over the judges the total kept, so subtotals add up;
 3. parts are weighted: ``Σ weight × part points / part maximum`` (without parts: the sum);
-4. the entry's factor multiplies (diving's degree of difficulty);
+4. the entry's factor multiplies (diving's degree of difficulty), then the rubric's constant multiplier;
 5. deductions are subtracted; the total never goes below 0; a disqualification makes it 0.
 
 Missing marks are never filled in: a criterion with fewer values than its method needs has no
@@ -273,6 +273,11 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
             if rubric.factor:
                 steps.append(Step(N_("{points} × {factor} {value} = {result}"), {
                     "points": fmt(base), "factor": rubric.factor, "value": fmt(factor), "result": fmt(base * factor)}))
+            if rubric.multiplier != 1:
+                steps.append(Step(N_("{points} × {multiplier} = {result}"), {
+                    "points": fmt(base * factor), "multiplier": fmt(rubric.multiplier),
+                    "result": fmt(base * factor * rubric.multiplier)}))
+                factor *= rubric.multiplier
             total = Fraction(0) if dq else max(Fraction(0), base * factor - deductions)
             steps.append(Step(N_("total {value}"), {"value": fmt(total)}))
 

@@ -25,7 +25,7 @@ TRADES = (
     Trade("cooking", N_("Cooking"), ("cooking_cold", "cooking_hot", "cooking_staple", "cooking_snack",
                                      "cooking_carving", "cooking_banquet")),
     Trade("construction", N_("Construction trades"), ("masonry", "painting", "waterproofing")),
-    Trade("diving", N_("Diving (reference rule)"), ("diving",)),
+    Trade("diving", N_("Diving (reference rule)"), ("diving", "diving_2000")),
     Trade("barbecue", N_("Barbecue (reference rule)"), ("kcbs",)),
 )
 OTHER = Trade("other", N_("Other"), ())

@@ -17,6 +17,7 @@ import dataclasses
 import random
 import secrets
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
@@ -27,6 +28,7 @@ from scoreboard.competition import (
     Entry,
     Event,
     Judge,
+    Round,
     Team,
     TeamRule,
     rubric_of,
@@ -34,6 +36,7 @@ from scoreboard.competition import (
 from scoreboard.errors import N_, UserError
 from scoreboard.rubric.model import Text
 from scoreboard.store import tables as db
+from scoreboard.store.sheets import exact
 
 
 def competitions(session: Session) -> list[tuple[str, str, str]]:
@@ -95,7 +98,8 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
     cid = _id(row)
     events = {e.key: db.Event(competition_id=cid, key=e.key, name_zh=e.name.zh, name_en=e.name.en,
                               rubric=dict(e.rubric_data), rubric_source=f"{c.key}/{e.key}", blind=e.blind,
-                              visibility=e.visibility, position=i, reveal=e.reveal)
+                              visibility=e.visibility, position=i, reveal=e.reveal, totals=e.totals,
+                              round=round_data(e.round))
               for i, e in enumerate(c.events)}
     teams = {t.key: db.Team(competition_id=cid, key=t.key, name_zh=t.name.zh, name_en=t.name.en) for t in c.teams}
     session.add_all([*events.values(), *teams.values()])
@@ -116,6 +120,20 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
                      for role, keys in (("judge", j.events), ("chief", j.chief_of)) for key in keys])
     session.flush()
     return cid
+
+
+def round_data(stage: Round | None) -> dict[str, Any] | None:
+    if stage is None:
+        return None
+    return {"name": {"zh": stage.name.zh, "en": stage.name.en}, "after": stage.after, "carry": exact(stage.carry),
+            "qualify": stage.qualify}
+
+
+def round_of(data: dict[str, Any] | None) -> Round | None:
+    if data is None:
+        return None
+    return Round(Text(data["name"]["zh"], data["name"]["en"]), data["after"], Fraction(data["carry"]),
+                 data["qualify"])
 
 
 def rule_data(rule: TeamRule | None) -> dict[str, Any] | None:
@@ -156,7 +174,8 @@ def load_competition(session: Session, key: str, withdrawn: bool = False) -> Com
     return Competition(
         key=row.key, name=Text(row.name_zh, row.name_en),
         events=tuple(Event(e.key, Text(e.name_zh, e.name_en), rubric_of(e.rubric, e.rubric_source), e.rubric,
-                           e.blind, e.visibility, e.reveal, e.frozen_seq) for e in events),
+                           e.blind, e.visibility, e.reveal, e.frozen_seq, e.totals, round_of(e.round))
+                      for e in events),
         teams=tuple(Team(t.key, Text(t.name_zh, t.name_en)) for t in teams),
         contestants=tuple(Contestant(p.key, p.name, team_key.get(p.team_id, ""), p.age, p.gender)
                           for p in _rows(session, db.Contestant, db.Contestant.competition_id == cid)),

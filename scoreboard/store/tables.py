@@ -87,6 +87,8 @@ class Event(SQLModel, table=True):
     position: int = 0
     reveal: bool = False  # show the score-reveal card on the projector when an entry completes
     frozen_seq: int | None = None  # frozen: the public sees the sheets up to this sequence number
+    totals: str = Field(default="entry", max_length=16)  # what it ranks: entries, or contestants by their total
+    round: dict[str, Any] | None = _json()  # a round of a contest: name, after, carry, qualify
 
 
 class Team(SQLModel, table=True):
