@@ -352,6 +352,6 @@ async def test_the_new_competition_page_groups_presets_by_trade(client: Client) 
         "trade-cooking": ("烹饪", ["cooking_cold", "cooking_hot", "cooking_staple", "cooking_snack", "cooking_carving",
                                   "cooking_banquet"]),
         "trade-construction": ("建筑工种", ["masonry", "painting", "waterproofing"]),
-        "trade-diving": ("跳水（参考规则）", ["diving"]),
+        "trade-diving": ("跳水（参考规则）", ["diving", "diving_2000"]),
         "trade-barbecue": ("烧烤（参考规则）", ["kcbs"]),
     }

@@ -34,6 +34,7 @@ from sqlmodel import Session
 from scoreboard.changes import BusResumed, Change, CompetitionChanged, EventChanged, SheetAccepted
 from scoreboard.competition import Competition, Contestant, Entry, Event
 from scoreboard.intake import Lookup, score_event
+from scoreboard.rounds import ContestantStanding, round_chain, round_standings
 from scoreboard.rubric.score import EntryState, Result, score_entry
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.standings import Ranking, Standing
@@ -231,6 +232,10 @@ class StandingsBook:
         rescored, moved = touched.setdefault((competition, entry.event), (set(), set()))
         rescored.add(key)
         moved |= rows
+        for later in book.competition.events:  # the rounds that carry this one: their totals may move
+            if later.round is not None and later.key != entry.event and any(
+                    step.key == entry.event for step in round_chain(book.competition, later)):
+                touched.setdefault((competition, later.key), (set(), set()))
 
     def live(self, competition: str, event: str, audience: str) -> Live:
         """The event as ``audience`` sees it on a board; ``KeyError`` for an unknown event."""
@@ -253,6 +258,24 @@ class StandingsBook:
             if shown_of(ev, state, audience).snapshot and event in book.frozen:
                 ranking = book.frozen[event]
             return ev, state, ranking.standings(people)
+
+    def rounds(self, competition: str, event: str, audience: str = Audience.ORGANIZER) -> list[ContestantStanding]:
+        """The contestant standing of an event with ``totals = "contestant"`` as ``audience`` sees
+        it, its earlier rounds carried in; empty for any other event, or while the scores of the
+        event or of a round it carries are not the audience's to see (``states.shown``)."""
+        book = self.book(competition)
+        with self._lock:
+            ev = book.lookup.events[event]
+            if ev.totals != "contestant":
+                return []
+            results = {}
+            for step in round_chain(book.competition, ev):
+                seen = shown_of(step, book.states[step.key], audience)
+                if not seen.scores:
+                    return []
+                snapshot = seen.snapshot and step.key in book.frozen
+                results[step.key] = (book.frozen if snapshot else book.rankings)[step.key].results
+            return round_standings(book.competition, ev, results)
 
     def summary(self, competition: str, event: str, audience: str = Audience.ORGANIZER) -> Summary:
         """The event's card as ``audience`` sees it (a frozen event's snapshot, or current),

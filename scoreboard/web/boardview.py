@@ -20,6 +20,7 @@ from scoreboard.rubric.numbers import fixed
 from scoreboard.standings import Standing
 from scoreboard.states import Shown
 from scoreboard.web import pages
+from scoreboard.web.roundview import RoundTable
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,10 @@ class RevealCard:
 
 
 def board_event(competition: Competition, event: Event, state: str, seen: Shown, standings: list[Standing],
-                audience: str, url: str = "") -> BoardEvent:
-    """``seen``: what ``audience`` may see (``states.shown``); ``standings``: the ones it sees."""
-    return block_of(event, pages.event_page(competition, event, state, seen, standings, url), audience)
+                audience: str, url: str = "", rounds: RoundTable | None = None) -> BoardEvent:
+    """``seen``: what ``audience`` may see (``states.shown``); ``standings``: the ones it sees;
+    ``rounds``: its contestants' totals, for an event that ranks contestants."""
+    return block_of(event, pages.event_page(competition, event, state, seen, standings, url, rounds), audience)
 
 
 def block_of(event: Event, page: pages.EventPage, audience: str) -> BoardEvent:

@@ -32,6 +32,7 @@ from scoreboard.live.hub import Topic
 from scoreboard.standings import Standing
 from scoreboard.states import Audience, Shown, shown_of
 from scoreboard.web import boardview, pages
+from scoreboard.web.roundview import RoundTable, round_table
 
 VARIANTS = ("zh_CN", "en", "bi")
 RANK = "\x00"  # where a row's rank goes in its markup (never in a name: names are printable text)
@@ -158,7 +159,16 @@ class BoardRenderer:
     def block(self, snap: EventSnapshot, audience: str) -> boardview.BoardEvent:
         seen = snap.shown(audience)
         standings = snap.public if seen.snapshot else snap.current
-        return boardview.board_event(snap.competition, snap.event, snap.state, seen, standings, audience)
+        rounds = self._rounds(snap.competition.key, snap.event, audience, seen)
+        return boardview.board_event(snap.competition, snap.event, snap.state, seen, standings, audience,
+                                     rounds=rounds)
+
+    def _rounds(self, competition: str, event: Event, audience: str, seen: Shown) -> RoundTable | None:
+        """The contestants' totals of an event that ranks contestants, as ``audience`` sees them."""
+        if event.totals != "contestant":
+            return None
+        comp = self.book.book(competition).competition
+        return round_table(comp, event, self.book.rounds(competition, event.key, audience), seen.names)
 
     # -- live views: a full one, then what each change moved ----------------------------------
     def _live(self, topic: Topic) -> Live:
@@ -178,7 +188,8 @@ class BoardRenderer:
         return {s.entry.key: (pages.row(live.event, teams, s, seen.names, 0), s) for s in standings}
 
     def _head(self, live: Live, seen: Shown, topic: Topic, scored: int, entries: int) -> tuple[Any, str]:
-        page = pages.event_frame(live.competition, live.event, live.state, seen, scored, entries, "", [])
+        rounds = self._rounds(topic.competition, live.event, topic.audience, seen)
+        page = pages.event_frame(live.competition, live.event, live.state, seen, scored, entries, "", [], rounds)
         block = boardview.block_of(live.event, page, topic.audience)
         return block, str(self._macros().event_head(block, topic.variant == "bi"))
 

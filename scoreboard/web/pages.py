@@ -24,6 +24,7 @@ from scoreboard.rubric.aggregate import METHODS
 from scoreboard.rubric.numbers import fixed
 from scoreboard.standings import Standing, TeamStanding, sort_key
 from scoreboard.states import Shown
+from scoreboard.web.roundview import RoundTable
 
 STATE_LABELS = {
     "pending": N_("not scored"), "partial": N_("provisional"), "complete": N_("complete"),
@@ -69,6 +70,7 @@ class EventPage:
     self_url: str
     rows: list[Row] = field(default_factory=list)
     progress: bool = True  # whether how many entries are scored may be shown
+    rounds: RoundTable | None = None  # an event ranking contestants: their totals
 
 
 @dataclass(frozen=True)
@@ -194,15 +196,15 @@ def _rows(competition: Competition, event: Event, standings: list[Standing], nam
 
 
 def event_page(competition: Competition, event: Event, state: str, seen: Shown, standings: list[Standing],
-               url: str) -> EventPage:
+               url: str, rounds: RoundTable | None = None) -> EventPage:
     """``seen``: what the page's audience may see of the event in ``state``."""
     rows = _rows(competition, event, standings, seen.names) if seen.progress and seen.scores else []
     scored = sum(1 for s in standings if s.result.state != "pending")
-    return event_frame(competition, event, state, seen, scored, len(standings), url, rows)
+    return event_frame(competition, event, state, seen, scored, len(standings), url, rows, rounds)
 
 
 def event_frame(competition: Competition, event: Event, state: str, seen: Shown, scored: int, entries: int,
-                url: str, rows: list[Row]) -> EventPage:
+                url: str, rows: list[Row], rounds: RoundTable | None = None) -> EventPage:
     """The page around the rows, from counts: ``scored`` of ``entries``."""
     if not seen.progress:
         notice = _("This event's results are not public yet.")
@@ -214,7 +216,8 @@ def event_frame(competition: Competition, event: Event, state: str, seen: Shown,
         competition=competition.name.get(i18n.current()), event=event.name.get(i18n.current()),
         state_label=_(EVENT_STATES.get(state, state)), rubric_note=rubric_note(event),
         scored=scored if seen.progress else 0, entries=entries, blind=event.blind, show_names=seen.names,
-        notice=notice, self_url=url, rows=rows, progress=seen.progress)
+        notice=notice, self_url=url, rows=rows, progress=seen.progress,
+        rounds=rounds if seen.progress and seen.scores else None)
 
 
 def event_card(event: Event, seen: Shown, summary: Summary, teams: dict[str, str]) -> EventCard:
