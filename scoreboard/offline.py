@@ -22,6 +22,7 @@ from scoreboard.errors import N_, Problem, UserError
 from scoreboard.exports.tables import as_text
 from scoreboard.i18n import gettext as _
 from scoreboard.intake import Lookup, check_sheet, score_event
+from scoreboard.rounds import round_standings
 from scoreboard.rubric.names import named
 from scoreboard.rubric.numbers import fixed, fmt
 from scoreboard.rubric.score import Step
@@ -97,6 +98,27 @@ def _row(event: Event, s: Standing, locale: str) -> dict[str, Any]:
     }
 
 
+def _rounds(competition: Competition, results: dict[str, list[Standing]],
+            only: str | None) -> dict[str, list[dict[str, Any]]]:
+    """The contestant standings of the events that rank contestants (``scoreboard.rounds``)."""
+    by_event = {ev: {s.entry.key: s.result for s in standings} for ev, standings in results.items()}
+    names = {c.key: c.name for c in competition.contestants}
+    out = {}
+    for event in competition.events:
+        if event.totals != "contestant" or (only and event.key != only):
+            continue
+        decimals = event.rubric.decimals
+        out[event.key] = [{
+            "contestant": s.total.contestant, "name": names.get(s.total.contestant, s.total.contestant),
+            "rank": s.rank, "shared": s.shared, "qualified": s.qualified, "complete": s.total.complete,
+            "points": None if s.total.points is None else fixed(s.total.points, decimals),
+            "carried": fixed(s.total.carried, decimals),
+            "total": None if s.total.total is None else fixed(s.total.total, decimals),
+            "entries": {p.entry: None if p.points is None else fixed(p.points, decimals) for p in s.total.parts},
+        } for s in round_standings(competition, event, by_event)]
+    return out
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -119,8 +141,9 @@ def standings_report(competition: Competition, sheets: list[Sheet], form: str, o
                   "score": None if t.score is None else fixed(t.score), "counted": list(t.counted)}
                  for t in team_standings(competition.team_rule, [t.key for t in competition.teams],
                                          [s for ss in results.values() for s in ss])]
+    rounds = _rounds(competition, results, only)
     if form == "json":
-        return json.dumps({"competition": competition.key, "standings": rows, "teams": teams},
+        return json.dumps({"competition": competition.key, "standings": rows, "teams": teams, "contestants": rounds},
                           ensure_ascii=False, indent=1) + "\n"
     if form == "csv":
         out = io.StringIO()
@@ -147,6 +170,13 @@ def standings_report(competition: Competition, sheets: list[Sheet], form: str, o
         for row in table:
             cells = zip(row, widths, strict=True)
             lines.append("  ".join(_pad(str(v), w, right=i in (0, 4)) for i, (v, w) in enumerate(cells)))
+        if event.key in rounds:
+            heading = _("Contestants' totals")
+            lines.append(f"\n{event.name.get(locale)} ({event.key}): {heading}")
+            for c in rounds[event.key]:
+                rank = "" if c["rank"] is None else f"{c['rank']}{'=' if c['shared'] else ''}"
+                went = f"  {_('Goes on')}" if c["qualified"] else ""
+                lines.append(f"{_pad(rank, 4, True)}  {_pad(c['name'], 24)}  {_pad(c['total'] or '—', 9, True)}{went}")
     if teams:
         lines.append(f"\n{_('Team standings')}")
         for t in teams:

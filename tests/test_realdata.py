@@ -7,14 +7,19 @@ are the published ones."""
 from __future__ import annotations
 
 import csv
+import json
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
+import tomli_w
 
-from scoreboard.competition import Competition, parse_competition
+from scoreboard import i18n
+from scoreboard.competition import Competition, load_competition, parse_competition
 from scoreboard.intake import score_event
+from scoreboard.offline import read_sheets, standings_report
 from scoreboard.rounds import ContestantStanding, round_standings, start_list
 from scoreboard.rubric.score import Result
 from scoreboard.rubric.sheet import parse_sheet
@@ -112,3 +117,20 @@ def test_sydney_2000_the_final_carries_the_semi_final_not_the_preliminary() -> N
     assert final.rank == 1
     # the first two dives of his final, worked by hand in the diving_2000 preset: 79.05 and 72.90
     assert [p.points for p in final.total.parts[:2]] == [Fraction("79.05"), Fraction("72.90")]
+
+
+def test_offline_standings_of_a_round_file_give_the_published_result(tmp_path: Path) -> None:
+    """What a third party does to check the published final: the competition file and the sheets
+    file through ``scoreboard standings`` (offline), in JSON and as text."""
+    conv = paris()
+    (tmp_path / "paris.toml").write_text(tomli_w.dumps(conv.competition), encoding="utf-8")
+    (tmp_path / "sheets.jsonl").write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in conv.sheets),
+                                           encoding="utf-8")
+    comp = load_competition(tmp_path / "paris.toml")
+    sheets = read_sheets(comp, tmp_path / "sheets.jsonl")
+    report = json.loads(standings_report(comp, sheets, "json"))
+    top = [(c["name"], c["rank"], c["total"]) for c in report["contestants"]["final"][:3]]
+    assert top == [("Cao Yuan", 1, "547.50"), ("Tamai Rikuto", 2, "507.65"), ("Noah Williams", 3, "497.35")]
+    with i18n.using("en"):
+        text = standings_report(comp, sheets, "text")
+    assert "Contestants' totals" in text and "Cao Yuan" in text and "547.50" in text
