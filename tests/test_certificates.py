@@ -68,7 +68,8 @@ def test_the_wording_is_the_rubrics() -> None:
 
 
 def test_an_unknown_wording_is_refused() -> None:
-    text = 'key = "x"\nname = "X"\naward_for = "dish"\ncriteria = [{ key = "a", name = "A", kind = "score", max = 10 }]\n'
+    text = ('key = "x"\nname = "X"\naward_for = "dish"\n'
+            'criteria = [{ key = "a", name = "A", kind = "score", max = 10 }]\n')
     with pytest.raises(UserError) as e:
         load_rubric_text(text, "test")
     assert "award_for" in str(e.value) and "work, event" in str(e.value)

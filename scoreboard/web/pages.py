@@ -5,9 +5,9 @@ What an audience may see is decided in ``states.shown``; each builder here takes
 shows how many entries are scored, a ``hidden`` one not even that), blind codes where ``names``
 is false, and the frozen snapshot where ``snapshot`` is true (the caller passes those
 standings). Where ``names`` is true a row names the entry's title, its contestants (joined with
-、) and its team, from the competition's ``Directory``. Judges are never named on a public page, and a blind event's rows carry its blind
-codes, never the organizer's entry keys (which can follow the order of a file): ``Row.dom`` is
-the id a row has on the page.
+、) and its team, from the competition's ``Directory``. Judges are never named on a public page,
+and a blind event's rows carry its blind codes, never the organizer's entry keys (which can
+follow the order of a file): ``Row.dom`` is the id a row has on the page.
 """
 
 from __future__ import annotations
