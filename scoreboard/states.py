@@ -117,7 +117,7 @@ class Shown:
     """What an audience may see of an event now."""
 
     scores: bool  # totals and ranks
-    names: bool  # titles and teams (else only blind codes)
+    names: bool  # titles, contestants' names and teams (else only blind codes)
     progress: bool  # how many entries are scored
     reveals: bool  # a score-reveal card as each entry completes
     snapshot: bool  # the standings at freezing, not the current ones
@@ -134,8 +134,9 @@ def shown(state: str, visibility: str, blind: bool, reveal: bool, audience: str)
     The console (chief judge, organizer) sees everything, current, and reveal cards if the event
     has them. The ceremony sees everything of a locked or published event and nothing before
     (``scores`` and ``names`` false). The public sees everything once published (the ceremony shows
-    reveals then, not the board); before, what the visibility allows; a blind event's names and its
-    team counting wait for publication, since a team's score would tell whose dishes are whose."""
+    reveals then, not the board); before, what the visibility allows; a blind event's names (titles,
+    contestants, teams) and its team counting wait for publication, since a team's score would
+    tell whose dishes are whose; an event that is not blind shows its names from the start."""
     if audience in (Audience.ORGANIZER, Audience.CHIEF):
         return Shown(scores=True, names=True, progress=True, reveals=reveal, snapshot=False, teams=True)
     if audience == Audience.CEREMONY:

@@ -33,15 +33,16 @@ TOPICS = [Topic("big", "hot", "public", "zh_CN"), Topic("big", "hot", "organizer
 
 
 def big_competition(n: int) -> dict[str, Any]:
-    entries = [{"key": f"h{i:02}", "event": "hot", "team": f"t{i % 3}", "title": f"菜品{i}", "code": f"H-{100 + i}"}
-               for i in range(n)]
-    entries += [{"key": f"c{i:02}", "event": "cold", "team": f"t{i % 3}", "title": f"凉菜{i}", "code": f"C-{i}"}
-                for i in range(6)]
+    entries = [{"key": f"h{i:02}", "event": "hot", "team": f"t{i % 3}", "title": f"菜品{i}", "code": f"H-{100 + i}",
+                "contestants": [f"p{i % 8}"]} for i in range(n)]
+    entries += [{"key": f"c{i:02}", "event": "cold", "team": f"t{i % 3}", "title": f"凉菜{i}", "code": f"C-{i}",
+                 "contestants": [f"p{i}", f"p{i + 1}"]} for i in range(6)]
     return {
         "competition": {"key": "big", "name": {"zh": "大赛", "en": "Big cup"}},
         "events": [{"key": "hot", "name": {"zh": "热菜", "en": "Hot"}, "rubric": "cooking_hot", "blind": True},
                    {"key": "cold", "name": {"zh": "凉菜", "en": "Cold"}, "rubric": "cooking_hot"}],
         "teams": [{"key": f"t{i}", "name": {"zh": f"队{i}", "en": f"Team {i}"}} for i in range(3)],
+        "contestants": [{"key": f"p{i}", "name": f"厨师{i}", "team": f"t{i % 3}"} for i in range(8)],
         "entries": entries,
         "judges": [{"key": f"j{i}", "name": f"评委{i}", "events": ["hot", "cold"]} for i in range(1, 6)],
     }

@@ -63,7 +63,7 @@ def test_a_page_shows_what_it_is_told(seen: tuple[bool, bool, bool], notice: str
     teams = {t.key: t.name.en for t in comp.teams}
     with i18n.using("en"):
         page = pages.event_page(comp, hot, "open", shown, standings(), "/c/cup/e/hot")
-        card = pages.event_card(hot, shown, summary(), teams)
+        card = pages.event_card(hot, shown, summary(), pages.Directory(teams, {}))
     assert page.notice == notice
     assert [(r.code, r.title, r.team, r.total) for r in page.rows] == rows
     assert [r.dom for r in page.rows] == [f"c-{r[0]}" for r in rows]  # blind: known by code, whoever looks

@@ -7,7 +7,12 @@ Words:
   so the signed paper names exactly the data it signs.
 - A *certificate* (荣誉证书) is one A4 landscape page per entry with an award: who (the
   contestants, or the team when an entry has none), the team, the event, the entry, its award
-  tiers, its total, the competition, the organizing committee and the date.
+  tiers, its total, the competition, the organizing committee and the date. The competition
+  has a line of its own; the *wording* under it follows the event's rubric (``award_for``): a
+  work is quoted by its title (在热菜比赛中，参赛作品《宫保鸡丁》荣获), a result in the event
+  names the event only (在砌筑项目比赛中荣获), as does an entry without a title. The event, the
+  title and each part of the competition's name are *units* a line never breaks inside where
+  they fit (CJK text may otherwise break between any two characters).
 
 ``export_results(data, out, progress=None, locale="zh_CN", fingerprint=None)`` and
 ``export_certificates(data, out, progress=None, locale="zh_CN")``; ``fingerprint`` defaults
@@ -17,6 +22,7 @@ narrowed to one event).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -30,6 +36,11 @@ from scoreboard.exports.tables import STATES, awards_text
 from scoreboard.rubric.numbers import fixed
 
 CERTIFICATES_PER_DOCUMENT = 40
+# the sentence before the award, by the rubric's ``award_for``
+WORDING = {
+    "work": N_("In the %(event)s event, the entry “%(entry)s” has won"),
+    "event": N_("has won in the %(event)s event"),
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,13 @@ class Certificate:
     competition: str
     organizer: str
     date: str
+    wording: str = WORDING["work"]  # the English message of the sentence before the award (``WORDING``)
+
+    @property
+    def competition_units(self) -> list[str]:
+        """The competition's name cut where a line may break: its words and the spaces between
+        them (a long official name such as "…竞赛 · 建筑行业技能竞赛" wraps at its separator)."""
+        return [u for u in re.split(r"(\s+)", self.competition) if u]
 
 
 def _date(data: ExportData, locale: str) -> str:
@@ -125,10 +143,11 @@ def certificates(data: ExportData, locale: str) -> list[Certificate]:
             e = s.entry
             team = team_name(c, e.team, locale) if e.team else ""
             people = contestant_names(c, e.contestants)
+            worded = event.rubric.award_for if e.title else "event"
             out.append(Certificate(people or team or e.title, team if people else "", e.title,
                                    event.name.get(locale), " · ".join(t.name.get(locale) for _r, t in s.awards),
                                    fixed(s.result.shown, s.result.decimals), c.name.get(locale), organizer,
-                                   _date(data, locale)))
+                                   _date(data, locale), WORDING[worded]))
     return out
 
 

@@ -37,10 +37,11 @@ ZERO, HUNDRED = Fraction(0), Fraction(100)
 ZERO_TEXT = Text("?", "?")
 RUBRIC_FIELDS = {"key", "name", "description", "panel", "aggregate_on", "aggregation", "parts", "criteria",
                  "deductions", "factor", "multiplier", "total_spread", "decimals", "tie_break", "awards", "honours",
-                 "golden"}
+                 "golden", "award_for"}
 CRITERION_FIELDS = {"key", "name", "kind", "max", "min", "step", "weight", "part", "levels", "aggregation",
                     "panel", "spread", "help", "points", "unit", "target", "value", "bands", "grading", "count_bands",
                     "reading_min", "reading_max"}
+AWARD_FOR = ("work", "event")  # a certificate honours the entry (a dish, by its title) or the result in the event
 MEASURE_FIELDS = ("points", "unit", "target", "value", "bands", "grading", "count_bands", "reading_min", "reading_max")
 
 
@@ -271,6 +272,7 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
         total_spread=r.number(t, path, "total_spread", low=ZERO, required=False),
         decimals=r.integer(t, path, "decimals", 2, 0, 6), tie_break=r.strings(t, path, "tie_break"),
         awards=awards, honours=honours, description=r.text(t, path, "description", required=False),
+        award_for=r.choice(t, path, "award_for", AWARD_FOR, "work"),
         golden=tuple(_golden(r, g, where) for where, g in r.tables(t, path, "golden")),
     )
     for i, link in enumerate(rubric.tie_break):

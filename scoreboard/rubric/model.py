@@ -211,6 +211,7 @@ class Rubric:
     honours: tuple[HonourRule, ...] = ()
     golden: tuple[GoldenCase, ...] = ()
     description: Text | None = None
+    award_for: str = "work"  # what a certificate honours: "work" (the entry, quoted by title) or "event"
 
     def criterion(self, key: str) -> Criterion | None:
         return next((c for c in self.criteria if c.key == key), None)

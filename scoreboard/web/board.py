@@ -88,7 +88,7 @@ def _boards(conn: HTTPConnection) -> Boards:
 
 
 def qr_svg(url: str) -> Markup:
-    return Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff"))
+    return Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff", omitsize=True))
 
 
 async def _audience(conn: HTTPConnection) -> Audience:

@@ -46,6 +46,7 @@ class RevealCard:
     code: str
     title: str
     team: str
+    people: str = ""  # the contestants, 、-joined
     judges: list[RevealJudge] = field(default_factory=list)
     deductions: str = ""
     total: str = ""
@@ -86,12 +87,13 @@ def reveal_card(competition: Competition, event: Event, standing: Standing, name
         value = result.judge_totals[key]
         dropped = "high" if key in high else "low" if key in low else ""
         judges.append(RevealJudge(_("Judge %(n)s") % {"n": n}, fixed(value, result.decimals), dropped))
-    teams = {t.key: t.name.get(i18n.current()) for t in competition.teams}
+    known = pages.directory(competition)
     rank = "" if standing.rank is None else (f"{standing.rank}=" if standing.shared else str(standing.rank))
     return RevealCard(
         event=event.name.get(i18n.current()),
         code=standing.entry.code,
-        title=standing.entry.title if names else "", team=teams.get(standing.entry.team, "") if names else "",
+        title=standing.entry.title if names else "", team=known.teams.get(standing.entry.team, "") if names else "",
+        people=known.people_of(standing.entry) if names else "",
         judges=judges, deductions=fixed(result.deductions, result.decimals) if result.deductions else "",
         total="—" if result.shown is None else fixed(result.shown, result.decimals), rank=rank,
         awards=[pages.AwardView(t.key, t.name.get(i18n.current())) for _r, t in standing.awards],

@@ -182,10 +182,10 @@ class BoardRenderer:
 
     def _rows(self, live: Live, seen: Shown, keys: list[str]) -> dict[str, tuple[pages.Row, Standing]]:
         """The rows of ``keys``, with their standings, read under the book's lock."""
-        teams = {t.key: t.name.get(i18n.current()) for t in live.competition.teams}
+        known = pages.directory(live.competition)
         with self.book.reading():
             standings = [live.ranking.row(k) for k in keys]
-        return {s.entry.key: (pages.row(live.event, teams, s, seen.names, 0), s) for s in standings}
+        return {s.entry.key: (pages.row(live.event, known, s, seen.names, 0), s) for s in standings}
 
     def _head(self, live: Live, seen: Shown, topic: Topic, scored: int, entries: int) -> tuple[Any, str]:
         rounds = self._rounds(topic.competition, live.event, topic.audience, seen)

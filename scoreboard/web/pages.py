@@ -4,19 +4,21 @@ What an audience may see is decided in ``states.shown``; each builder here takes
 (``Shown``) and never decides itself: no totals where ``scores`` is false (a ``progress`` event
 shows how many entries are scored, a ``hidden`` one not even that), blind codes where ``names``
 is false, and the frozen snapshot where ``snapshot`` is true (the caller passes those
-standings). Judges are never named on a public page, and a blind event's rows carry its blind
-codes, never the organizer's entry keys (which can follow the order of a file): ``Row.dom`` is
-the id a row has on the page.
+standings). Where ``names`` is true a row names the entry's title, its contestants (joined with
+、) and its team, from the competition's ``Directory``. Judges are never named on a public page,
+and a blind event's rows carry its blind codes, never the organizer's entry keys (which can
+follow the order of a file): ``Row.dom`` is the id a row has on the page.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from scoreboard import i18n
-from scoreboard.competition import Competition, Event, award_tiers
+from scoreboard.competition import Competition, Entry, Event, award_tiers
 from scoreboard.errors import N_
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import Summary
@@ -34,6 +36,10 @@ EVENT_STATES = {
     "draft": N_("draft"), "open": N_("scoring"), "closed": N_("closed"), "locked": N_("locked"),
     "published": N_("published"),
 }
+# what the column naming an entry says: a blind event's codes, or what its entries carry
+WHO_LABELS = {"code": N_("Blind code"), "entry": N_("Entry"), "people": N_("Contestant"),
+              "both": N_("Entry · contestant")}
+PEOPLE_SHOWN = 6  # a team board row names this many members, then says how many more
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Row:
     state: str
     state_label: str
     tie: str | None = None  # ranked: the id of the tie it shares ("" when the rank is its own); None: unranked
+    people: str = ""  # the entry's contestants, joined with 、 (empty where names are not shown)
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,7 @@ class EventPage:
     self_url: str
     rows: list[Row] = field(default_factory=list)
     progress: bool = True  # whether how many entries are scored may be shown
+    who: str = WHO_LABELS["entry"]  # the English header of the column naming each entry (WHO_LABELS)
     rounds: RoundTable | None = None  # an event ranking contestants: their totals
 
 
@@ -131,6 +139,7 @@ class TeamRow:
     counted: int
     entries: int
     award_count: int
+    members: str = ""  # the contestants of its entries the audience may see, 、-joined (a few, then how many)
 
 
 @dataclass(frozen=True)
@@ -159,8 +168,31 @@ def rubric_note(event: Event) -> str:
     return _("%(panel)s judges · %(method)s") % {"panel": r.panel, "method": _(method.doc)}
 
 
-def _team_names(competition: Competition) -> dict[str, str]:
-    return {t.key: t.name.get(i18n.current()) for t in competition.teams}
+@dataclass(frozen=True)
+class Directory:
+    """The names a row may show, in the current language: teams and contestants by key."""
+
+    teams: Mapping[str, str]
+    people: Mapping[str, str]
+
+    def people_of(self, entry: Entry) -> str:
+        return "、".join(self.people[k] for k in entry.contestants if self.people.get(k))
+
+
+def directory(competition: Competition) -> Directory:
+    return Directory({t.key: t.name.get(i18n.current()) for t in competition.teams},
+                     {p.key: p.name for p in competition.contestants})
+
+
+def who_label(competition: Competition, event: Event, names: bool) -> str:
+    """The English header of the column naming each entry (``WHO_LABELS``): blind codes where
+    names are hidden, else the entry, its contestants, or both, by what the event's entries carry."""
+    if event.blind and not names:
+        return WHO_LABELS["code"]
+    entries = competition.entries_of(event.key) if names else []
+    people = any(e.contestants for e in entries)
+    titles = any(e.title for e in entries)
+    return WHO_LABELS["both" if people and titles else "people" if people else "entry"]
 
 
 def tie_id(event: Event, standing: Standing) -> str | None:
@@ -174,16 +206,16 @@ def tie_id(event: Event, standing: Standing) -> str | None:
     return hashlib.blake2b(repr(key).encode(), digest_size=4).hexdigest()
 
 
-def row(event: Event, teams: dict[str, str], s: Standing, names: bool, n: int) -> Row:
+def row(event: Event, known: Directory, s: Standing, names: bool, n: int) -> Row:
     """One standing's row; ``n``: its place in the list (the id of a blind row without a code)."""
     return Row(dom=dom_id(event, s.entry.code, s.entry.key, n), rank=rank_text(s.rank, s.shared),
                code=s.entry.code, title=s.entry.title if names else "",
-               team=teams.get(s.entry.team, "") if names else "",
+               team=known.teams.get(s.entry.team, "") if names else "",
                total="—" if s.result.shown is None else (_("DQ") if s.result.disqualified else
                                                          fixed(s.result.shown, s.result.decimals)),
                awards=[AwardView(t.key, t.name.get(i18n.current())) for _r, t in s.awards],
                state=str(s.result.state), state_label=_(STATE_LABELS.get(str(s.result.state), str(s.result.state))),
-               tie=tie_id(event, s))
+               tie=tie_id(event, s), people=known.people_of(s.entry) if names else "")
 
 
 def rank_text(rank: int | None, shared: bool) -> str:
@@ -191,8 +223,8 @@ def rank_text(rank: int | None, shared: bool) -> str:
 
 
 def _rows(competition: Competition, event: Event, standings: list[Standing], names: bool) -> list[Row]:
-    teams = _team_names(competition)
-    return [row(event, teams, s, names, n) for n, s in enumerate(standings, 1)]
+    known = directory(competition)
+    return [row(event, known, s, names, n) for n, s in enumerate(standings, 1)]
 
 
 def event_page(competition: Competition, event: Event, state: str, seen: Shown, standings: list[Standing],
@@ -217,17 +249,17 @@ def event_frame(competition: Competition, event: Event, state: str, seen: Shown,
         state_label=_(EVENT_STATES.get(state, state)), rubric_note=rubric_note(event),
         scored=scored if seen.progress else 0, entries=entries, blind=event.blind, show_names=seen.names,
         notice=notice, self_url=url, rows=rows, progress=seen.progress,
-        rounds=rounds if seen.progress and seen.scores else None)
+        who=who_label(competition, event, seen.names), rounds=rounds if seen.progress and seen.scores else None)
 
 
-def event_card(event: Event, seen: Shown, summary: Summary, teams: dict[str, str]) -> EventCard:
+def event_card(event: Event, seen: Shown, summary: Summary, known: Directory) -> EventCard:
     """An event's card on the home page, from the book's ``summary`` for the audience (no ranking)."""
     progress = seen.progress
     scored = summary.scored if progress else 0
     leader = ""
     if summary.leader is not None and seen.scores:
         entry, result = summary.leader
-        who = " · ".join(x for x in (entry.title, teams.get(entry.team, "")) if x)
+        who = " · ".join(x for x in (entry.title, known.people_of(entry), known.teams.get(entry.team, "")) if x)
         if not seen.names:
             who = entry.code
         leader = f"{who} {fixed(result.shown or Fraction(0), result.decimals)}"
@@ -235,10 +267,22 @@ def event_card(event: Event, seen: Shown, summary: Summary, teams: dict[str, str
                      round(100 * scored / summary.entries) if summary.entries else 0, leader, progress)
 
 
-def teams_page(competition: Competition, rows: list[TeamStanding]) -> TeamsPage:
+def members(known: Directory, team: str, entries: list[Entry]) -> str:
+    """The contestants of ``team``'s ``entries``, each once, in entry order: a few, then how many in all."""
+    names = list(dict.fromkeys(n for e in entries if e.team == team for k in e.contestants
+                               if (n := known.people.get(k))))
+    shown = "、".join(names[:PEOPLE_SHOWN])
+    if len(names) > PEOPLE_SHOWN:
+        return _("%(names)s and others (%(total)s in all)") % {"names": shown, "total": len(names)}
+    return shown
+
+
+def teams_page(competition: Competition, rows: list[TeamStanding], entries: list[Entry]) -> TeamsPage:
+    """``entries``: the entries whose names the audience may see (of the events that count for it)."""
     rule = competition.team_rule
     assert rule is not None
-    teams = _team_names(competition)
+    known = directory(competition)
+    teams = known.teams
     labels = {"sum": _("sum of every ranked entry"), "mean": _("mean of every ranked entry"),
               "best_n": _("mean of the best %(n)s entries") % {"n": rule.n or _("N (the fewest any team has)")}}
     tier = award_tiers(competition.events).get(rule.count_award)
@@ -246,7 +290,8 @@ def teams_page(competition: Competition, rows: list[TeamStanding]) -> TeamsPage:
         key=competition.key, competition=competition.name.get(i18n.current()), rule=labels[rule.method],
         award=tier.get(i18n.current()) if tier else "",
         rows=[TeamRow(rank_text(r.rank, r.shared), teams.get(r.team, r.team),
-                      "—" if r.score is None else fixed(r.score), len(r.counted), r.entries, r.award_count)
+                      "—" if r.score is None else fixed(r.score), len(r.counted), r.entries, r.award_count,
+                      members(known, r.team, entries))
               for r in rows],
         events=[e.name.get(i18n.current()) for e in competition.events if not rule.events or e.key in rule.events],
     )

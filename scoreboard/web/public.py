@@ -48,11 +48,11 @@ async def home(request: Request) -> Response:
         cards = []
         for key in _competitions(request):
             b = book.book(key)
-            teams = {t.key: t.name.get(pages.i18n.current()) for t in b.competition.teams}
+            known = pages.directory(b.competition)
             events = []
             for ev in b.competition.events:  # the book's summaries: nothing is ranked per request
                 summary = book.summary(key, ev.key, Audience.PUBLIC)
-                events.append(pages.event_card(ev, shown_of(ev, summary.state, Audience.PUBLIC), summary, teams))
+                events.append(pages.event_card(ev, shown_of(ev, summary.state, Audience.PUBLIC), summary, known))
             c = b.competition
             cards.append(pages.CompetitionCard(c.key, c.name.get(pages.i18n.current()), c.date, c.venue, events,
                                                c.team_rule is not None))
@@ -63,8 +63,8 @@ async def home(request: Request) -> Response:
 
 def team_page(book: StandingsBook, competition: str, audience: Audience) -> pages.TeamsPage | None:
     """The competition's team standings over the entries ``audience`` may count (``states.shown``:
-    a blind event's entries count for the public only once it is published); None without a team
-    rule. ``UserError`` for an unknown competition."""
+    a blind event's entries count for the public only once it is published), each team with the
+    contestants of those entries; None without a team rule. ``UserError`` for an unknown competition."""
     b = book.book(competition)
     rule = b.competition.team_rule
     if rule is None:
@@ -74,7 +74,8 @@ def team_page(book: StandingsBook, competition: str, audience: Audience) -> page
         _e, state, standings = book.standings(competition, ev.key, audience)
         if shown_of(ev, state, audience).teams:
             counted.extend(standings)
-    return pages.teams_page(b.competition, team_standings(rule, [t.key for t in b.competition.teams], counted))
+    return pages.teams_page(b.competition, team_standings(rule, [t.key for t in b.competition.teams], counted),
+                            [s.entry for s in counted])
 
 
 async def teams(request: Request) -> Response:
