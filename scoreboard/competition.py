@@ -12,6 +12,7 @@ running competition.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -124,7 +125,15 @@ class Competition:
         return next((e for e in self.events if e.key == key), None)
 
     def entries_of(self, event: str) -> list[Entry]:
-        return [e for e in self.entries if e.event == event]
+        return list(self._by_event.get(event, ()))
+
+    @functools.cached_property
+    def _by_event(self) -> dict[str, tuple[Entry, ...]]:
+        """The entries of each event, in file order: read once (a board asks on every change)."""
+        out: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            out.setdefault(e.event, []).append(e)
+        return {k: tuple(v) for k, v in out.items()}
 
 
 def load_competition(path: Path | str) -> Competition:
