@@ -78,5 +78,5 @@ def _rule(competition: Competition, event: Event) -> str:
             "round": label.get(i18n.current()) if label else stage.after})
     if stage is not None and stage.qualify:
         said.append(_("The best %(n)s go on to the next round; all tied at the cut go on.") % {"n": stage.qualify})
-    return " ".join(said)
+    return ("" if i18n.current().startswith("zh") else " ").join(said)  # Chinese sentences run on
 
