@@ -193,3 +193,64 @@ async def test_the_reveal_card_numbers_judges_and_strikes_the_trimmed(db: Engine
     assert card.count("dropped-high") == 1 and card.count("dropped-low") == 1
     assert "88.83" in card and "去掉一个最高分，去掉一个最低分，最后得分" in card
     assert "黄花炒肉丝" not in card and "j1" not in card  # blind, unpublished: no title; never a judge key
+
+
+class Failing:
+    """A renderer that fails once while advancing a view (a bug), then works."""
+
+    def __init__(self) -> None:
+        self.made = 0
+        self.failed = False
+
+    def view(self, topic: Topic, seq: int = 0) -> Any:
+        self.made += 1
+        made = self.made
+
+        class V:
+            def __init__(self) -> None:
+                self.seq = seq
+
+            def full(self) -> str:
+                return f"full {made}"
+
+            def commit(self, step: Any) -> None:
+                self.seq += 1
+
+        return V()
+
+    def advance(self, view: Any, moved: Any) -> tuple[Any, list[str]]:
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("a bug")
+        return "step", [f"delta {view.seq + 1}"]
+
+
+async def test_a_failed_render_does_not_silence_the_boards(caplog: pytest.LogCaptureFixture) -> None:
+    """A bug in one render used to end the hub's loop: no frame, no heartbeat, no newcomer's state
+    ever again. Now it is logged and every socket gets a full state of a fresh view."""
+    renderer = Failing()
+    hub = Hub(renderer, interval=0.01)
+    loop = asyncio.create_task(hub.run())
+    try:
+        page = Recorder()
+        async with hub.subscribe([Topic("cup", "hot")], page.send):
+            for _ in range(100):
+                if page.frames:
+                    break
+                await asyncio.sleep(0.01)
+            assert page.frames == ["full 1"]
+            hub.changed(object(), {("cup", "hot"): "moved"})  # type: ignore[arg-type]
+            for _ in range(300):  # the failure waits AFTER_FAILURE before the next render
+                if len(page.frames) > 1:
+                    break
+                await asyncio.sleep(0.01)
+            assert page.frames == ["full 1", "full 2"]  # a fresh view, whole
+            hub.changed(object(), {("cup", "hot"): "moved"})  # type: ignore[arg-type]
+            for _ in range(100):
+                if len(page.frames) > 2:
+                    break
+                await asyncio.sleep(0.01)
+            assert page.frames == ["full 1", "full 2", "delta 1"]
+        assert "a board render failed" in caplog.text and not loop.done()
+    finally:
+        loop.cancel()

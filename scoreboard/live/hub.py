@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from scoreboard.live.fanout import Send, Subscriber
 from scoreboard.states import Audience
 
 Key = tuple[str, str]  # (competition, event)
+AFTER_FAILURE = 1.0  # seconds a failed render waits before the next (a bug must not spin the loop)
+log = logging.getLogger(__name__)
 MISSING: Any = object()  # a topic with no view yet
 GONE: Any = object()  # a topic whose event cannot be shown (no such event, or competition)
 
@@ -159,11 +162,25 @@ class Hub:
                 if wait > 0:
                     await asyncio.sleep(wait)
                 last = time.monotonic()
-                await self._render()
+                try:
+                    await self._render()
+                except Exception:  # a bug, never an input: the boards must not go quiet for good
+                    log.exception("a board render failed: every watched view is made again")
+                    self._start_over()
+                    await asyncio.sleep(AFTER_FAILURE)
             if self.beat and time.monotonic() - beat >= self.heartbeat:
                 beat = time.monotonic()
                 for sub in list(self._topics):
                     sub.offer(self.beat)
+
+    def _start_over(self) -> None:
+        """After a failed render: drop every view, so each socket gets a full state of a fresh one."""
+        self._views.clear()
+        for k in {(t.competition, t.event) for t in self._subs}:
+            self._generation[k] = self._generation.get(k, 0) + 1
+        for t, subs in self._subs.items():
+            self._newcomers.setdefault(t, set()).update(subs)
+        self._wake.set()
 
     async def _render(self) -> None:
         pending, self._pending = self._pending, {}
