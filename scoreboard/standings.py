@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from scoreboard.competition import Contestant, Entry, TeamRule
+from scoreboard.errors import N_
 from scoreboard.rubric import tiebreak
 from scoreboard.rubric.model import AwardRule, AwardTier, Rubric
 from scoreboard.rubric.score import EntryState, Result
@@ -58,9 +59,19 @@ def sort_key(rubric: Rubric, result: Result, entry: Entry) -> SortKey | None:
     return (-shown, *(tiebreak.sort_value(rubric, link, result, entry.attrs) for link in rubric.tie_break))
 
 
+# what a shown total says of itself wherever it appears: 暂定 (not every judge yet), 待复核 (flagged)
+MARKS = {EntryState.PARTIAL: N_("provisional"), EntryState.FLAGGED: N_("under review")}
+
+
 def awardable(result: Result) -> bool:
     """Whether the entry may get awards and honours: complete, nothing waiting for review."""
     return result.state in (EntryState.COMPLETE, EntryState.LOCKED)
+
+
+def mark_of(result: Result) -> str:
+    """The mark (an untranslated message) a shown total carries: provisional, under review, or ""
+    (complete, or no total to mark)."""
+    return "" if result.shown is None or result.disqualified else MARKS.get(result.state, "")
 
 
 def _cut(count: Fraction, rounding: str) -> int:
@@ -325,18 +336,22 @@ class TeamStanding:
     counted: tuple[str, ...]  # the entry keys that counted
     entries: int
     award_count: int
+    state: EntryState = EntryState.COMPLETE  # flagged or partial while one of its entries is (``MARKS``)
 
 
 def team_standings(rule: TeamRule, teams: Iterable[str], standings: Iterable[Standing]) -> list[TeamStanding]:
-    """Teams ranked by the rule over their entries' shown totals (what was published).
+    """Teams ranked by the rule over their entries' shown totals (what was published); a team's
+    ``state`` is flagged or partial while one of its entries is (or is still unscored).
 
     ``best_n`` with ``n = 0`` takes N as the fewest entries any team entered (scored or not), so
     one unscored or disqualified dish does not change N for every team."""
     entered: dict[str, int] = {t: 0 for t in teams}
     scored: dict[str, list[Standing]] = {t: [] for t in entered}
+    states: dict[str, set[EntryState]] = {t: set() for t in entered}
     for s in standings:
         if (not rule.events or s.entry.event in rule.events) and s.entry.team in scored:
             entered[s.entry.team] += 1
+            states[s.entry.team].add(s.result.state if s.result.complete or s.result.flags else EntryState.PARTIAL)
             if s.rank is not None:
                 scored[s.entry.team].append(s)
     n = rule.n or min((v for v in entered.values() if v), default=0)
@@ -355,6 +370,9 @@ def team_standings(rule: TeamRule, teams: Iterable[str], standings: Iterable[Sta
         members = list(group)
         for team, score, counted, count, awards in members:
             rank = position if score is not None else None
-            out.append(TeamStanding(team, rank, len(members) > 1 and score is not None, score, counted, count, awards))
+            state = next((m for m in (EntryState.FLAGGED, EntryState.PARTIAL) if m in states[team]),
+                         EntryState.COMPLETE)
+            out.append(TeamStanding(team, rank, len(members) > 1 and score is not None, score, counted, count, awards,
+                                    state))
         position += len(members)
     return out

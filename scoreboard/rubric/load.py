@@ -36,7 +36,8 @@ from scoreboard.rubric.reader import Reader, Table, read_toml
 ZERO, HUNDRED = Fraction(0), Fraction(100)
 ZERO_TEXT = Text("?", "?")
 RUBRIC_FIELDS = {"key", "name", "description", "panel", "panel_min", "aggregate_on", "aggregation", "parts",
-                 "criteria", "deductions", "factor", "total_spread", "decimals", "tie_break", "awards", "honours", "golden"}
+                 "criteria", "deductions", "factor", "total_spread", "decimals", "tie_break", "awards", "honours",
+                 "golden"}
 CRITERION_FIELDS = {"key", "name", "kind", "max", "min", "step", "weight", "part", "levels", "aggregation",
                     "panel", "spread", "help", "points", "unit", "target", "value", "bands", "grading", "count_bands",
                     "reading_min", "reading_max"}
@@ -267,7 +268,8 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
             r.fail(w("honours"), N_("honour {honour} names an unknown award tier {tier}"), honour=h.key, tier=k)
     rubric = Rubric(
         key=r.key(t, path), name=r.text(t, path, "name") or ZERO_TEXT, criteria=criteria, aggregation=aggregation,
-        aggregate_on=on, panel=panel, panel_min=panel_min, parts=parts, deductions=deductions, factor=r.string(t, path, "factor", ""),
+        aggregate_on=on, panel=panel, panel_min=panel_min, parts=parts, deductions=deductions,
+        factor=r.string(t, path, "factor", ""),
         total_spread=r.number(t, path, "total_spread", low=ZERO, required=False),
         decimals=r.integer(t, path, "decimals", 2, 0, 6), tie_break=r.strings(t, path, "tie_break"),
         awards=awards, honours=honours, description=r.text(t, path, "description", required=False),

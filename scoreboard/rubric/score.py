@@ -278,11 +278,10 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
                     "points": fmt(base), "factor": rubric.factor, "value": fmt(factor), "result": fmt(base * factor)}))
             total = Fraction(0) if dq else max(Fraction(0), base * factor - deductions)
             steps.append(Step(N_("total {value}"), {"value": fmt(total)}))
-    judged = len({s.judge for s in sheets})
-    if accepted and not complete and total is not None and judged >= rubric.fewest:
-        complete = True
+    if accepted and not complete and total is not None and len(judge_totals) >= rubric.fewest:
+        complete = True  # the organizer accepted it short: a judge sat out
         steps.append(Step(N_("accepted with {count} of {panel} judges"),
-                          {"count": str(judged), "panel": str(rubric.panel)}))
+                          {"count": str(len(judge_totals)), "panel": str(rubric.panel)}))
 
     if flags:
         state = EntryState.FLAGGED

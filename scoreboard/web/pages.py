@@ -22,7 +22,7 @@ from scoreboard.i18n import gettext as _
 from scoreboard.live.book import Summary
 from scoreboard.rubric.aggregate import METHODS
 from scoreboard.rubric.numbers import fixed
-from scoreboard.standings import Standing, TeamStanding, sort_key
+from scoreboard.standings import MARKS, Standing, TeamStanding, mark_of, sort_key
 from scoreboard.states import Shown
 
 STATE_LABELS = {
@@ -53,6 +53,7 @@ class Row:
     state: str
     state_label: str
     tie: str | None = None  # ranked: the id of the tie it shares ("" when the rank is its own); None: unranked
+    mark: str = ""  # beside the total: 暂定 (not every judge yet) or 待复核 (flagged); "" when final
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class TeamRow:
     counted: int
     entries: int
     award_count: int
+    mark: str = ""  # beside the score: 暂定 or 待复核 while one of the team's entries is not final
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ def row(event: Event, teams: dict[str, str], s: Standing, names: bool, n: int) -
                                                          fixed(s.result.shown, s.result.decimals)),
                awards=[AwardView(t.key, t.name.get(i18n.current())) for _r, t in s.awards],
                state=str(s.result.state), state_label=_(STATE_LABELS.get(str(s.result.state), str(s.result.state))),
-               tie=tie_id(event, s))
+               tie=tie_id(event, s), mark=_(m) if (m := mark_of(s.result)) else "")
 
 
 def rank_text(rank: int | None, shared: bool) -> str:
@@ -228,6 +230,8 @@ def event_card(event: Event, seen: Shown, summary: Summary, teams: dict[str, str
         if not seen.names:
             who = entry.code
         leader = f"{who} {fixed(result.shown or Fraction(0), result.decimals)}"
+        if mark := mark_of(result):
+            leader += f" {_(mark)}"
     return EventCard(event.key, event.name.get(i18n.current()), summary.entries, scored,
                      round(100 * scored / summary.entries) if summary.entries else 0, leader, progress)
 
@@ -243,7 +247,8 @@ def teams_page(competition: Competition, rows: list[TeamStanding]) -> TeamsPage:
         key=competition.key, competition=competition.name.get(i18n.current()), rule=labels[rule.method],
         award=tier.get(i18n.current()) if tier else "",
         rows=[TeamRow(rank_text(r.rank, r.shared), teams.get(r.team, r.team),
-                      "—" if r.score is None else fixed(r.score), len(r.counted), r.entries, r.award_count)
+                      "—" if r.score is None else fixed(r.score), len(r.counted), r.entries, r.award_count,
+                      _(MARKS[r.state]) if r.score is not None and r.state in MARKS else "")
               for r in rows],
         events=[e.name.get(i18n.current()) for e in competition.events if not rule.events or e.key in rule.events],
     )
