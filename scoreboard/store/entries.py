@@ -4,7 +4,7 @@ here commits, the caller does."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scoreboard.errors import N_, UserError
 from scoreboard.store import tables as db
@@ -35,3 +35,10 @@ def set_entry_accepted(session: Session, competition_key: str, entry_key: str, a
     session.add(row)
     audit(session, actor, "entry.accepted" if accepted else "entry.unaccepted", f"entry:{entry_key}",
           {"competition": competition_key, "judges": judges, "panel": panel}, reason)
+
+
+def accepted_reasons(session: Session, competition_key: str, entry_keys: list[str]) -> dict[str, str]:
+    """Why each of these entries was accepted with fewer judges, by entry key."""
+    rows = session.exec(select(db.Entry.key, db.Entry.accepted_reason).join(db.Competition)
+                        .where(db.Competition.key == competition_key, col(db.Entry.key).in_(entry_keys))).all()
+    return dict(rows)
