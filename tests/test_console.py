@@ -35,7 +35,7 @@ from scoreboard.store.tokens import issue_token
 from scoreboard.web import console
 from scoreboard.web.console_downloads import DOWNLOADS, XLSX, writer
 from scoreboard.web.console_progress import outbox_label, seen_label
-from tests.support import EIGHTY, half_judged, rest_of_hot, running, seed, sheet
+from tests.support import EIGHTY, finish_hot, half_judged, running, seed, sheet
 
 PASSWORD = "correct horse battery"
 Client = tuple[httpx.AsyncClient, dict[str, Any]]
@@ -417,8 +417,7 @@ async def test_lock_then_a_sheet_is_refused(client: Client, engine: Engine) -> N
     assert [(a.action, a.reason) for a in audited(engine, "entry.unlocked")] == [("entry.unlocked", "re-judged")]
     # the whole event: not while an entry lacks judges' sheets, whatever the reason
     assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="locked", reason="end")).status_code == 422
-    for raw in rest_of_hot():
-        await state["service"].submit("cup", str(raw["judge"]), raw)
+    await finish_hot(state)
     assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="locked", reason="end")).status_code == 200
     with pytest.raises(UserError) as closed:
         await state["service"].submit("cup", "j4", sheet("e3", "j4", EIGHTY, sid="late"))
@@ -484,8 +483,7 @@ async def test_the_entry_review_shows_each_judges_marks(client: Client) -> None:
 async def test_publishing_shows_names_on_the_public_page(client: Client, engine: Engine) -> None:
     http, state = client
     csrf = await sign_in(http)
-    for raw in rest_of_hot():
-        await state["service"].submit("cup", str(raw["judge"]), raw)
+    await finish_hot(state)
     assert "黄花炒肉丝" not in (await http.get("/c/cup/e/hot")).text  # blind until published
     assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="locked", reason="done")).status_code == 200
     assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="published")).status_code == 200
@@ -558,8 +556,7 @@ async def test_a_signed_in_organizer_sees_the_organizer_board_and_the_ceremony(c
     assert "黄花炒肉丝" in (await http.get("/c/cup/e/hot?view=organizer")).text
     http.cookies.clear()
     assert "黄花炒肉丝" not in (await http.get("/c/cup/e/hot?view=organizer")).text  # signed out: public
-    for raw in rest_of_hot():
-        await state["service"].submit("cup", str(raw["judge"]), raw)
+    await finish_hot(state)
     await state["events"].set_state("cup", "hot", "locked", actor="test", reason="end")
     await state["events"].set_state("cup", "hot", "published", actor="test")
     assert (await http.get("/c/cup/board?ceremony=1")).status_code == 403

@@ -93,6 +93,7 @@ async def test_the_console_asks_for_a_decision_and_logs_it_in_words(client: Clie
     http, state = client
     csrf = await sign_in(http)
     await submit(state, "j3", EIGHTY)
+    await judged(state, "e3", 3)
     refused = await http.post("/console/c/cup/e/hot/state", data={"csrf": csrf, "to": "locked", "reason": ""},
                               headers=ZH)
     assert refused.status_code == 422

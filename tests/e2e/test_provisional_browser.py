@@ -69,8 +69,10 @@ def test_locking_waits_for_a_decision_on_an_entry_short_of_judges(server: str, b
     expect(phone.locator("#entry-c-H-103 .total .mark")).to_be_visible()
     phone.screenshot(path=str(shots / "provisional-phone-390.png"))
 
-    # a fourth judge: e3 may now be accepted with four, with a reason
+    # a fourth judge: e3 may now be accepted with four, with a reason (the live matrix shows the sheet
+    # once the standings, which the lock asks, have it)
     post_sheet(server, {"id": "e3-j4", "entry": "e3", "judge": "j4", "marks": EIGHTY})
+    expect(page.locator("#entry-e3 .cell").nth(3)).to_have_attribute("data-status", "received", timeout=10_000)
     expect(board.locator("#entry-c-H-103 .total .mark")).to_have_text("暂定")  # still four of five
     page.click(".actions button[value=locked]")
     expect(row).to_contain_text("4 / 5", timeout=10_000)
