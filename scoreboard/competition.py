@@ -59,6 +59,7 @@ class Entry:
     contestants: tuple[str, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)  # e.g. track = "innovative"
     attrs: Mapping[str, object] = field(default_factory=dict)  # e.g. difficulty = 3.2, time_used = 140
+    accepted: bool = False  # the organizer accepted it with fewer judges than the panel (a judge sat out)
 
 
 @dataclass(frozen=True)

@@ -61,4 +61,4 @@ def score_event(event: Event, entries: Iterable[Entry], sheets: Iterable[Sheet])
     by_entry: dict[str, list[Sheet]] = {}
     for s in sheets:
         by_entry.setdefault(s.entry, []).append(s)
-    return {e.key: score_entry(event.rubric, e.key, by_entry.get(e.key, []), e.attrs) for e in entries}
+    return {e.key: score_entry(event.rubric, e.key, by_entry.get(e.key, []), e.attrs, e.accepted) for e in entries}

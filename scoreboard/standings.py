@@ -5,11 +5,15 @@ Rules, stated once:
   shown), then by the rubric's tie-break chain; entries equal on all of it share a rank
   (1, 2, 2, 4). Entries without a total (no sheets yet, too few marks) and disqualified
   entries have no rank and come last, by blind code.
+- Only a *complete* entry (``awardable``: every judge in, or accepted with fewer, and nothing
+  flagged) gets awards and honours; a partial or flagged one keeps its rank, provisional, and
+  holds its place: an award never depends on how far the others' scoring has got.
 - Threshold awards: each ranked entry gets the highest tier whose minimum its rounded total
-  reaches. Quota awards: with ``n`` ranked entries (per pool), tier ``i`` goes to ranks up to
-  ``round(n × (share₁ + … + shareᵢ) / 100)`` — rounded half up unless the rule says floor or
-  ceil — or up to the cumulative ``places``. A tie at a cut-off is inclusive: an entry sharing
-  the last rank inside a tier gets it. ``min_total`` bars entries below it from any tier.
+  reaches. Quota awards are counted on the *field*: the ``n`` entries entered in the event (per
+  pool), scored or not — withdrawn entries are not in the competition at all. Tier ``i`` goes to
+  ranks up to ``round(n × (share₁ + … + shareᵢ) / 100)`` — rounded half up unless the rule says
+  floor or ceil — or up to the cumulative ``places``. A tie at a cut-off is inclusive: an entry
+  sharing the last rank inside a tier gets it. ``min_total`` bars entries below it from any tier.
 - Honours are tags on top: a tier or a rank, optionally only for contestants of an age or gender.
 - ``Ranking`` keeps an event's order up to date one entry at a time (``bisect``), so a new
   sheet does not re-rank the world; ``rank_event`` is the full computation and both agree.
@@ -26,9 +30,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from scoreboard.competition import Contestant, Entry, TeamRule
+from scoreboard.errors import N_
 from scoreboard.rubric import tiebreak
 from scoreboard.rubric.model import AwardRule, AwardTier, Rubric
-from scoreboard.rubric.score import Result
+from scoreboard.rubric.score import EntryState, Result
 
 SortKey = tuple[object, ...]
 
@@ -54,6 +59,21 @@ def sort_key(rubric: Rubric, result: Result, entry: Entry) -> SortKey | None:
     return (-shown, *(tiebreak.sort_value(rubric, link, result, entry.attrs) for link in rubric.tie_break))
 
 
+# what a shown total says of itself wherever it appears: 暂定 (not every judge yet), 待复核 (flagged)
+MARKS = {EntryState.PARTIAL: N_("provisional"), EntryState.FLAGGED: N_("under review")}
+
+
+def awardable(result: Result) -> bool:
+    """Whether the entry may get awards and honours: complete, nothing waiting for review."""
+    return result.state in (EntryState.COMPLETE, EntryState.LOCKED)
+
+
+def mark_of(result: Result) -> str:
+    """The mark (an untranslated message) a shown total carries: provisional, under review, or ""
+    (complete, or no total to mark)."""
+    return "" if result.shown is None or result.disqualified else MARKS.get(result.state, "")
+
+
 def _cut(count: Fraction, rounding: str) -> int:
     if rounding == "floor":
         return math.floor(count)
@@ -63,7 +83,7 @@ def _cut(count: Fraction, rounding: str) -> int:
 
 
 def quota_limits(rule: AwardRule, n: int) -> list[int]:
-    """The last rank each tier reaches, cumulatively, for ``n`` ranked entries."""
+    """The last rank each tier reaches, cumulatively, for a field of ``n`` entries."""
     limits, share, places = [], Fraction(0), 0
     for tier in rule.tiers:
         if tier.places is not None:
@@ -84,7 +104,7 @@ def award_for(rule: AwardRule, shown: Fraction, rank: int, limits: Sequence[int]
 
 
 def honours_for(rubric: Rubric, standing: Standing, people: Mapping[str, Contestant]) -> tuple[tuple[str, str], ...]:
-    if standing.rank is None:
+    if standing.rank is None or not awardable(standing.result):
         return ()
     tiers = {t.key for _, t in standing.awards}
     out = []
@@ -114,6 +134,10 @@ def _ranked(keyed: list[tuple[SortKey, Entry, Result]]) -> list[tuple[int, bool,
     return out
 
 
+def _pool(rule: AwardRule, entry: Entry) -> str:
+    return entry.tags.get(rule.pool, "") if rule.pool else ""
+
+
 def rank_event(rubric: Rubric, entries: Iterable[Entry], results: Mapping[str, Result],
                people: Mapping[str, Contestant] | None = None) -> list[Standing]:
     """The full standings of one event."""
@@ -129,12 +153,15 @@ def rank_event(rubric: Rubric, entries: Iterable[Entry], results: Mapping[str, R
     awards: dict[str, list[tuple[AwardRule, AwardTier]]] = {e.key: [] for _, _, e, _ in ranked}
     for rule in rubric.awards:
         pools: dict[str, list[tuple[SortKey, Entry, Result]]] = {}
+        field = Counter(_pool(rule, e) for e in [*unranked, *(e for _, e, _ in keyed)])
         for item in keyed:
-            pools.setdefault(item[1].tags.get(rule.pool, "") if rule.pool else "", []).append(item)
-        for pool in pools.values():
-            limits = quota_limits(rule, len(pool))
+            pools.setdefault(_pool(rule, item[1]), []).append(item)
+        for name, pool in pools.items():
+            limits = quota_limits(rule, field[name])
             for rank, _, e, r in _ranked(pool):
                 assert r.shown is not None
+                if not awardable(r):
+                    continue
                 tier = award_for(rule, r.shown, rank, limits)
                 if tier is not None:
                     awards[e.key].append((rule, tier))
@@ -152,10 +179,11 @@ class Ranking:
     ``update`` re-sorts only the changed entry (O(log n) to find, a list insert to move) and
     answers which entries' *row* may have changed with it (``row``: rank aside, whether the rank
     is shared, the awards): the entry itself, the entries it tied with before and ties with now,
-    and — for each quota rule — the few entries of its pool around the rule's cut-offs, old and
-    new (an entry passed by another moves down one place, and a cut-off moves at most one place
-    when an entry joins or leaves the field). Threshold awards and ``min_total`` depend on the
-    entry alone. Ranked entries come first, best first; the unranked follow by blind code.
+    and — for each quota rule — the few entries of its pool around the rule's cut-offs (an entry
+    passed by another moves down one place). The cut-offs follow from the field, the entries
+    given at the start: a change of the field (an entry added or withdrawn) reloads the
+    competition and makes a new ranking. Threshold awards, ``min_total`` and whether the entry is
+    ``awardable`` depend on the entry alone. Ranked entries come first, best first; the unranked follow by blind code.
     ``rank_event`` is the full computation; both agree (tests/test_standings.py).
     """
 
@@ -171,9 +199,10 @@ class Ranking:
         self._made: tuple[object, list[Standing]] | None = None  # the last full standings, and for whom
         self._quotas = [r for r in rubric.awards if r.kind == "quota"]
         self._pools: list[dict[str, list[SortKey]]] = [{} for _ in self._quotas]  # per quota rule
-
-    def _pool(self, rule: AwardRule, entry: Entry) -> str:
-        return entry.tags.get(rule.pool, "") if rule.pool else ""
+        # per quota rule: each pool's cut-offs, from its field (every entry entered, scored or not)
+        self._limits = [{pool: quota_limits(rule, n) for pool, n in Counter(_pool(rule, e) for e in
+                                                                            self.entries.values()).items()}
+                        for rule in self._quotas]
 
     def _tied(self, key: SortKey) -> set[str]:
         lo, hi = bisect.bisect_left(self._keys, key), bisect.bisect_right(self._keys, key)
@@ -210,17 +239,15 @@ class Ranking:
                 affected |= self._tied(key)
         else:
             bisect.insort(self._unranked, (entry.code, entry.key))
-        for rule, pools in zip(self._quotas, self._pools, strict=True):
-            pool = pools.setdefault(self._pool(rule, entry), [])
-            n_old = len(pool)
+        for rule, pools, limits in zip(self._quotas, self._pools, self._limits, strict=True):
+            pool = pools.setdefault(_pool(rule, entry), [])
             if old is not None:
                 del pool[bisect.bisect_left(pool, old[0])]
             if key is not None:
                 bisect.insort(pool, key)
             if not rows:
                 continue
-            cuts = quota_limits(rule, n_old) + quota_limits(rule, len(pool))
-            for cut in set(cuts):
+            for cut in set(limits[_pool(rule, entry)]):
                 for k in pool[max(0, cut - 3):cut + 3]:
                     affected |= self._tied(k)
         return affected
@@ -278,13 +305,14 @@ class Ranking:
             return Standing(entry, result, None, False)
         lo, hi = bisect.bisect_left(self._keys, item[0]), bisect.bisect_right(self._keys, item[0])
         awards = []
-        quotas = iter(self._pools)
-        for rule in self.rubric.awards:
+        quotas = iter(zip(self._pools, self._limits, strict=True))
+        for rule in self.rubric.awards if awardable(result) else ():
             limits: list[int] = []
             rank = lo + 1
             if rule.kind == "quota":
-                pool = next(quotas)[self._pool(rule, entry)]
-                rank, limits = bisect.bisect_left(pool, item[0]) + 1, quota_limits(rule, len(pool))
+                pools, fields = next(quotas)
+                pool = pools[_pool(rule, entry)]
+                rank, limits = bisect.bisect_left(pool, item[0]) + 1, fields[_pool(rule, entry)]
             assert result.shown is not None
             tier = award_for(rule, result.shown, rank, limits)
             if tier is not None:
@@ -308,18 +336,22 @@ class TeamStanding:
     counted: tuple[str, ...]  # the entry keys that counted
     entries: int
     award_count: int
+    state: EntryState = EntryState.COMPLETE  # flagged or partial while one of its entries is (``MARKS``)
 
 
 def team_standings(rule: TeamRule, teams: Iterable[str], standings: Iterable[Standing]) -> list[TeamStanding]:
-    """Teams ranked by the rule over their entries' shown totals (what was published).
+    """Teams ranked by the rule over their entries' shown totals (what was published); a team's
+    ``state`` is flagged or partial while one of its entries is (or is still unscored).
 
     ``best_n`` with ``n = 0`` takes N as the fewest entries any team entered (scored or not), so
     one unscored or disqualified dish does not change N for every team."""
     entered: dict[str, int] = {t: 0 for t in teams}
     scored: dict[str, list[Standing]] = {t: [] for t in entered}
+    states: dict[str, set[EntryState]] = {t: set() for t in entered}
     for s in standings:
         if (not rule.events or s.entry.event in rule.events) and s.entry.team in scored:
             entered[s.entry.team] += 1
+            states[s.entry.team].add(s.result.state if s.result.complete or s.result.flags else EntryState.PARTIAL)
             if s.rank is not None:
                 scored[s.entry.team].append(s)
     n = rule.n or min((v for v in entered.values() if v), default=0)
@@ -338,6 +370,9 @@ def team_standings(rule: TeamRule, teams: Iterable[str], standings: Iterable[Sta
         members = list(group)
         for team, score, counted, count, awards in members:
             rank = position if score is not None else None
-            out.append(TeamStanding(team, rank, len(members) > 1 and score is not None, score, counted, count, awards))
+            state = next((m for m in (EntryState.FLAGGED, EntryState.PARTIAL) if m in states[team]),
+                         EntryState.COMPLETE)
+            out.append(TeamStanding(team, rank, len(members) > 1 and score is not None, score, counted, count, awards,
+                                    state))
         position += len(members)
     return out

@@ -11,7 +11,10 @@ console, or the ``ceremony`` (an organizer uncovering results in the hall).
 
 Moves (``MOVES``): a chief judge may close, lock and reopen their event; only an organizer opens
 a draft, publishes, or reopens a published event. Reopening needs a reason; so does locking while
-entries are flagged. Nothing goes back to draft.
+entries are flagged. Locking needs every entry *complete*: an entry short of judges (one sat out
+for their own team) is either *accepted* by the organizer with fewer judges — at least the
+rubric's ``fewest``, with a reason (``accept_problem``) — or waited for; a reason alone never
+locks it. Nothing goes back to draft.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from scoreboard.errors import N_, Problem
 
 if TYPE_CHECKING:
     from scoreboard.competition import Event
+    from scoreboard.rubric.model import Rubric
+    from scoreboard.rubric.score import Result
 
 
 class EventState(enum.StrEnum):
@@ -61,15 +66,16 @@ class Reason(enum.StrEnum):
 class Move:
     organizer_only: bool
     reason: Reason
+    complete: bool = False  # every entry must be complete (or accepted with fewer judges)
 
 
 S = EventState
 MOVES: dict[tuple[EventState, EventState], Move] = {
     (S.DRAFT, S.OPEN): Move(True, Reason.NEVER),
     (S.OPEN, S.CLOSED): Move(False, Reason.NEVER),
-    (S.OPEN, S.LOCKED): Move(False, Reason.IF_FLAGGED),
+    (S.OPEN, S.LOCKED): Move(False, Reason.IF_FLAGGED, complete=True),
     (S.CLOSED, S.OPEN): Move(False, Reason.ALWAYS),
-    (S.CLOSED, S.LOCKED): Move(False, Reason.IF_FLAGGED),
+    (S.CLOSED, S.LOCKED): Move(False, Reason.IF_FLAGGED, complete=True),
     (S.LOCKED, S.OPEN): Move(False, Reason.ALWAYS),
     (S.LOCKED, S.PUBLISHED): Move(True, Reason.NEVER),
     (S.PUBLISHED, S.OPEN): Move(True, Reason.ALWAYS),
@@ -87,9 +93,11 @@ def moves(state: str, organizer: bool) -> list[EventState]:
     return [to for (frm, to), m in MOVES.items() if frm == state and (organizer or not m.organizer_only)]
 
 
-def move_problem(state: str, to: str, organizer: bool, reason: str, flagged: Sequence[str] = ()) -> Problem | None:
+def move_problem(state: str, to: str, organizer: bool, reason: str, flagged: Sequence[str] = (),
+                 incomplete: Sequence[str] = ()) -> Problem | None:
     """Why this move may not be made now, or ``None``. ``flagged``: codes of the event's flagged
-    entries. Codes: ``move_forbidden`` (only an organizer may), ``move_impossible``,
+    entries; ``incomplete``: of its entries neither complete nor accepted. Codes:
+    ``move_forbidden`` (only an organizer may), ``move_impossible``, ``entries_incomplete``,
     ``reason_missing``, ``entries_flagged``."""
     if not organizer and to not in CHIEF_TARGETS:  # published, or draft where nobody goes: not theirs to ask
         return Problem("move_forbidden", N_("only an organizer may do this"))
@@ -102,13 +110,38 @@ def move_problem(state: str, to: str, organizer: bool, reason: str, flagged: Seq
                        {"from_": state, "to": to})
     if rule.organizer_only and not organizer:
         return Problem("move_forbidden", N_("only an organizer may do this"))
-    if reason.strip():
-        return None
-    if rule.reason is Reason.ALWAYS:
+    if not reason.strip() and rule.reason is Reason.ALWAYS:
         return Problem("reason_missing", N_("give a reason for reopening"))
-    if rule.reason is Reason.IF_FLAGGED and flagged:
+    if not reason.strip() and rule.reason is Reason.IF_FLAGGED and flagged:
         return Problem("entries_flagged", N_("entries {entries} are flagged: resolve them, or give a reason to "
                                              "lock anyway"), {"entries": ", ".join(flagged)})
+    if rule.complete and incomplete:  # a reason never stands in for a judge's sheet
+        return Problem("entries_incomplete", N_("entries {entries} do not have every judge's marks yet: wait for "
+                                                "them, accept each with fewer judges, or withdraw it"),
+                       {"entries": ", ".join(incomplete)})
+    return None
+
+
+def accept_problem(rubric: Rubric, result: Result, accepted: bool, accept: bool, reason: str,
+                   entry: str) -> Problem | None:
+    """Why the entry (``entry``: its code) may not be accepted with fewer judges (``accept``), or
+    its acceptance withdrawn, now; ``accepted``: whether it is. Codes: ``entry_already``,
+    ``reason_missing``, ``entry_complete``, ``panel_short``."""
+    if accepted == accept:
+        return Problem("entry_already", N_("entry {entry} is already accepted") if accept
+                       else N_("entry {entry} is not accepted"), {"entry": entry})
+    if not reason.strip():
+        return Problem("reason_missing", N_("give a reason for accepting the entry with fewer judges") if accept
+                       else N_("give a reason for withdrawing the acceptance"))
+    if not accept:
+        return None
+    if result.complete:
+        return Problem("entry_complete", N_("entry {entry} has every judge's marks: nothing to accept"),
+                       {"entry": entry})
+    if result.total is None or result.judges < rubric.fewest:
+        return Problem("panel_short", N_("entry {entry} has {count} complete sheets; at least {fewest} of the "
+                                         "{panel} judges are needed to accept it"),
+                       {"entry": entry, "count": result.judges, "fewest": rubric.fewest, "panel": rubric.panel})
     return None
 
 

@@ -199,7 +199,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "chief_of": ("hot", "wall", "nope"), "team": ("", "t1", "t2", "t9"), "judge": ("j2", "j3", "j6", "nope", ""),
     "reason": ("", "fix", "超时"), "to": ("open", "closed", "locked", "published", "draft", "nope"),
     "visibility": ("live", "progress", "frozen", "hidden", "nope"), "rule": ("overtime", "ppe", "stop_work", "nope"),
-    "amount": ("1", "2", "-1", "1.5"), "locked": ("1", "0"), "skip_bad": ("1", "0"),
+    "amount": ("1", "2", "-1", "1.5"), "locked": ("1", "0"), "accept": ("1", "0", "x"), "skip_bad": ("1", "0"),
     "title": ("黄花鱼", ""), "code": ("", "W-9", "H-101", "a b"), "contestants": ("张三、李四", "、", ""),
     "attr:time_used": ("140", "", "1e400000"),
     "filename": ("roster.csv",), "name": ("新评委", ""),
@@ -228,6 +228,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/console/c/{c}/e/{e}/entry/{x}/rescore": ("judge", "reason"),
     "/console/c/{c}/e/{e}/entry/{x}/deduction": ("rule", "amount", "reason"),
     "/console/c/{c}/e/{e}/entry/{x}/lock": ("locked", "reason"),
+    "/console/c/{c}/e/{e}/entry/{x}/accept": ("accept", "reason"),
 }
 PRESETS = Path(scoreboard.rubric.presets.__file__).parent
 RUBRIC = (PRESETS / "masonry.toml").read_text(encoding="utf-8")

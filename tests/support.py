@@ -7,8 +7,9 @@ e2 five sheets of 80 each (→ 80.00), e3 two sheets (too few to trim: no total 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
@@ -62,6 +63,24 @@ def half_judged() -> list[dict[str, Any]]:
     out += [sheet("e2", f"j{i}", EIGHTY) for i in range(1, 6)]
     out += [sheet("e3", f"j{i}", EIGHTY) for i in range(1, 3)]
     return out
+
+
+def rest_of_hot() -> list[dict[str, Any]]:
+    """e3's three missing sheets: with them every entry of hot is complete, and hot can be locked."""
+    return [sheet("e3", f"j{i}", EIGHTY) for i in range(3, 6)]
+
+
+async def finish_hot(state: Mapping[str, Any]) -> None:
+    """Send ``rest_of_hot`` through the app's sheet service, and return once the standings book
+    (which follows the bus) has every entry of hot complete: locking asks the book."""
+    for raw in rest_of_hot():
+        await state["service"].submit("cup", str(raw["judge"]), raw)
+    for _ in range(500):
+        _event, _state, standings = state["book"].standings("cup", "hot")
+        if all(s.result.complete for s in standings):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the standings book never saw hot complete")
 
 
 def seed(engine: Engine, state: str = "open") -> None:

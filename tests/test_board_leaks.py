@@ -22,7 +22,7 @@ from scoreboard.store.engine import make_engine, migrate, session
 from scoreboard.store.events import set_event_state
 from scoreboard.store.load import save_competition
 from scoreboard.store.tokens import issue_token
-from tests.support import COMPETITION, half_judged, running
+from tests.support import COMPETITION, finish_hot, half_judged, running
 from tests.test_hub import Recorder, settle
 
 NAMES = [f"王师傅{i}" for i in range(1, 8)]
@@ -107,6 +107,7 @@ async def test_an_event_changed_reaches_the_board(tmp_path: Path) -> None:
     async with running(app) as (_http, state):
         for raw in half_judged():
             await state["service"].submit("cup", str(raw["judge"]), raw)
+        await finish_hot(state)
         rec = Recorder()
         async with state["boards"].hub.subscribe([Topic("cup", "hot", "public", "en")], rec.send):
             await settle(state["boards"].hub)

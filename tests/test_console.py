@@ -35,7 +35,7 @@ from scoreboard.store.tokens import issue_token
 from scoreboard.web import console
 from scoreboard.web.console_downloads import DOWNLOADS, XLSX, writer
 from scoreboard.web.console_progress import outbox_label, seen_label
-from tests.support import EIGHTY, half_judged, running, seed, sheet
+from tests.support import EIGHTY, finish_hot, half_judged, running, seed, sheet
 
 PASSWORD = "correct horse battery"
 Client = tuple[httpx.AsyncClient, dict[str, Any]]
@@ -59,7 +59,7 @@ WHO = {
     "console_contestant_delete": ORGANIZER, "console_team_edit": ORGANIZER, "console_team_save": ORGANIZER,
     "console_team_delete": ORGANIZER, "console_judges_preview": ORGANIZER, "console_judges_confirm": ORGANIZER,
     "console_judges_template": ORGANIZER,
-    "console_teams": ORGANIZER, "console_teams_save": ORGANIZER,
+    "console_teams": ORGANIZER, "console_teams_save": ORGANIZER, "console_accept": ORGANIZER,
 }
 UNGUARDED = {"console_login", "console_logout"}
 PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv", "contestant": "p1",
@@ -71,7 +71,7 @@ ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PAR
 
 def test_every_route_has_an_audience() -> None:
     assert sorted(r.name for r in GUARDED) == sorted(WHO)
-    assert len(ROUTES) == len(WHO) == 44
+    assert len(ROUTES) == len(WHO) == 45
 
 
 @pytest.fixture
@@ -415,10 +415,12 @@ async def test_lock_then_a_sheet_is_refused(client: Client, engine: Engine) -> N
     assert (await post(http, "/console/c/cup/e/hot/entry/e3/lock", csrf, locked="0", reason="re-judged")).status_code \
         == 200
     assert [(a.action, a.reason) for a in audited(engine, "entry.unlocked")] == [("entry.unlocked", "re-judged")]
-    # the whole event
+    # the whole event: not while an entry lacks judges' sheets, whatever the reason
+    assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="locked", reason="end")).status_code == 422
+    await finish_hot(state)
     assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="locked", reason="end")).status_code == 200
     with pytest.raises(UserError) as closed:
-        await state["service"].submit("cup", "j4", sheet("e3", "j4", EIGHTY))
+        await state["service"].submit("cup", "j4", sheet("e3", "j4", EIGHTY, sid="late"))
     assert closed.value.code == "event_not_open"
     assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="open")).status_code == 422  # reopen needs why
     assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="open", reason="appeal")).status_code == 200
@@ -479,8 +481,9 @@ async def test_the_entry_review_shows_each_judges_marks(client: Client) -> None:
 # --- after: publish, audit log, downloads ---------------------------------------------------------
 
 async def test_publishing_shows_names_on_the_public_page(client: Client, engine: Engine) -> None:
-    http, _state = client
+    http, state = client
     csrf = await sign_in(http)
+    await finish_hot(state)
     assert "黄花炒肉丝" not in (await http.get("/c/cup/e/hot")).text  # blind until published
     assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="locked", reason="done")).status_code == 200
     assert (await post(http, "/console/c/cup/e/hot/state", csrf, to="published")).status_code == 200
@@ -553,6 +556,7 @@ async def test_a_signed_in_organizer_sees_the_organizer_board_and_the_ceremony(c
     assert "黄花炒肉丝" in (await http.get("/c/cup/e/hot?view=organizer")).text
     http.cookies.clear()
     assert "黄花炒肉丝" not in (await http.get("/c/cup/e/hot?view=organizer")).text  # signed out: public
+    await finish_hot(state)
     await state["events"].set_state("cup", "hot", "locked", actor="test", reason="end")
     await state["events"].set_state("cup", "hot", "published", actor="test")
     assert (await http.get("/c/cup/board?ceremony=1")).status_code == 403

@@ -148,9 +148,13 @@ async def test_one_sheet_sends_the_changed_rows_not_the_page(db: Engine) -> None
                                                                    if i != 20 else full_marks})
             await asyncio.sleep(0.3)
             full, before = page.sizes[0], len(page.sizes)
+            provisional = '<span class="mark mark-partial">暂定</span>'  # beside a total (the state column says it too)
+            assert page.model.text("hot").count(provisional) == 1  # h20, four of five judges: 100.00 is provisional
             await state["service"].submit("big", "j5", {"id": "s20-5", "entry": "h20", "judge": "j5",
                                                         "marks": full_marks})
             await asyncio.sleep(0.3)
         delta = page.sizes[before:]
         assert len(delta) == 1 and delta[0] < 1024 < full * 3, (delta, full)
         assert page.model.text("hot").index("H-120") < page.model.text("hot").index("H-100")  # 100 points: first
+        assert provisional not in page.model.text("hot")  # the delta took the mark away with the fifth sheet
+        assert flat(page.model.text("hot")) == flat(fresh_block(state, Topic("big", "hot", "public", "zh_CN")))

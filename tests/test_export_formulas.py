@@ -134,4 +134,5 @@ def test_offline_standings_csv_prefixes_texts_too(tmp_path: Path, capsys: pytest
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
     assert [(r["rank"], r["title"], r["total"], r["awards"]) for r in rows] == [
-        ("1", "'=1+1", "88.83", "Silver Second prize"), ("2", "'+1", "80.00", "Silver"), ("", "'-2", "", "")]
+        ("1", "'=1+1", "88.83", "Silver Second prize"), ("2", "'+1", "80.00", "Silver Third prize"),  # field of 3
+        ("", "'-2", "", "")]

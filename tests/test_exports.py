@@ -1,7 +1,8 @@
 """Exports, opened after they are written: the XLSX read back with openpyxl, the CSV parsed, the
 PDFs' text extracted with pdftotext, the archive given to ``scoreboard standings`` and tampered
 with. All on the "half judged" competition of ``tests.support``: e1 88.83 (银奖, 二等奖),
-e2 80.00 (银奖), e3 two sheets (no total), o1 no sheets."""
+e2 80.00 (银奖, 三等奖: the quotas count the field of three, e3 too), e3 two sheets (no total),
+o1 no sheets."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def test_xlsx_numbers_match_the_standings(data: ExportData, tmp_path: Path) -> N
     e1, e2, e3 = rows["H-101"], rows["H-102"], rows["H-103"]
     assert (e1["名次"], e1["总分"], e1["奖项"], e1["扣分"], e1["状态"]) == (1, 88.83, "银奖 二等奖", 1, "已完成")
     assert (e1["口味"], e1["质感"]) == (31.5, 17.83)  # kept judges j2, j3, j4: 17.5, 18, 18 → 17.8333 → 17.83
-    assert (e2["名次"], e2["总分"], e2["奖项"]) == (2, 80, "银奖")
+    assert (e2["名次"], e2["总分"], e2["奖项"]) == (2, 80, "银奖 三等奖")  # 3 entered: 60 % → 1.8 → 2 places
     assert (e3["名次"], e3["总分"], e3["奖项"], e3["状态"]) == (None, None, None, "暂定")
     assert isinstance(e1["总分"], float) and hot.cell(3, list(e1).index("总分") + 1).number_format == "0.00"
     assert hot.column_dimensions["C"].width >= 10
@@ -107,7 +108,7 @@ def test_xlsx_in_english_and_one_event(data: ExportData, tmp_path: Path) -> None
     assert wb.sheetnames == ["Hot dishes", "Judges' marks"]
     rows = rows_of(wb["Hot dishes"])
     assert [(r["Rank"], r["Blind code"], r["Total"], r["Awards"]) for r in rows] == [
-        (1, "H-101", 88.83, "Silver Second prize"), (2, "H-102", 80, "Silver"), (None, "H-103", None, None)]
+        (1, "H-101", 88.83, "Silver Second prize"), (2, "H-102", 80, "Silver Third prize"), (None, "H-103", None, None)]
 
 
 def test_csv_has_a_bom_and_the_same_numbers(data: ExportData, tmp_path: Path) -> None:
@@ -117,7 +118,7 @@ def test_csv_has_a_bom_and_the_same_numbers(data: ExportData, tmp_path: Path) ->
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert [(r["赛项"], r["名次"], r["盲评编号"], r["总分"], r["奖项"]) for r in rows] == [
-        ("热菜", "1", "H-101", "88.83", "银奖 二等奖"), ("热菜", "2", "H-102", "80.00", "银奖"),
+        ("热菜", "1", "H-101", "88.83", "银奖 二等奖"), ("热菜", "2", "H-102", "80.00", "银奖 三等奖"),
         ("热菜", "", "H-103", "", ""), ("面点", "", "O-1", "", "")]
     detail = list(csv.DictReader(io.StringIO(written[1].read_text(encoding="utf-8-sig"))))
     assert len(detail) == 12 and detail[0]["评委编号"] == "j1" and detail[0]["评委折合总分"] == "87.00"
@@ -197,7 +198,7 @@ def test_result_sheets_hold_winners_scores_and_signature_lines(data: ExportData,
     text = pdf_text(path)
     lines = [line.split() for line in text.splitlines()]
     assert ["1", "H-101", "黄花炒肉丝", "大同宾馆", "88.83", "银奖", "二等奖"] in lines
-    assert ["2", "H-102", "凉拌黄花菜", "云冈餐厅", "80.00", "银奖"] in lines
+    assert ["2", "H-102", "凉拌黄花菜", "云冈餐厅", "80.00", "银奖", "三等奖"] in lines
     assert "热菜 · 成绩排名" in text and "面点 · 成绩排名" in text
     for name in ("评委1", "评委5", "评委7", "裁判长"):
         assert name in text

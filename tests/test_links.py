@@ -111,10 +111,16 @@ async def set_rule(http: httpx.AsyncClient, csrf: str, **form: Any) -> httpx.Res
     return await http.post("/console/c/links/teams", data=data, headers=ZH)
 
 
-async def team_board(http: httpx.AsyncClient) -> list[list[str]]:
+async def team_board(http: httpx.AsyncClient, marks: dict[str, str] | None = None) -> list[list[str]]:
+    """The team board's rows, each score without its mark; ``marks`` gets each marked team's mark (暂定)."""
     r = await http.get("/c/links/teams", headers=ZH)
     assert r.status_code == 200, r.text
     soup = BeautifulSoup(r.text, "html.parser")
+    for tr in soup.select("table tbody tr"):
+        for mark in tr.select(".total .mark"):
+            if marks is not None:
+                marks[tr.select("td")[1].get_text(strip=True)] = mark.get_text()
+            mark.decompose()
     return [[td.get_text(strip=True) for td in tr.select("td")] for tr in soup.select("table tbody tr")]
 
 
@@ -139,11 +145,13 @@ async def test_team_standings_set_up_in_the_console_rank_the_teams(client: Clien
 
     r = await set_rule(http, csrf, method="sum", reason="按团体总分")
     assert r.status_code == 200 and "已保存" in r.text
-    assert await team_board(http) == [["1", "A队", "235.00", "3 / 3"], ["2", "B队", "167.00", "2 / 2"],
-                                      ["3", "C队", "87.00", "1 / 2"]]
+    marks: dict[str, str] = {}
+    assert await team_board(http, marks) == [["1", "A队", "235.00", "3 / 3"], ["2", "B队", "167.00", "2 / 2"],
+                                             ["3", "C队", "87.00", "1 / 2"]]
+    assert marks == {"C队": "暂定"}  # c3 is still to be scored: C's score may change
     # the console shows the same standings beside the form
     assert [td.get_text(strip=True) for td in select(r.text, "#team-standings tbody tr td:nth-of-type(3)")] == [
-        "235.00", "167.00", "87.00"]
+        "235.00", "167.00", "87.00暂定"]
 
     await set_rule(http, csrf, method="mean")
     assert await team_board(http) == [["1", "C队", "87.00", "1 / 2"], ["2", "B队", "83.50", "2 / 2"],

@@ -124,7 +124,9 @@ async def test_locking_with_flagged_entries_needs_a_reason(events: EventService,
     with pytest.raises(UserError) as e:
         await events.set_state("cup", "hot", "locked", "chief:c", organizer=False)
     assert e.value.code == "entries_flagged" and "H-102" in str(e.value)
-    assert await events.set_state("cup", "hot", "locked", "chief:c", "checked by hand", organizer=False) == "open"
+    with pytest.raises(UserError) as e:  # a reason answers the flag, never the missing judges
+        await events.set_state("cup", "hot", "locked", "chief:c", "checked by hand", organizer=False)
+    assert e.value.code == "entries_incomplete" and e.value.problems[0].params["entries"] == "H-101, H-102, H-103"
 
 
 # --- the deduction: one transaction ------------------------------------------------------------------

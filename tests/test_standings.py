@@ -15,7 +15,7 @@ import pytest
 
 from scoreboard.competition import Contestant, Entry, TeamRule
 from scoreboard.rubric.model import AwardRule, AwardTier, Rubric, Text
-from scoreboard.rubric.score import Result
+from scoreboard.rubric.score import EntryState, Result
 from scoreboard.standings import Ranking, Standing, quota_limits, rank_event, team_standings
 from tests.factories import F, entry, result, rubric
 
@@ -398,7 +398,8 @@ def _row_view(s: Standing) -> tuple[object, ...]:
 
 @pytest.mark.parametrize("seed", range(30))
 def test_ranking_rows_and_what_changed_match_rank_event(seed: int) -> None:
-    """Random sheets against quota cut-offs, pools and ties: every row ``Ranking.row`` answers is
+    """Random sheets against quota cut-offs, pools and ties, some partial or flagged (holding their
+    place, without awards): every row ``Ranking.row`` answers is
     the full computation's, the order is the same, and every row that changed is among those
     ``update`` said it touched — so a board re-rendering only those never goes stale."""
     rng = random.Random(seed)
@@ -418,6 +419,8 @@ def test_ranking_rows_and_what_changed_match_rank_event(seed: int) -> None:
         key = rng.choice(entries).key
         results[key] = result(key, rng.choice([*TOTALS, "70", "75", "80", "95"]),
                               criteria={"taste": F(rng.choice([10, 20]))}, disqualified=rng.random() < 0.05)
+        state = rng.choice([EntryState.COMPLETE] * 3 + [EntryState.PARTIAL, EntryState.FLAGGED])
+        results[key] = replace(results[key], state=state, complete=state == EntryState.COMPLETE)
         affected = ranking.update(results[key])
         full = rank_event(rb, entries, results)
         assert ranking.order() == [s.entry.key for s in full]

@@ -50,11 +50,12 @@ async def test_event_page_ranks_the_half_judged_event(client: tuple[httpx.AsyncC
     http, _state = client
     page = await http.get("/c/cup/e/hot", headers=ZH)
     assert page.status_code == 200
-    # e1: 88.83 silver (≥ 80) and 二等奖 (2 ranked: 10 % → 0 places, 30 % → round(0.6) = 1 place);
-    # e2: 80.00 silver, no prize; e3: two judges of five, too few to trim: no total, no rank.
+    # Quotas count the field, all 3 entered: 10 % → round(0.3) = 0 places, 30 % → round(0.9) = 1, 60 % →
+    # round(1.8) = 2. e1: 88.83 silver (≥ 80) and 二等奖; e2: 80.00 silver and 三等奖; e3: two judges of
+    # five, too few to trim: no total, no rank.
     assert rows(page.text) == [
         ["1", "H-101", "88.83", "银奖 二等奖", "已完成"],
-        ["2", "H-102", "80.00", "银奖", "已完成"],
+        ["2", "H-102", "80.00", "银奖 三等奖", "已完成"],
         ["", "H-103", "—", "", "暂定"],
     ]
 
@@ -130,7 +131,9 @@ async def test_team_standings_count_a_blind_event_only_once_published(client: tu
         s.commit()
     state["book"].apply(CompetitionChanged("cup"))
     # mean of ranked entries: Datong Hotel e1 88.83 (e3 entered, no total); Yungang e2 80 (o1 entered, unscored).
-    assert await table() == [["1", "Datong Hotel", "88.83", "1 / 2"], ["2", "Yungang Restaurant", "80.00", "1 / 2"]]
+    # Each team still has an entry to come (e3 partial, o1 unscored): both scores say they are provisional.
+    assert await table() == [["1", "Datong Hotel", "88.83provisional", "1 / 2"],
+                             ["2", "Yungang Restaurant", "80.00provisional", "1 / 2"]]
 
 
 async def test_unknown_pages_are_404_in_the_page_language(client: tuple[httpx.AsyncClient, Any]) -> None:

@@ -34,6 +34,7 @@ from scoreboard.exports.data import ExportData, Out, Progress, contestant_names,
 from scoreboard.exports.render import long_date, render_html, write_pdf
 from scoreboard.exports.tables import STATES, awards_text
 from scoreboard.rubric.numbers import fixed
+from scoreboard.standings import mark_of
 
 CERTIFICATES_PER_DOCUMENT = 40
 # the sentence before the award, by the rubric's ``award_for``
@@ -53,6 +54,7 @@ class ResultRow:
     total: str
     awards: str
     state: str
+    mark: str = ""  # beside the total: 暂定 or 待复核 while the entry is not final
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ def result_sheet(data: ExportData, event: Event, locale: str, fingerprint: str) 
             "" if s.rank is None else f"{s.rank}{'=' if s.shared else ''}", e.code, e.title or e.key,
             team_name(c, e.team, locale), contestant_names(c, e.contestants),
             "—" if r.shown is None else fixed(r.shown, r.decimals), awards_text(s, locale),
-            i18n.gettext("disqualified") if r.disqualified else i18n.gettext(STATES.get(str(r.state), str(r.state)))))
+            i18n.gettext("disqualified") if r.disqualified else i18n.gettext(STATES.get(str(r.state), str(r.state))),
+            i18n.gettext(m) if (m := mark_of(r)) else ""))
     state = data.states.get(event.key, "")
     return ResultSheet(
         c.name.get(locale), event.name.get(locale), state, tuple(rows),

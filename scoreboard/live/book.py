@@ -228,7 +228,7 @@ class StandingsBook:
             return
         sheets = store_sheets.sheets_of_entry(s, competition, key)
         rows = book.rankings[entry.event].update(score_entry(book.lookup.events[entry.event].rubric, key, sheets,
-                                                             entry.attrs))
+                                                             entry.attrs, entry.accepted))
         rescored, moved = touched.setdefault((competition, entry.event), (set(), set()))
         rescored.add(key)
         moved |= rows

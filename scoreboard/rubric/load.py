@@ -35,9 +35,9 @@ from scoreboard.rubric.reader import Reader, Table, read_toml
 
 ZERO, HUNDRED = Fraction(0), Fraction(100)
 ZERO_TEXT = Text("?", "?")
-RUBRIC_FIELDS = {"key", "name", "description", "panel", "aggregate_on", "aggregation", "parts", "criteria",
-                 "deductions", "factor", "multiplier", "total_spread", "decimals", "tie_break", "awards", "honours",
-                 "golden", "award_for"}
+RUBRIC_FIELDS = {"key", "name", "description", "panel", "panel_min", "aggregate_on", "aggregation", "parts",
+                 "criteria", "deductions", "factor", "multiplier", "total_spread", "decimals", "tie_break", "awards",
+                 "honours", "golden", "award_for"}
 CRITERION_FIELDS = {"key", "name", "kind", "max", "min", "step", "weight", "part", "levels", "aggregation",
                     "panel", "spread", "help", "points", "unit", "target", "value", "bands", "grading", "count_bands",
                     "reading_min", "reading_max"}
@@ -255,6 +255,8 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
         if c.panel is None and agg.method != "single" and panel < aggregate.METHODS[agg.method].needs(agg):
             r.fail(w("panel"), N_("{method} needs at least {n} judges for {criterion}"), method=agg.method,
                    n=aggregate.METHODS[agg.method].needs(agg), criterion=c.key)
+    least = aggregate.METHODS[aggregation.method].needs(aggregation) if aggregation.method != "single" else 1
+    panel_min = r.integer(t, path, "panel_min", panel, min(least, panel), panel) if "panel_min" in t else None
     deductions = tuple(_deduction(r, d, where) for where, d in r.tables(t, path, "deductions"))
     r.unique([(w("deductions"), d.key) for d in deductions], N_("deduction {key} is defined twice"))
     awards = tuple(_award(r, a, where) for where, a in r.tables(t, path, "awards"))
@@ -267,7 +269,8 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
             r.fail(w("honours"), N_("honour {honour} names an unknown award tier {tier}"), honour=h.key, tier=k)
     rubric = Rubric(
         key=r.key(t, path), name=r.text(t, path, "name") or ZERO_TEXT, criteria=criteria, aggregation=aggregation,
-        aggregate_on=on, panel=panel, parts=parts, deductions=deductions, factor=r.string(t, path, "factor", ""),
+        aggregate_on=on, panel=panel, panel_min=panel_min, parts=parts, deductions=deductions,
+        factor=r.string(t, path, "factor", ""),
         multiplier=r.number(t, path, "multiplier", Fraction(1), Fraction(1, 1000), Fraction(1000)) or Fraction(1),
         total_spread=r.number(t, path, "total_spread", low=ZERO, required=False),
         decimals=r.integer(t, path, "decimals", 2, 0, 6), tie_break=r.strings(t, path, "tie_break"),

@@ -200,6 +200,9 @@ class Rubric:
     aggregation: Aggregation = field(default_factory=Aggregation)
     aggregate_on: str = "criterion"  # "criterion" | "total"
     panel: int = 1
+    # the fewest judges an entry may be accepted with when its panel cannot be full (a judge sits
+    # out for their own team); None: the whole panel, no entry is ever accepted short
+    panel_min: int | None = None
     parts: tuple[Part, ...] = ()
     deductions: tuple[DeductionRule, ...] = ()
     factor: str = ""  # an entry attribute the total is multiplied by (diving: difficulty)
@@ -230,6 +233,11 @@ class Rubric:
         if self.parts:
             return sum((p.weight for p in self.parts), Fraction(0))
         return sum((c.points for c in self.criteria), Fraction(0))
+
+    @property
+    def fewest(self) -> int:
+        """The fewest judges an entry may be accepted with (``panel_min``, else the panel)."""
+        return self.panel if self.panel_min is None else self.panel_min
 
     def aggregation_of(self, criterion: Criterion) -> Aggregation:
         return criterion.aggregation or self.aggregation

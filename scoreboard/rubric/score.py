@@ -12,7 +12,9 @@ The order of work, for every rubric:
 
 Missing marks are never filled in: a criterion with fewer values than its method needs has no
 value and the entry has no total; an entry with fewer judges than the panel is *partial* and its
-total (where the method can already work) is provisional.
+total (where the method can already work) is provisional — unless the organizer *accepted* it with
+fewer judges (a judge sat out): then, with a total and at least the rubric's ``fewest`` judges, it
+is complete.
 """
 
 from __future__ import annotations
@@ -185,8 +187,9 @@ def _deductions(rubric: Rubric, sheets: Sequence[Sheet], flags: list[Problem],
 
 
 def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
-                attrs: Mapping[str, object] | None = None) -> Result:
-    """The result of one entry from its sheets (all revisions; only each judge's latest counts)."""
+                attrs: Mapping[str, object] | None = None, accepted: bool = False) -> Result:
+    """The result of one entry from its sheets (all revisions; only each judge's latest counts);
+    ``accepted``: the organizer accepted it with fewer judges than the panel."""
     attrs = attrs or {}
     readable: list[Sheet] = []
     steps: list[Step] = []
@@ -280,6 +283,10 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
                 factor *= rubric.multiplier
             total = Fraction(0) if dq else max(Fraction(0), base * factor - deductions)
             steps.append(Step(N_("total {value}"), {"value": fmt(total)}))
+    if accepted and not complete and total is not None and len(judge_totals) >= rubric.fewest:
+        complete = True  # the organizer accepted it short: a judge sat out
+        steps.append(Step(N_("accepted with {count} of {panel} judges"),
+                          {"count": str(len(judge_totals)), "panel": str(rubric.panel)}))
 
     if flags:
         state = EntryState.FLAGGED

@@ -1,9 +1,10 @@
 """Organizing an event: moving its state, choosing its visibility, editing it.
 
 Words as in ``scoreboard.states``. Every move is checked against the move table with who asks
-(an organizer or a chief judge), the reason given and the event's flagged entries
-(``states.move_problem``); opening also runs the rubric's golden cases (``scoreboard.golden``):
-an event whose rubric fails them never opens for scoring. An *edit* changes an event's names,
+(an organizer or a chief judge), the reason given and the event's flagged and incomplete entries
+(``states.move_problem``: a lock waits until every entry is complete or accepted); opening also
+runs the rubric's golden cases (``scoreboard.golden``): an event whose rubric fails them never
+opens for scoring. An *edit* changes an event's names,
 blind judging, score-reveal card, rubric and visibility in one transaction; a new rubric must
 read and pass its golden cases. Each change is stored and audited (``store.events``),
 committed, then announced: ``EventChanged`` for a state or a visibility, ``CompetitionChanged``
@@ -44,18 +45,20 @@ class EventService:
         self.announce = announce
         self.book = book
 
-    def _flagged(self, competition: str, event: str) -> list[str]:
+    def _waiting(self, competition: str, event: str) -> tuple[list[str], list[str]]:
+        """The codes of the event's flagged entries, and of those neither complete nor accepted."""
         try:
             _event, _state, standings = self.book.standings(competition, event)
         except KeyError:
-            return []  # an unknown event: the store says so
-        return [s.entry.code or s.entry.key for s in standings if s.result.state == "flagged"]
+            return [], []  # an unknown event: the store says so
+        return ([s.entry.code or s.entry.key for s in standings if s.result.state == "flagged"],
+                [s.entry.code or s.entry.key for s in standings if not s.result.complete])
 
     def _state(self, competition: str, event: str, to: str, actor: str, reason: str, organizer: bool,
-               flagged: Sequence[str]) -> str:
+               waiting: tuple[Sequence[str], Sequence[str]]) -> str:
         with session(self.engine, write=True) as s:
             row = store_events.event_row(s, competition, event)
-            problem = move_problem(row.state, to, organizer, reason, flagged)
+            problem = move_problem(row.state, to, organizer, reason, *waiting)
             if problem is not None:
                 raise UserError(problem)
             if to == EventState.OPEN:  # an event whose rubric fails its own golden cases never opens
@@ -70,9 +73,9 @@ class EventService:
                         organizer: bool = True) -> str:
         """Move the event to ``state``; returns the state it was in. ``organizer``: who asks is an
         organizer (else a chief judge). Refusals carry ``move_problem``'s codes or golden ones."""
-        locking = state == EventState.LOCKED and not reason.strip()
-        flagged = await run_in_threadpool(self._flagged, competition, event) if locking else []
-        before = await run_in_threadpool(self._state, competition, event, state, actor, reason, organizer, flagged)
+        locking = state == EventState.LOCKED
+        waiting = await run_in_threadpool(self._waiting, competition, event) if locking else ([], [])
+        before = await run_in_threadpool(self._state, competition, event, state, actor, reason, organizer, waiting)
         await self.announce(EventChanged(competition, event))
         return before
 

@@ -180,7 +180,7 @@ def load_competition(session: Session, key: str, withdrawn: bool = False) -> Com
         contestants=tuple(Contestant(p.key, p.name, team_key.get(p.team_id, ""), p.age, p.gender)
                           for p in _rows(session, db.Contestant, db.Contestant.competition_id == cid)),
         entries=tuple(Entry(e.key, event_key[e.event_id], e.title, team_key.get(e.team_id, ""), e.code or "",
-                            tuple(e.contestants), e.tags, e.attrs)
+                            tuple(e.contestants), e.tags, e.attrs, e.accepted)
                       for e in _rows(session, db.Entry, db.Entry.competition_id == cid)
                       if withdrawn or not e.withdrawn),
         judges=tuple(Judge(j.key, j.name, roles(j.id, "judge"), roles(j.id, "chief"), team_key.get(j.team_id, ""))

@@ -14,6 +14,8 @@ database's own number, used only for references between rows.
 - ``Entry.code`` is the blind code, unique per event; NULL where the entry has none.
 - ``Entry.withdrawn``: the entry withdrew (退赛); its sheets stay, but the competition loaded for
   ranking, judging and the public leaves it out.
+- ``Entry.accepted``: the organizer accepted the entry with fewer judges than its panel (one sat
+  out); its result counts as complete (``rubric.score.score_entry``).
 - ``Event.frozen_seq``: while an event's visibility is ``frozen``, the public standings are those
   of the sheets with ``seq`` up to it (the moment of freezing), so every worker agrees.
 
@@ -134,6 +136,8 @@ class Entry(SQLModel, table=True):
     locked: bool = False
     withdrawn: bool = False  # 退赛: keeps its sheets, no longer ranked or shown (``load_competition`` leaves it out)
     withdrawn_reason: str = Field(default="", max_length=500)
+    accepted: bool = False  # complete with fewer judges than the panel: the organizer accepted it (``Entry.accepted``)
+    accepted_reason: str = Field(default="", max_length=500)
 
 
 class Judge(SQLModel, table=True):

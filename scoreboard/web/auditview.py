@@ -47,6 +47,8 @@ ACTIONS = {
     "entry.deleted": N_("Entry deleted"),
     "entry.withdrawn": N_("Entry withdrawn"),
     "entry.reinstated": N_("Entry reinstated"),
+    "entry.accepted": N_("Entry accepted with fewer judges"),
+    "entry.unaccepted": N_("Entry's acceptance withdrawn"),
     "contestant.edited": N_("Contestant edited"),
     "contestant.deleted": N_("Contestant deleted"),
     "team.edited": N_("Team edited"),
@@ -335,6 +337,11 @@ def _gone(entry: str, d: Detail, names: Names) -> str:
     return " ".join(parts)
 
 
+def _accepted(entry: str, d: Detail, names: Names) -> str:
+    return _("Marked by %(judges)s of the %(panel)s judges.") % {"judges": _text(d.get("judges", "?"), 8),
+                                                                 "panel": _text(d.get("panel", "?"), 8)}
+
+
 def _codes(entry: str, d: Detail, names: Names) -> str:
     return _("%(n)s blind codes.") % {"n": _text(d.get("codes", 0), 12)}
 
@@ -375,7 +382,7 @@ PHRASES: dict[str, Callable[[str, Detail, Names], str]] = {
     "codes.assigned": _codes, "competition.created": _created, "account.created": _account,
     "entry.edited": _edited, "contestant.edited": _edited, "entry.deleted": _gone, "contestant.deleted": _gone,
     "team.deleted": _gone, "team.edited": _renamed, "judges.imported": _judges_imported,
-    "competition.team_rule": _team_rule,
+    "competition.team_rule": _team_rule, "entry.accepted": _accepted, "entry.unaccepted": _accepted,
 }
 QUIET = {"competition", "event", "entry_keys", "updated_keys"}  # in every record, or too long to read: never listed
 

@@ -91,4 +91,5 @@ routes = [
     _scoped(ENTRY + "/rescore", console_review.rescore, "console_rescore", POST),
     _scoped(ENTRY + "/deduction", console_review.deduction, "console_deduction", POST),
     _scoped(ENTRY + "/lock", console_review.lock, "console_lock", POST),
+    _organizer(ENTRY + "/accept", console_progress.accept, "console_accept", POST),
 ]

@@ -12,7 +12,9 @@ in the header's tooltip. A judge's *device* comes from ``Console.devices`` (``ju
 State changes go through ``services.events.EventService`` (checked against the move table,
 stored, audited, then announced); the buttons offered are the moves ``states.moves`` allows
 this account. A chief judge may close, lock and reopen their events; only an organizer opens a
-draft or publishes. Reopening needs a reason; so does locking while entries are flagged.
+draft or publishes. Reopening needs a reason; so does locking while entries are flagged; locking
+waits for every entry to be complete, or accepted with fewer judges by an organizer on this page
+(``console_decisions``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from scoreboard.store import events as store_events
 from scoreboard.store.engine import session
 from scoreboard.store.progress import PanelJudge
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
+from scoreboard.web.console_decisions import Decisions, decisions, reasons_of
 from scoreboard.web.console_views import Views, event_views
 from scoreboard.web.pages import EVENT_STATES, STATE_LABELS
 from scoreboard.web.templating import render
@@ -94,6 +97,7 @@ class ProgressPage:
     problems: list[str] = field(default_factory=list)
     notice: str = ""
     views: Views | None = None  # links to the event's public views (console_views)
+    decide: Decisions | None = None  # the entries short of judges, before locking
 
 
 def seen_label(last_seen: datetime | None, now: datetime) -> str:
@@ -154,7 +158,9 @@ def matrix_view(matrix: Matrix, devices: Mapping[str, Device], known: bool, href
                       [matrix_row(r) for r in matrix.rows.values()], dict(matrix.counts), seen_formats(), cell_labels())
 
 
-def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "") -> ProgressPage:
+def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice: str = "",
+          deciding: bool = False) -> ProgressPage:
+    """``deciding``: list the entries short of judges while open too (a lock was refused for them)."""
     c, e = request.path_params["competition"], request.path_params["event"]
     book = request.state.book
     try:
@@ -167,12 +173,15 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
     devices = devices_of(read, c, [j.key for j in matrix.panel])
     href = request.app.url_path_for("console_event", competition=c, event=e)
     socket = request.app.url_path_for("console_socket", competition=c, event=e)
+    _event, _state, standings = book.standings(c, e)
+    decide = decisions(event, matrix.state, standings, reasons_of(request.state.engine, c, comp.entries_of(e)),
+                       ctx.account.is_organizer, deciding)
     return ProgressPage(chrome(ctx, c, comp.name.get(i18n.current()), "progress"), c, e,
                         event.name.get(i18n.current()), matrix.state, _(EVENT_STATES.get(matrix.state, matrix.state)),
                         event.visibility, matrix_view(matrix, devices, read is not None, str(href)),
                         [str(m) for m in moves(matrix.state, ctx.account.is_organizer)],
                         f"{socket}?lang={i18n.current()}", problems or [], notice,
-                        event_views(request, comp, e, matrix.state, ctx.account.is_organizer))
+                        event_views(request, comp, e, matrix.state, ctx.account.is_organizer), decide)
 
 
 async def page(request: Request, ctx: Ctx) -> Response:
@@ -190,7 +199,30 @@ def refusal(problem: Problem) -> str:
     if problem.code == "entries_flagged":
         return _("Entries %(entries)s are flagged: resolve them, or give a reason to lock anyway.") % dict(
             problem.params)
+    if problem.code == "entries_incomplete":
+        return _("Entries %(entries)s do not have every judge's marks yet. Before locking, decide for each below: "
+                 "accept it with fewer judges, or wait for its sheets.") % dict(problem.params)
     return problem.render(i18n.gettext)
+
+
+async def accept(request: Request, ctx: Ctx) -> Response:
+    """Accept the entry with fewer judges (``accept=1``) or withdraw that (``accept=0``), with the
+    posted reason; the progress page again, with what was done or why not."""
+    c, e, key = request.path_params["competition"], request.path_params["event"], request.path_params["entry"]
+    on, reason = ctx.form.get("accept") != "0", field_text(ctx.form, "reason")
+    await run_in_threadpool(_state, request, c, e)  # an unknown event: 404
+    problems = []
+    try:
+        await request.state.entries.accept(c, key, on, ctx.actor, reason)
+    except UserError as err:
+        problems = [refusal(p) for p in err.problems]
+    entry = request.state.book.lookup(c).entries.get(key)
+    code = (entry.code or entry.key) if entry else key
+    notice = "" if problems else (
+        _("Entry %(entry)s accepted with fewer judges: it counts as complete.") % {"entry": code} if on
+        else _("Entry %(entry)s is no longer accepted: it waits for its judges again.") % {"entry": code})
+    page = await run_in_threadpool(build, request, ctx, problems, notice, True)
+    return render(request, "console/progress.html", page, status_code=422 if problems else 200)
 
 
 async def move(request: Request, ctx: Ctx) -> Response:
@@ -198,15 +230,15 @@ async def move(request: Request, ctx: Ctx) -> Response:
     c, e = request.path_params["competition"], request.path_params["event"]
     to, reason = field_text(ctx.form, "to", 16), field_text(ctx.form, "reason")
     await run_in_threadpool(_state, request, c, e)  # an unknown event: 404
-    problems = []
+    problems, deciding = [], False
     try:
         await request.state.events.set_state(c, e, to, ctx.actor, reason, organizer=ctx.account.is_organizer)
     except UserError as err:
         if err.code == "move_forbidden":
             raise HTTPException(403, _("Only an organizer may do this.")) from None
-        problems = [refusal(p) for p in err.problems]
+        problems, deciding = [refusal(p) for p in err.problems], err.code == "entries_incomplete"
     notice = "" if problems else _("The event is now %(state)s.") % {"state": _(EVENT_STATES.get(to, to))}
-    page = await run_in_threadpool(build, request, ctx, problems, notice)
+    page = await run_in_threadpool(build, request, ctx, problems, notice, deciding)
     return render(request, "console/progress.html", page, status_code=422 if problems else 200)
 
 

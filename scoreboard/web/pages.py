@@ -24,7 +24,7 @@ from scoreboard.i18n import gettext as _
 from scoreboard.live.book import Summary
 from scoreboard.rubric.aggregate import METHODS
 from scoreboard.rubric.numbers import fixed
-from scoreboard.standings import Standing, TeamStanding, sort_key
+from scoreboard.standings import MARKS, Standing, TeamStanding, mark_of, sort_key
 from scoreboard.states import Shown
 from scoreboard.web.roundview import RoundTable
 
@@ -61,6 +61,7 @@ class Row:
     state_label: str
     tie: str | None = None  # ranked: the id of the tie it shares ("" when the rank is its own); None: unranked
     people: str = ""  # the entry's contestants, joined with 、 (empty where names are not shown)
+    mark: str = ""  # beside the total: 暂定 (not every judge yet) or 待复核 (flagged); "" when final
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class TeamRow:
     entries: int
     award_count: int
     members: str = ""  # the contestants of its entries the audience may see, 、-joined (a few, then how many)
+    mark: str = ""  # beside the score: 暂定 or 待复核 while one of the team's entries is not final
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,8 @@ def row(event: Event, known: Directory, s: Standing, names: bool, n: int) -> Row
                                                          fixed(s.result.shown, s.result.decimals)),
                awards=[AwardView(t.key, t.name.get(i18n.current())) for _r, t in s.awards],
                state=str(s.result.state), state_label=_(STATE_LABELS.get(str(s.result.state), str(s.result.state))),
-               tie=tie_id(event, s), people=known.people_of(s.entry) if names else "")
+               tie=tie_id(event, s), people=known.people_of(s.entry) if names else "",
+               mark=_(m) if (m := mark_of(s.result)) else "")
 
 
 def rank_text(rank: int | None, shared: bool) -> str:
@@ -263,6 +266,8 @@ def event_card(event: Event, seen: Shown, summary: Summary, known: Directory) ->
         if not seen.names:
             who = entry.code
         leader = f"{who} {fixed(result.shown or Fraction(0), result.decimals)}"
+        if mark := mark_of(result):
+            leader += f" {_(mark)}"
     return EventCard(event.key, event.name.get(i18n.current()), summary.entries, scored,
                      round(100 * scored / summary.entries) if summary.entries else 0, leader, progress)
 
@@ -291,7 +296,8 @@ def teams_page(competition: Competition, rows: list[TeamStanding], entries: list
         award=tier.get(i18n.current()) if tier else "",
         rows=[TeamRow(rank_text(r.rank, r.shared), teams.get(r.team, r.team),
                       "—" if r.score is None else fixed(r.score), len(r.counted), r.entries, r.award_count,
-                      members(known, r.team, entries))
+                      members(known, r.team, entries),
+                      _(MARKS[r.state]) if r.score is not None and r.state in MARKS else "")
               for r in rows],
         events=[e.name.get(i18n.current()) for e in competition.events if not rule.events or e.key in rule.events],
     )
