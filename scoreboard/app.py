@@ -116,6 +116,15 @@ async def _apply(book: StandingsBook, hub: Hub, feed: ConsoleFeed, change: Chang
     feed.changed(change)
 
 
+def _ended(task: asyncio.Task[Any]) -> None:
+    """A background task of the app ended before the app did: say so (it serves nothing now)."""
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        log.error("a background task failed: %s", task.get_coro(), exc_info=error)
+
+
 async def _warm(book: StandingsBook, engine: Engine) -> None:
     """Every competition read and scored in a worker thread while the server already serves, so
     the first spectator after a restart does not wait for it. A request for a competition not in
@@ -213,6 +222,8 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
         tasks.append(asyncio.create_task(_warm(book, db)))
         tasks += [asyncio.create_task(job(state)) for job in jobs]
         tasks += [asyncio.create_task(judge_simulate.simulate(simulate))] if simulate else []
+        for task in tasks:
+            task.add_done_callback(_ended)
         await bus.connect()  # its subscribers above subscribe meanwhile
         try:
             yield state

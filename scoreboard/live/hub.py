@@ -164,6 +164,12 @@ class Hub:
                 last = time.monotonic()
                 try:
                     await self._render()
+                except asyncio.CancelledError:
+                    task = asyncio.current_task()
+                    if task is None or task.cancelling():  # the hub is stopped
+                        raise
+                    log.exception("a board render was cancelled from inside: every watched view is made again")
+                    self._start_over()
                 except Exception:  # a bug, never an input: the boards must not go quiet for good
                     log.exception("a board render failed: every watched view is made again")
                     self._start_over()
