@@ -7,8 +7,8 @@ The server's answer for one sheet is ``score_entry`` over that sheet alone, on t
 every aggregation a mean (one judge's values pass through as they are): the total the entry would
 get if this were its only sheet. A criterion the sheet leaves empty earns nothing (on the server:
 a mark worth nothing). Measurements are graded on both sides through their tolerance bands, which
-the hello carries. The entry's factor (diving's difficulty) is 1: the tablet shows the points before
-it.
+the hello carries. The entry's factor (diving's difficulty) is 1 and the rubric's constant multiplier
+(Sydney 2000 diving's 0.6) is left out: the tablet shows the points before them.
 """
 
 from __future__ import annotations
@@ -66,9 +66,10 @@ def nothing(c: Criterion) -> Mark:
 
 
 def alone(rubric: Rubric) -> Rubric:
-    """The rubric for an entry with one sheet: every aggregation a mean, so its values pass through."""
+    """The rubric for an entry with one sheet: every aggregation a mean, so its values pass through;
+    no constant multiplier (the tablet shows a judge's points before it, as before the factor)."""
     mean = Aggregation("mean")
-    return replace(rubric, aggregation=mean, panel=1, total_spread=None,
+    return replace(rubric, aggregation=mean, panel=1, total_spread=None, multiplier=Fraction(1),
                    criteria=tuple(replace(c, aggregation=None, panel=None, spread=None) for c in rubric.criteria))
 
 
