@@ -59,7 +59,8 @@ WHO = {
     "console_contestant_delete": ORGANIZER, "console_team_edit": ORGANIZER, "console_team_save": ORGANIZER,
     "console_team_delete": ORGANIZER, "console_judges_preview": ORGANIZER, "console_judges_confirm": ORGANIZER,
     "console_judges_template": ORGANIZER,
-    "console_teams": ORGANIZER, "console_teams_save": ORGANIZER,
+    "console_teams": ORGANIZER, "console_teams_save": ORGANIZER, "console_clerk": ORGANIZER,
+    "console_clerk_save": ORGANIZER,
 }
 UNGUARDED = {"console_login", "console_logout"}
 PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv", "contestant": "p1",
@@ -71,7 +72,7 @@ ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PAR
 
 def test_every_route_has_an_audience() -> None:
     assert sorted(r.name for r in GUARDED) == sorted(WHO)
-    assert len(ROUTES) == len(WHO) == 44
+    assert len(ROUTES) == len(WHO) == 46
 
 
 @pytest.fixture

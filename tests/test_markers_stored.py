@@ -83,3 +83,57 @@ async def test_roles_from_the_judges_file_decide_whose_sheets_are_taken(trades: 
     _event, _state, [standing] = book.standings("trades", "masonry")
     assert standing.result.total == Fraction(664, 9) and standing.result.shown == Fraction("73.78")
     assert standing.result.complete
+
+
+WITH_CLERK = TRADES + """
+[[entries]]
+key = "w2"
+event = "masonry"
+[[judges]]
+key = "clerk"
+name = "录分员王"
+events = ["masonry"]
+roles = { masonry = ["clerk"] }
+"""
+
+
+async def test_the_organizer_enters_theory_scores_as_the_clerk_s_sheets(engine: Engine) -> None:
+    from scoreboard.services.clerk import ClerkService
+
+    with session(engine, write=True) as s:
+        save_competition(s, parse_competition(tomllib.loads(WITH_CLERK), "test"))
+        set_event_state(s, "trades", "masonry", "open", actor="test")
+        s.commit()
+    book = StandingsBook(engine)
+    clerk = ClerkService(engine, SheetService(engine, MemoryBus(), book))
+    assert [c.key for c in clerk.read("trades", "masonry").criteria] == ["theory"]
+
+    with pytest.raises(UserError) as caught:  # one bad value: nothing is stored
+        await clerk.record("trades", "masonry", {"w1": {"theory": "80"}, "w2": {"theory": "101"}}, "organizer:admin")
+    assert [p.code for p in caught.value.problems] == ["mark_range"]
+    with session(engine) as s:
+        assert sheets_of_entry(s, "trades", "w1") == []
+
+    assert await clerk.record("trades", "masonry", {"w1": {"theory": "80"}, "w2": {"theory": "87.5"}},
+                              "organizer:admin") == 2
+    assert await clerk.record("trades", "masonry", {"w1": {"theory": "80"}, "w2": {"theory": "88"}},
+                              "organizer:admin", "阅卷复核") == 1  # only w2 changed
+    table = clerk.read("trades", "masonry")
+    assert {e: (x.marks["theory"], x.revision, x.reason) for e, x in table.latest.items()} == {
+        "w1": (Fraction(80), 1, ""), "w2": (Fraction(88), 2, "阅卷复核")}
+    with session(engine) as s:
+        logged = audit_log(s, action="entry.clerk")
+    assert sorted((a.subject, a.detail["values"]["theory"], a.actor) for a in logged) == [
+        ("entry:w1", "80", "organizer:admin"), ("entry:w2", "87.5", "organizer:admin"),
+        ("entry:w2", "88", "organizer:admin")]
+    _event, _state, standings = StandingsBook(engine).standings("trades", "masonry")  # as stored
+    assert {x.entry.key: x.result.criteria["theory"] for x in standings} == {"w1": 80, "w2": 88}
+
+
+async def test_without_a_clerk_the_values_are_refused(trades: Engine) -> None:
+    from scoreboard.services.clerk import ClerkService
+
+    clerk = ClerkService(trades, SheetService(trades, MemoryBus(), StandingsBook(trades)))
+    with pytest.raises(UserError) as caught:
+        await clerk.record("trades", "masonry", {"w1": {"theory": "80"}}, "organizer:admin")
+    assert caught.value.code == "no_clerk"
