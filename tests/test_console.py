@@ -31,6 +31,7 @@ from scoreboard.store import tables as db
 from scoreboard.store.accounts import create_account
 from scoreboard.store.audit import audit_log
 from scoreboard.store.engine import make_engine, migrate, session
+from scoreboard.store.load import load_competition
 from scoreboard.store.tokens import issue_token
 from scoreboard.web import console
 from scoreboard.web.console_downloads import DOWNLOADS, XLSX, writer
@@ -326,6 +327,20 @@ async def test_judges_created_assigned_carded_and_revoked(client: Client, engine
     for action in ("judge.created", "judge.assigned", "judge.token", "judge.revoked"):
         assert audited(engine, action), action
     assert audited(engine, "judge.revoked")[0].reason == "card lost"
+
+
+async def test_a_judge_s_roles_are_set_on_the_judges_page(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+    r = await post(http, "/console/c/cup/judges/j1/assign", csrf, events=["hot"], roles=["measuring"])
+    assert r.status_code == 200
+    boxes = BeautifulSoup(r.text, "html.parser").select("#judge-j1 td.roles input")
+    assert [(b["value"], b.has_attr("checked")) for b in boxes] == [("measuring", True), ("clerk", False)]
+    r = await post(http, "/console/c/cup/judges/j1/assign", csrf, events=["hot"], roles=["taster"])
+    assert r.status_code == 422
+    assert "taster" in BeautifulSoup(r.text, "html.parser").select_one(".problems").get_text()
+    with session(engine) as s:
+        assert load_competition(s, "cup").roles_in("hot")["j1"] == {"measuring"}  # the refusal changed nothing
 
 
 # --- during: progress, review, lock -------------------------------------------------------------

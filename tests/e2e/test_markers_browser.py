@@ -68,8 +68,8 @@ def test_each_judge_s_tablet_shows_only_what_they_mark(served: Served, browser: 
     page.locator("#entry-w1").click()
     for key in ["theory", *MEASUREMENTS]:
         expect(page.locator(f"#crit-{key}")).to_have_count(0)
-    expect(page.locator("#empties")).to_have_text("尚未打分：F 灰缝饱满与勾缝、G 砍砖切割与砖面清洁、H 组砌形式与整体观感、"
-                                                  "I 安全文明施工与工作组织")
+    expect(page.locator("#empties")).to_have_text(
+        "尚未打分：F 灰缝饱满与勾缝、G 砍砖切割与砖面清洁、H 组砌形式与整体观感、I 安全文明施工与工作组织")
     for key, level in zip(JUDGEMENTS, (2, 2, 1, 3), strict=True):
         page.locator(f"#crit-{key} button.level").nth(level).click()
     expect(page.locator("#subtotal")).to_have_text("17.5")
@@ -111,6 +111,7 @@ def test_the_organizer_enters_theory_scores_as_the_clerk(served: Served, browser
     expect(page.locator("input[name='v:w1:theory']")).to_have_value("80")
     expect(page.locator("input[name='v:w2:theory']")).to_have_value("87.5")
     page.screenshot(path=str(shots / "console-clerk.png"))
-    assert sorted((entry, json.loads(marks)) for _uid, entry, _rev, marks, _deds in stored_sheets(served.db, "clerk")) == [
+    clerk = stored_sheets(served.db, "clerk")
+    assert sorted((entry, json.loads(marks)) for _uid, entry, _rev, marks, _deds in clerk) == [
         ("w1", {"theory": "80"}), ("w2", {"theory": "87.5"})]
     context.close()

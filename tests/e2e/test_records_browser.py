@@ -31,6 +31,7 @@ from tests.e2e.servers import Served, competition_server, post_sheet
 pytestmark = pytest.mark.e2e
 PASSWORD = "records e2e password"
 M1 = [dict(s) for s in load_preset("masonry").golden[0].sheets]
+ROLES = {"theory": ("clerk",), "m1": ("measuring",)}  # the clerk enters theory, 张测量 reads the measurements
 NAMES = {"theory": "李录分", "m1": "张测量", "j1": "王建国", "j2": "赵丽", "j3": "陈刚"}
 CUP: dict[str, Any] = {
     "competition": {"key": "trades", "name": {"zh": "建筑技能大赛", "en": "Construction trades"}},
@@ -41,10 +42,9 @@ CUP: dict[str, Any] = {
                 {"key": "w2", "event": "wall", "team": "t2", "title": "空斗墙", "code": "M-002"},
                 {"key": "w3", "event": "wall", "team": "t2", "title": "花墙", "code": "M-003"},
                 {"key": "p1", "event": "paint", "team": "t1", "title": "旋子彩画"}],
-    "judges": [{"key": k, "name": n, "events": ["wall", "paint"] if k == "j1" else ["wall"]} for k, n in NAMES.items()],
+    "judges": [{"key": k, "name": n, "events": ["wall", "paint"] if k == "j1" else ["wall"],
+                "roles": {"wall": list(ROLES.get(k, ()))}} for k, n in NAMES.items()],
 }
-for _judge in CUP["judges"]:  # the clerk enters theory, 张测量 reads the measurements (rubric.markers)
-    _judge.update({"theory": {"roles": {"wall": ["clerk"]}}, "m1": {"roles": {"wall": ["measuring"]}}}.get(_judge["key"], {}))
 
 
 def _sheets() -> list[dict[str, Any]]:
