@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from scoreboard.competition import Competition, Event
+from scoreboard.competition import Competition, Event, Judge
 from scoreboard.errors import N_, UserError
-from scoreboard.rubric.model import Band, Rubric, Text
+from scoreboard.rubric import markers
+from scoreboard.rubric.model import Band, Criterion, Rubric, Text
 from scoreboard.store.sheets import Receipt, exact
 from scoreboard.texts import strings_in, valid_unicode
 
@@ -173,8 +174,19 @@ def _bands(bands: Iterable[Band]) -> list[dict[str, str | None]]:
     return [{"within": _num(b.within), "pct": _num(b.pct)} for b in bands]
 
 
-def rubric_view(rubric: Rubric) -> dict[str, Any]:
-    """What a tablet needs to draw a rubric's form: criteria and deductions, numbers as exact text."""
+def _most(rubric: Rubric, mine: Collection[Criterion]) -> Fraction:
+    """The most ``mine`` (some of the rubric's criteria) can add to the total."""
+    if not rubric.parts:
+        return sum((c.points for c in mine), Fraction(0))
+    return sum((p.weight * sum((c.points for c in mine if c.part == p.key), Fraction(0)) / rubric.part_points(p.key)
+                for p in rubric.parts), Fraction(0))
+
+
+def rubric_view(rubric: Rubric, roles: Collection[str] | None = None) -> dict[str, Any]:
+    """What a tablet needs to draw a rubric's form: criteria and deductions, numbers as exact text.
+    With the judge's ``roles``, only the criteria they mark (``rubric.markers``); each part's
+    maximum counts every criterion, and ``max_total`` is the most the judge's criteria add."""
+    mine = rubric.criteria if roles is None else markers.criteria_for(rubric, roles)
     criteria = [{
         "key": c.key, "name": _text(c.name), "kind": str(c.kind), "min": _num(c.min), "max": _num(c.max),
         "step": _num(c.step), "weight": _num(c.weight), "part": c.part,
@@ -185,19 +197,21 @@ def rubric_view(rubric: Rubric) -> dict[str, Any]:
             "grading": c.measure.grading, "bands": _bands(c.measure.bands),
             "count_bands": _bands(c.measure.count_bands)},
         "help": _text(c.help),
-    } for c in rubric.criteria]
+    } for c in mine]
     deductions = [{
         "key": d.key, "name": _text(d.name), "kind": str(d.kind), "value": _num(d.value), "grace": _num(d.grace),
         "dq_after": _num(d.dq_after), "cap": _num(d.cap),
     } for d in rubric.deductions]
     return {"key": rubric.key, "name": _text(rubric.name), "aggregate_on": rubric.aggregate_on,
-            "panel": rubric.panel, "decimals": rubric.decimals, "max_total": _num(rubric.max_total),
-            "parts": [{"key": p.key, "name": _text(p.name), "weight": _num(p.weight)} for p in rubric.parts],
+            "panel": rubric.panel, "decimals": rubric.decimals, "max_total": _num(_most(rubric, mine)),
+            "parts": [{"key": p.key, "name": _text(p.name), "weight": _num(p.weight),
+                       "max": _num(rubric.part_points(p.key))} for p in rubric.parts],
             "criteria": criteria, "deductions": deductions}
 
 
-def _event_view(competition: Competition, event: Event, role: str, judge_team: str, state: str,
+def _event_view(competition: Competition, event: Event, role: str, judge: Judge, state: str,
                 locked: set[str]) -> dict[str, Any]:
+    judge_team = judge.team
     entries = []
     for e in competition.entries:
         if e.event != event.key or (judge_team and e.team == judge_team):
@@ -208,7 +222,7 @@ def _event_view(competition: Competition, event: Event, role: str, judge_team: s
         view["locked"] = e.key in locked
         entries.append(view)
     return {"key": event.key, "name": _text(event.name), "state": state, "blind": event.blind, "role": role,
-            "rubric": rubric_view(event.rubric), "entries": entries}
+            "rubric": rubric_view(event.rubric, judge.roles_in(event.key)), "entries": entries}
 
 
 def hello(competition: Competition, judge: str, states: Mapping[str, str], locked: Iterable[str],
@@ -218,7 +232,7 @@ def hello(competition: Competition, judge: str, states: Mapping[str, str], locke
     j = next(x for x in competition.judges if x.key == judge)
     locked_set = set(locked)
     events = [_event_view(competition, e, "chief" if e.key in j.chief_of and e.key not in j.events else "judge",
-                          j.team, states.get(e.key, "draft"), locked_set)
+                          j, states.get(e.key, "draft"), locked_set)
               for e in competition.events if e.key in j.events or e.key in j.chief_of]
     stored = sorted(sheets, key=lambda s: s.seq)
     return {"v": VERSION, "type": "hello", "judge": {"key": j.key, "name": j.name},

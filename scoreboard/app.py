@@ -40,6 +40,7 @@ from scoreboard.live.console import ConsoleFeed
 from scoreboard.live.hub import Hub
 from scoreboard.services.accounts import AccountService
 from scoreboard.services.announcer import Announcer
+from scoreboard.services.clerk import ClerkService
 from scoreboard.services.competitions import CompetitionService
 from scoreboard.services.devices import DeviceService, worker_id
 from scoreboard.services.entries import EntryService
@@ -80,6 +81,7 @@ class State(TypedDict):
     roster: RosterService
     competitions: CompetitionService
     review: ReviewService
+    clerk: ClerkService
     console: console.Console
     console_feed: ConsoleFeed  # the console's live pages (web.console_live)
     devices: DeviceService  # this worker's judges' devices, in the database for every worker
@@ -207,7 +209,8 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                       judges=sockets, boards=boards, events=EventService(db, announce, book),
                       entries=EntryService(db, announce, book), roster=RosterService(db, announce),
                       competitions=CompetitionService(db, announce),
-                      review=ReviewService(db, announce, sheets), judging=JudgeService(db, announce),
+                      review=ReviewService(db, announce, sheets), clerk=ClerkService(db, sheets),
+                      judging=JudgeService(db, announce),
                       accounts=AccountService(db), devices=devices, session_key=key,
                       console=console.Console(LoginLimiter(db), read_devices), console_feed=feed)
         notice = await run_in_threadpool(console_login.no_organizer_notice, db)

@@ -2,7 +2,8 @@
 
 Words: a *competition* (竞赛) has *events* (赛项, each with one rubric), *teams* (参赛单位),
 *contestants* (选手), *entries* (参赛作品: what is judged, with a blind code where the event is
-judged blind) and *judges* (评委) assigned to events, some as *chief judge* (裁判长).
+judged blind) and *judges* (评委) assigned to events, some as *chief judge* (裁判长), some with
+*roles* there (the measuring pair, the clerk: ``rubric.markers``).
 
 The file format is in ``docs/competition.md``. An event's rubric is a preset name
 (``rubric = "cooking_hot"``), a path relative to the file, or an inline table; the event keeps
@@ -22,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scoreboard.errors import N_, UserError
+from scoreboard.rubric import markers
 from scoreboard.rubric.load import preset_names, preset_text, read_rubric
 from scoreboard.rubric.model import Rubric, Text
 from scoreboard.rubric.numbers import number
@@ -69,6 +71,10 @@ class Judge:
     events: tuple[str, ...]
     chief_of: tuple[str, ...] = ()
     team: str = ""  # a judge never scores entries of their own team
+    roles: tuple[tuple[str, str], ...] = ()  # (event, role): "measuring", "clerk" (rubric.markers.ROLES)
+
+    def roles_in(self, event: str) -> frozenset[str]:
+        return frozenset(role for e, role in self.roles if e == event)
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,10 @@ class Competition:
         for e in self.entries:
             out.setdefault(e.event, []).append(e)
         return {k: tuple(v) for k, v in out.items()}
+
+    def roles_in(self, event: str) -> dict[str, frozenset[str]]:
+        """The roles of the event's judges, by judge key (see ``rubric.markers``)."""
+        return {j.key: j.roles_in(event) for j in self.judges if event in j.events}
 
 
 def load_competition(path: Path | str) -> Competition:
@@ -312,9 +322,20 @@ def _entry(r: Reader, t: Table, where: str, events: Mapping[str, Event], teams: 
 
 
 def _judge(r: Reader, t: Table, where: str, events: set[str], teams: set[str]) -> Judge:
-    r.fields(t, where, {"key", "name", "events", "chief_of", "team"}, {"key", "name", "events"})
+    r.fields(t, where, {"key", "name", "events", "chief_of", "team", "roles"}, {"key", "name", "events"})
+    given = t.get("roles", {})
+    if not isinstance(given, Mapping):
+        r.fail(f"{where}.roles", N_("must be a table"))
+        given = {}
+    roles = tuple((str(event), role) for event in given for role in r.strings(given, f"{where}.roles", event))
+    for event, role in roles:
+        if role not in markers.ROLES:
+            r.fail(f"{where}.roles.{event}", N_("no role {role} (known: {known})"), role=role,
+                   known=", ".join(markers.ROLES))
     judge = Judge(r.key(t, where), r.string(t, where, "name", limit=100), r.strings(t, where, "events"),
-                  r.strings(t, where, "chief_of"), r.string(t, where, "team", ""))
+                  r.strings(t, where, "chief_of"), r.string(t, where, "team", ""), roles)
+    for e in {e for e, _ in roles} - set(judge.events):
+        r.fail(f"{where}.roles", N_("roles are given for events the judge marks; not {key}"), key=e)
     for e in set(judge.events + judge.chief_of) - events:
         r.fail(f"{where}.events", N_("no event {key}"), code="unknown_ref", key=e)
     if judge.team and judge.team not in teams:

@@ -36,7 +36,7 @@ def run_golden(rubric: Rubric, source: str = "") -> tuple[list[Problem], int]:
             problems.extend(e.problems)
             continue
         entry = Entry(key, rubric.key, code=key, attrs=dict(case.attrs))
-        result: Result = score_entry(rubric, key, sheets, entry.attrs)
+        result: Result = score_entry(rubric, key, sheets, entry.attrs, case.roles or None)
         entries.append(entry)
         results[key] = result
         if case.total is not None:

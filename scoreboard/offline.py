@@ -72,7 +72,9 @@ def compute(competition: Competition, sheets: list[Sheet]) -> dict[str, list[Sta
     out = {}
     for event in competition.events:
         entries = competition.entries_of(event.key)
-        out[event.key] = rank_event(event.rubric, entries, score_event(event, entries, sheets), people)
+        out[event.key] = rank_event(event.rubric, entries, score_event(event, entries, sheets,
+                                                                               competition.roles_in(event.key)),
+                                     people)
     return out
 
 

@@ -3,7 +3,8 @@
 Words: a *panel file* is a table with a header row and one row per judge: the judge's key, name,
 own team (the declared *conflict*: a judge never scores that team's entries; a team key or name
 that exists), the events they mark and the events they are chief judge of (event keys or names,
-separated by 、 , ; /). Headers may be in Chinese or English (``COLUMNS``). Like a roster
+separated by 、 , ; /) and their roles in the events they mark (``rubric.markers.ROLES`` by key or
+name: 测量裁判, 录分员; empty for a plain judge). Headers may be in Chinese or English (``COLUMNS``). Like a roster
 (``scoreboard.roster``), every row is checked and listed with its problems; a row whose judge key
 exists updates that judge (``changed`` or ``unchanged``); the columns of events replace the
 judge's assignments, and a column the file lacks keeps what the judge has.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from scoreboard.competition import Competition
 from scoreboard.errors import N_, Problem
 from scoreboard.roster import CHANGED, NEW, UNCHANGED, Checked, columns_of, filled, one_line, split_names
+from scoreboard.rubric import markers
 from scoreboard.rubric.reader import KEY
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -25,6 +27,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "team": ("team", "所属单位", "回避单位", "参赛单位"),
     "events": ("events", "评分赛项", "赛项"),
     "chief_of": ("chief judge of", "裁判长赛项", "裁判长"),
+    "roles": ("roles", "分工", "角色"),
 }
 REQUIRED = ("key", "name")
 
@@ -38,6 +41,7 @@ class JudgeRow:
     events: tuple[str, ...]
     chief_of: tuple[str, ...]
     cells: tuple[str, ...]
+    roles: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     status: str = NEW
     changes: tuple[str, ...] = ()
@@ -94,9 +98,10 @@ def plan_judges(competition: Competition, table: list[list[str]]) -> JudgePlan:
             problem("team_unknown", N_("no team {key}"), key=team_text)
         marks = _events(get("events"), events, problem)
         chief = _events(get("chief_of"), events, problem)
+        roles = _roles(get("roles"), problem)
         old = judges.get(key)
         if old is None:
-            rows.append(JudgeRow(n, key, name, team, marks, chief, tuple(cells), tuple(bad)))
+            rows.append(JudgeRow(n, key, name, team, marks, chief, tuple(cells), roles, tuple(bad)))
             continue
         if "team" not in cols:
             team = old.team
@@ -104,10 +109,13 @@ def plan_judges(competition: Competition, table: list[list[str]]) -> JudgePlan:
             marks = old.events
         if "chief_of" not in cols:
             chief = old.chief_of
+        had = tuple(sorted({role for _, role in old.roles}))
+        if "roles" not in cols:
+            roles = had
         changes = tuple(field for field, before, after in (
             ("name", old.name, name), ("team", old.team, team), ("events", set(old.events), set(marks)),
-            ("chief_of", set(old.chief_of), set(chief))) if before != after)
-        rows.append(JudgeRow(n, key, name, team, marks, chief, tuple(cells), tuple(bad),
+            ("chief_of", set(old.chief_of), set(chief)), ("roles", set(had), set(roles))) if before != after)
+        rows.append(JudgeRow(n, key, name, team, marks, chief, tuple(cells), roles, tuple(bad),
                              CHANGED if changes else UNCHANGED, changes))
     return JudgePlan(header, tuple(rows))
 
@@ -119,4 +127,16 @@ def _events(text: str, events: dict[str, str], problem: Callable[..., None]) -> 
             problem("event_unknown", N_("no event {key}"), key=name or "''")
         elif events[name] not in found:
             found.append(events[name])
+    return tuple(found)
+
+
+def _roles(text: str, problem: Callable[..., None]) -> tuple[str, ...]:
+    found: list[str] = []
+    for name in split_names(text):
+        role = markers.role_named(name)
+        if role is None:
+            problem("role_unknown", N_("no role {role} (known: {known})"), role=name or "''",
+                    known="、".join(r.aliases[0] for r in markers.ROLES.values()))
+        elif role not in found:
+            found.append(role)
     return tuple(found)

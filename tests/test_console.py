@@ -31,6 +31,7 @@ from scoreboard.store import tables as db
 from scoreboard.store.accounts import create_account
 from scoreboard.store.audit import audit_log
 from scoreboard.store.engine import make_engine, migrate, session
+from scoreboard.store.load import load_competition
 from scoreboard.store.tokens import issue_token
 from scoreboard.web import console
 from scoreboard.web.console_downloads import DOWNLOADS, XLSX, writer
@@ -60,6 +61,7 @@ WHO = {
     "console_team_delete": ORGANIZER, "console_judges_preview": ORGANIZER, "console_judges_confirm": ORGANIZER,
     "console_judges_template": ORGANIZER,
     "console_teams": ORGANIZER, "console_teams_save": ORGANIZER, "console_accept": ORGANIZER,
+    "console_clerk": ORGANIZER, "console_clerk_save": ORGANIZER,
 }
 UNGUARDED = {"console_login", "console_logout"}
 PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv", "contestant": "p1",
@@ -71,7 +73,7 @@ ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PAR
 
 def test_every_route_has_an_audience() -> None:
     assert sorted(r.name for r in GUARDED) == sorted(WHO)
-    assert len(ROUTES) == len(WHO) == 45
+    assert len(ROUTES) == len(WHO) == 47
 
 
 @pytest.fixture
@@ -325,6 +327,20 @@ async def test_judges_created_assigned_carded_and_revoked(client: Client, engine
     for action in ("judge.created", "judge.assigned", "judge.token", "judge.revoked"):
         assert audited(engine, action), action
     assert audited(engine, "judge.revoked")[0].reason == "card lost"
+
+
+async def test_a_judge_s_roles_are_set_on_the_judges_page(client: Client, engine: Engine) -> None:
+    http, _state = client
+    csrf = await sign_in(http)
+    r = await post(http, "/console/c/cup/judges/j1/assign", csrf, events=["hot"], roles=["measuring"])
+    assert r.status_code == 200
+    boxes = BeautifulSoup(r.text, "html.parser").select("#judge-j1 td.roles input")
+    assert [(b["value"], b.has_attr("checked")) for b in boxes] == [("measuring", True), ("clerk", False)]
+    r = await post(http, "/console/c/cup/judges/j1/assign", csrf, events=["hot"], roles=["taster"])
+    assert r.status_code == 422
+    assert "taster" in BeautifulSoup(r.text, "html.parser").select_one(".problems").get_text()
+    with session(engine) as s:
+        assert load_competition(s, "cup").roles_in("hot")["j1"] == {"measuring"}  # the refusal changed nothing
 
 
 # --- during: progress, review, lock -------------------------------------------------------------

@@ -114,7 +114,8 @@ async def test_judges_import_with_their_events_and_chief_roles(client: Client, e
     csrf = await sign_in(http)
     blank = await http.get("/console/c/cup/judges/template")
     rows = _rows(blank.content)
-    assert rows == [["评委编号", "姓名", "所属单位", "评分赛项", "裁判长赛项"], ["J01", "王五", None, "热菜", None]]
+    assert rows == [["评委编号", "姓名", "所属单位", "评分赛项", "裁判长赛项", "分工"],
+                    ["J01", "王五", None, "热菜", None, None]]
     _preview, done = await _import(http, csrf, "/console/c/cup/judges/import", "blank.xlsx", blank.content)
     assert done.status_code == 200 and _judge(engine, "J01") == ("王五", "", [("hot", "judge")])
     csv = ("评委编号,姓名,所属单位,评分赛项,裁判长赛项\n"

@@ -10,8 +10,8 @@ the same competition. Blind codes are left empty: the store assigns them.
   the first of them the chief judge; enterprises ranked by the mean of their best 10 dishes,
   then by gold medals.
 - Construction (建筑): 11 county and builder teams, 50–56 contestants, each with one individual
-  entry in masonry, painting or waterproofing; three judges and a chief judge per event; teams
-  ranked by the mean of their members' totals.
+  entry in masonry, painting or waterproofing; three judges (two of them the measuring pair), a
+  clerk and a chief judge per event; teams ranked by the mean of their members' totals.
 
 Entry attributes a rubric needs (its ``factor``, or a tie-break on ``lower:``/``higher:`` an
 attribute such as ``time_used``) are read from each rubric, never assumed.
@@ -169,7 +169,11 @@ def construction_competition(seed: int = 2023) -> Data:
             if attrs:
                 entry["attrs"] = attrs
             entries.append(entry)
-        judges += _judges(key, [next(judge_names) for _ in range(panels[e] + 1)], chief=panels[e])
+        panel = _judges(key, [next(judge_names) for _ in range(panels[e] + 1)], chief=panels[e])
+        for judge in panel[:2]:  # the measuring pair
+            judge["roles"] = {key: ["measuring"]}
+        clerk = {"key": f"{key}-clerk", "name": f"{zh}录分员", "events": [key], "roles": {key: ["clerk"]}}
+        judges += [*panel, clerk]
     return {
         "competition": {
             "key": "datong-construction-2023",

@@ -13,19 +13,20 @@ Words:
 - Deductions are facts about an entry recorded by one judge (the chief judge, as a rule):
   ``plausible_deductions`` draws overtime, a lapse, rarely a fixed penalty, and a
   disqualification in about 0.3 % of entries.
-- ``criteria_for`` says which criteria a judge of a panel marks: everything, except criteria
-  marked by fewer judges than the panel (a theory score or a measurement agreed once, method
-  ``single``), which only the first judges mark.
+- ``criteria_for`` says which criteria a judge of a panel marks: those of their roles
+  (``rubric.markers``), except criteria marked by fewer judges than may mark them (a theory
+  score or a measurement agreed once, method ``single``), which only the first of them mark.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from fractions import Fraction
 from typing import Any
 
+from scoreboard.rubric import markers
 from scoreboard.rubric.model import Criterion, DeductionKind, Kind, Measure, Rubric, Target
 
 Number = int | float
@@ -48,12 +49,18 @@ def judge_bias(rng: random.Random) -> float:
     return max(-0.03, min(0.03, rng.gauss(0, 0.012)))
 
 
-def criteria_for(rubric: Rubric, judge_index: int, panel: int) -> tuple[str, ...]:
-    """The criteria the judge at ``judge_index`` (0-based) of a panel of ``panel`` judges marks."""
+def criteria_for(rubric: Rubric, judge_index: int, panel: int,
+                 roles: Sequence[Collection[str]] | None = None) -> tuple[str, ...]:
+    """The criteria the judge at ``judge_index`` (0-based) of a panel of ``panel`` judges marks;
+    ``roles``: each judge's roles, in the panel's order (None: nobody has any)."""
     if rubric.aggregate_on == "total":
         return tuple(c.key for c in rubric.criteria)
-    return tuple(c.key for c in rubric.criteria
-                 if rubric.panel_of(c) >= panel or judge_index < rubric.panel_of(c))
+    keys = []
+    for c in rubric.criteria:
+        group = [i for i in range(panel) if markers.marks(c.markers, roles[i] if roles else ())]
+        if judge_index in group and (rubric.panel_of(c) >= len(group) or group.index(judge_index) < rubric.panel_of(c)):
+            keys.append(c.key)
+    return tuple(keys)
 
 
 def _plain(value: Fraction) -> Number:

@@ -69,8 +69,9 @@ def _entry_sheets(seed: int, event: Event, entry: Entry, panel: list[Judge], rec
     rubric = event.rubric
     out: list[tuple[float, Sheet]] = []
     markers = [j for j in panel if not (j.team and j.team == entry.team)]
+    roles = [j.roles_in(event.key) for j in markers]
     for i, judge in enumerate(markers):
-        keys = criteria_for(rubric, i, len(markers))
+        keys = criteria_for(rubric, i, len(markers), roles)
         records = recorder is not None and judge.key == recorder.key
         outlier = rng.random() < OUTLIER_CHANCE
         seen = quality + rng.choice((-1, 1)) * rng.uniform(0.18, 0.3) if outlier else quality

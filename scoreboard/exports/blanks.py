@@ -59,7 +59,7 @@ def entrants_template(competition: Competition, locale: str) -> bytes:
 def judges_template(competition: Competition, locale: str) -> bytes:
     zh = locale == ZH
     event = competition.events[0].name.get(locale) if competition.events else ""
-    header = (["评委编号", "姓名", "所属单位", "评分赛项", "裁判长赛项"] if zh
-              else ["judge", "name", "team", "events", "chief judge of"])
-    example = [_free("J", {j.key for j in competition.judges}), "王五" if zh else "Wang Wu", "", event, ""]
+    header = (["评委编号", "姓名", "所属单位", "评分赛项", "裁判长赛项", "分工"] if zh
+              else ["judge", "name", "team", "events", "chief judge of", "roles"])
+    example = [_free("J", {j.key for j in competition.judges}), "王五" if zh else "Wang Wu", "", event, "", ""]
     return _book("评委名单" if zh else "Judges", header, example)

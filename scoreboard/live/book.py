@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import itertools
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -186,10 +187,11 @@ class StandingsBook:
         for event in comp.events:
             entries = comp.entries_of(event.key)
             sheets = by_event[event.key]
-            rankings[event.key] = _ranking(event, entries, sheets)
+            rankings[event.key] = _ranking(event, entries, sheets, lookup.roles[event.key])
             if event.visibility == Visibility.FROZEN:
                 upto = event.frozen_seq or 0
-                frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto])
+                frozen[event.key] = _ranking(event, entries, [x for x in sheets if (x.seq or 0) <= upto],
+                                             lookup.roles[event.key])
         return Book(comp, lookup, rankings, states, frozen, next(self._loads))
 
     def apply(self, event: Change) -> Touched:
@@ -228,7 +230,8 @@ class StandingsBook:
             return
         sheets = store_sheets.sheets_of_entry(s, competition, key)
         rows = book.rankings[entry.event].update(score_entry(book.lookup.events[entry.event].rubric, key, sheets,
-                                                             entry.attrs, entry.accepted))
+                                                             entry.attrs, book.lookup.roles[entry.event],
+                                                             accepted=entry.accepted))
         rescored, moved = touched.setdefault((competition, entry.event), (set(), set()))
         rescored.add(key)
         moved |= rows
@@ -303,8 +306,9 @@ class Summary:
     flagged: int = 0  # entries waiting for the chief judge
 
 
-def _ranking(event: Event, entries: list[Entry], sheets: list[Sheet]) -> Ranking:
+def _ranking(event: Event, entries: list[Entry], sheets: list[Sheet],
+             roles: Mapping[str, frozenset[str]]) -> Ranking:
     ranking = Ranking(event.rubric, entries)
-    for result in score_event(event, entries, sheets).values():
+    for result in score_event(event, entries, sheets, roles).values():
         ranking.update(result, rows=False)
     return ranking

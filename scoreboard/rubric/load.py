@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scoreboard.errors import N_, UserError
-from scoreboard.rubric import aggregate, tiebreak
+from scoreboard.rubric import aggregate, markers, tiebreak
 from scoreboard.rubric.model import (
     Aggregation,
     AwardRule,
@@ -40,7 +40,7 @@ RUBRIC_FIELDS = {"key", "name", "description", "panel", "panel_min", "aggregate_
                  "honours", "golden", "award_for"}
 CRITERION_FIELDS = {"key", "name", "kind", "max", "min", "step", "weight", "part", "levels", "aggregation",
                     "panel", "spread", "help", "points", "unit", "target", "value", "bands", "grading", "count_bands",
-                    "reading_min", "reading_max"}
+                    "reading_min", "reading_max", "markers"}
 AWARD_FOR = ("work", "event")  # a certificate honours the entry (a dish, by its title) or the result in the event
 MEASURE_FIELDS = ("points", "unit", "target", "value", "bands", "grading", "count_bands", "reading_min", "reading_max")
 
@@ -99,7 +99,17 @@ def _bands(r: Reader, data: Table, path: str, name: str) -> tuple[Band, ...]:
     return tuple(bands)
 
 
-def _criterion(r: Reader, t: Table, path: str, parts: set[str], on_total: bool) -> Criterion:
+def _markers(r: Reader, t: Table, path: str, default: str, on_total: bool) -> str:
+    """Who marks a criterion or a part's criteria (``markers.MARKERS``)."""
+    if "markers" not in t:
+        return default
+    value = r.choice(t, path, "markers", markers.MARKERS, default)
+    if on_total and value != markers.EVERY:
+        r.fail(f"{path}.markers", N_("aggregate_on = \"total\" needs every judge to mark every criterion"))
+    return value
+
+
+def _criterion(r: Reader, t: Table, path: str, parts: Mapping[str, str], on_total: bool) -> Criterion:
     r.fields(t, path, CRITERION_FIELDS, {"key", "name", "max"})
     kind = Kind(r.choice(t, path, "kind", [k.value for k in Kind], "score"))
     low = r.number(t, path, "min", ZERO) or ZERO
@@ -151,6 +161,7 @@ def _criterion(r: Reader, t: Table, path: str, parts: set[str], on_total: bool) 
         measure=measure, aggregation=aggregation,
         panel=r.integer(t, path, "panel", low=1, high=50) if "panel" in t else None,
         spread=r.number(t, path, "spread", low=ZERO, required=False), help=r.text(t, path, "help", required=False),
+        markers=_markers(r, t, path, parts.get(part, markers.EVERY), on_total),
     )
 
 
@@ -214,7 +225,7 @@ def _honour(r: Reader, t: Table, path: str) -> HonourRule:
 
 
 def _golden(r: Reader, t: Table, path: str) -> GoldenCase:
-    r.fields(t, path, {"name", "entry", "sheets", "total", "rank", "attrs"}, {"name", "sheets"})
+    r.fields(t, path, {"name", "entry", "sheets", "total", "rank", "attrs", "roles"}, {"name", "sheets"})
     sheets = []
     for _where, s in r.tables(t, path, "sheets"):
         sheets.append(dict(s))
@@ -223,8 +234,18 @@ def _golden(r: Reader, t: Table, path: str) -> GoldenCase:
     attrs = t.get("attrs", {})
     if not isinstance(attrs, Mapping):
         r.fail(f"{path}.attrs", N_("must be a table"))
+    roles: dict[str, tuple[str, ...]] = {}
+    raw_roles = t.get("roles", {})
+    if not isinstance(raw_roles, Mapping):
+        r.fail(f"{path}.roles", N_("must be a table"))
+        raw_roles = {}
+    for judge, given in raw_roles.items():
+        roles[str(judge)] = tuple(str(x) for x in (given if isinstance(given, list) else [given]))
+        for x in set(roles[str(judge)]) - set(markers.ROLES):
+            r.fail(f"{path}.roles.{judge}", N_("no role {role} (known: {known})"), role=str(x),
+                   known=", ".join(markers.ROLES))
     return GoldenCase(
-        name=r.string(t, path, "name"), sheets=tuple(sheets),
+        name=r.string(t, path, "name"), sheets=tuple(sheets), roles=roles,
         total=r.number(t, path, "total", required=False),
         rank=r.integer(t, path, "rank", low=1) if "rank" in t else None,
         entry=r.string(t, path, "entry", ""), attrs=dict(attrs) if isinstance(attrs, Mapping) else {},
@@ -234,13 +255,14 @@ def _golden(r: Reader, t: Table, path: str) -> GoldenCase:
 def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
     t = r.fields(data, path, RUBRIC_FIELDS, {"key", "name", "criteria"})
     w = (lambda name: f"{path}.{name}" if path else name)  # noqa: E731
-    parts = tuple(Part(r.key(p, where), r.text(p, where, "name") or ZERO_TEXT,
-                       r.number(p, where, "weight", low=ZERO) or ZERO)
-                  for where, p in r.tables(t, path, "parts")
-                  if r.fields(p, where, {"key", "name", "weight"}) is not None)
-    r.unique([(w("parts"), p.key) for p in parts], N_("part {key} is defined twice"))
     on = r.choice(t, path, "aggregate_on", ("criterion", "total"), "criterion")
-    criteria = tuple(_criterion(r, c, where, {p.key for p in parts}, on == "total")
+    parts = tuple(Part(r.key(p, where), r.text(p, where, "name") or ZERO_TEXT,
+                       r.number(p, where, "weight", low=ZERO) or ZERO,
+                       _markers(r, p, where, markers.EVERY, on == "total"))
+                  for where, p in r.tables(t, path, "parts")
+                  if r.fields(p, where, {"key", "name", "weight", "markers"}) is not None)
+    r.unique([(w("parts"), p.key) for p in parts], N_("part {key} is defined twice"))
+    criteria = tuple(_criterion(r, c, where, {p.key: p.markers for p in parts}, on == "total")
                      for where, c in r.tables(t, path, "criteria"))
     if not criteria:
         r.fail(w("criteria"), N_("at least one criterion is needed"))
@@ -252,7 +274,8 @@ def read_rubric(r: Reader, data: Any, path: str = "") -> Rubric:
     panel = r.integer(t, path, "panel", 1, 1, 50)
     for c in criteria:
         agg = c.aggregation or aggregation
-        if c.panel is None and agg.method != "single" and panel < aggregate.METHODS[agg.method].needs(agg):
+        by_panel = c.panel is None and c.markers == markers.EVERY and agg.method != "single"
+        if by_panel and panel < aggregate.METHODS[agg.method].needs(agg):
             r.fail(w("panel"), N_("{method} needs at least {n} judges for {criterion}"), method=agg.method,
                    n=aggregate.METHODS[agg.method].needs(agg), criterion=c.key)
     least = aggregate.METHODS[aggregation.method].needs(aggregation) if aggregation.method != "single" else 1

@@ -8,6 +8,8 @@ Words:
   the criterion's maximum), ``measurement`` (readings turned into points by tolerance bands)
   or ``check`` (yes/no, worth the maximum or nothing).
 - A *part* is a weighted share of the total (theory 30 %, practical 70 %).
+- A criterion's *markers* say who marks it: every judge, a role of the panel, or the clerk
+  (``markers``, where the roles are defined).
 - A *deduction rule* says how a penalty is counted (per minute, per occurrence, fixed, or
   disqualification). Deductions are subtracted after the judges' marks are aggregated.
 
@@ -113,6 +115,7 @@ class Criterion:
     panel: int | None = None  # how many judges mark it; overrides the rubric's
     spread: Fraction | None = None  # flag when judges' raw marks differ by more
     help: Text | None = None
+    markers: str = "judges"  # who marks it: "judges" (every judge), a role of the panel, or "clerk"
 
     @property
     def points(self) -> Fraction:
@@ -143,6 +146,7 @@ class Part:
     key: str
     name: Text
     weight: Fraction
+    markers: str = "judges"  # its criteria's, unless a criterion says otherwise
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,7 @@ class GoldenCase:
     rank: int | None = None
     entry: str = ""
     attrs: Mapping[str, object] = field(default_factory=dict)
+    roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # judge → roles; empty: no roles given
 
 
 @dataclass(frozen=True)
@@ -245,6 +250,8 @@ class Rubric:
     def panel_of(self, criterion: Criterion) -> int:
         if criterion.panel is not None:
             return criterion.panel
+        if criterion.markers != "judges":  # one value, from a member of its role or the clerk
+            return 1
         if self.aggregate_on == "criterion" and self.aggregation_of(criterion).method == "single":
             return 1
         return self.panel

@@ -10,7 +10,8 @@ The order of work, for every rubric:
 4. the entry's factor multiplies (diving's degree of difficulty), then the rubric's constant multiplier;
 5. deductions are subtracted; the total never goes below 0; a disqualification makes it 0.
 
-Missing marks are never filled in: a criterion with fewer values than its method needs has no
+Only a criterion's markers (``markers``) count for it: given the judges' roles, a mark from
+anyone else is left out. Missing marks are never filled in: a criterion with fewer values than its method needs has no
 value and the entry has no total; an entry with fewer judges than the panel is *partial* and its
 total (where the method can already work) is provisional — unless the organizer *accepted* it with
 fewer judges (a judge sat out): then, with a total and at least the rubric's ``fewest`` judges, it
@@ -20,12 +21,12 @@ is complete.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from scoreboard.errors import N_, Problem
-from scoreboard.rubric import aggregate
+from scoreboard.rubric import aggregate, markers
 from scoreboard.rubric.model import Band, Criterion, DeductionKind, Kind, Measure, Rubric, Target
 from scoreboard.rubric.numbers import fmt, number, round_half_up
 from scoreboard.rubric.sheet import Mark, Sheet, current, fits
@@ -186,10 +187,11 @@ def _deductions(rubric: Rubric, sheets: Sequence[Sheet], flags: list[Problem],
     return total, dq
 
 
-def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
-                attrs: Mapping[str, object] | None = None, accepted: bool = False) -> Result:
-    """The result of one entry from its sheets (all revisions; only each judge's latest counts);
-    ``accepted``: the organizer accepted it with fewer judges than the panel."""
+def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet], attrs: Mapping[str, object] | None = None,
+                roles: Mapping[str, Collection[str]] | None = None, accepted: bool = False) -> Result:
+    """The result of one entry from its sheets (all revisions; only each judge's latest counts).
+    ``roles`` are the judges' roles in the event (a judge not in it has none); None: everybody
+    marks everything. ``accepted``: the organizer accepted it with fewer judges than the panel."""
     attrs = attrs or {}
     readable: list[Sheet] = []
     steps: list[Step] = []
@@ -201,7 +203,12 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet],
             flags.append(Problem("sheet_unreadable", N_("judge {judge}'s sheet #{seq} cannot be read: ask for a "
                                                         "re-score"), {"judge": s.judge, "seq": str(s.seq)}))
     sheets = readable
-    marks = {c.key: [(s.judge, s.marks[c.key]) for s in sheets if c.key in s.marks] for c in rubric.criteria}
+
+    def counts(c: Criterion, judge: str) -> bool:
+        return roles is None or markers.marks(c.markers, roles.get(judge, ()))
+
+    marks = {c.key: [(s.judge, s.marks[c.key]) for s in sheets if c.key in s.marks and counts(c, s.judge)]
+             for c in rubric.criteria}
     earned = {c.key: [(j, points(c, m)) for j, m in marks[c.key]] for c in rubric.criteria}
     whole = [s.judge for s in sheets if all(c.key in s.marks for c in rubric.criteria)]
     judge_totals: dict[str, Fraction] = dict.fromkeys(whole, Fraction(0))

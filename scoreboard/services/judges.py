@@ -11,7 +11,7 @@ The console and the command line call this; neither commits nor publishes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from sqlalchemy import Engine
@@ -33,24 +33,24 @@ class JudgeService:
         self.announce = announce
 
     async def create(self, competition: str, key: str, name: str, team: str, events: list[str],
-                     chief_of: list[str], actor: str) -> None:
+                     chief_of: list[str], actor: str, roles: Sequence[str] = ()) -> None:
         def write() -> None:
             with session(self.engine, write=True) as s:
                 panel.create_judge(s, competition, key, name, team, actor)
                 s.flush()
-                panel.set_judge(s, competition, key, events, chief_of, team, actor)
+                panel.set_judge(s, competition, key, events, chief_of, team, actor, roles)
                 s.commit()
 
         await run_in_threadpool(write)
         await self.announce(CompetitionChanged(competition))
 
     async def assign(self, competition: str, judge: str, events: list[str], chief_of: list[str], team: str,
-                     actor: str) -> None:
-        """Replace the judge's events, chief judge roles and conflict."""
+                     actor: str, roles: Sequence[str] = ()) -> None:
+        """Replace the judge's events, chief judge roles, roles in the events they mark, and conflict."""
 
         def write() -> None:
             with session(self.engine, write=True) as s:
-                panel.set_judge(s, competition, judge, events, chief_of, team, actor)
+                panel.set_judge(s, competition, judge, events, chief_of, team, actor, roles)
                 s.commit()
 
         await run_in_threadpool(write)

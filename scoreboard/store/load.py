@@ -115,7 +115,8 @@ def save_competition(session: Session, competition: Competition, rng: random.Ran
               for j in c.judges]
     session.add_all([row for _, row in judges])
     session.flush()
-    session.add_all([db.Assignment(judge_id=_id(row), event_id=_id(events[key]), role=role)
+    session.add_all([db.Assignment(judge_id=_id(row), event_id=_id(events[key]), role=role,
+                                   roles=" ".join(sorted(j.roles_in(key))) if role == "judge" else "")
                      for j, row in judges
                      for role, keys in (("judge", j.events), ("chief", j.chief_of)) for key in keys])
     session.flush()
@@ -171,6 +172,10 @@ def load_competition(session: Session, key: str, withdrawn: bool = False) -> Com
     def roles(judge_id: int | None, role: str) -> tuple[str, ...]:
         return tuple(event_key[a.event_id] for a in assignments if a.judge_id == judge_id and a.role == role)
 
+    def marker_roles(judge_id: int | None) -> tuple[tuple[str, str], ...]:
+        return tuple((event_key[a.event_id], m) for a in assignments
+                     if a.judge_id == judge_id and a.role == "judge" for m in a.roles.split())
+
     return Competition(
         key=row.key, name=Text(row.name_zh, row.name_en),
         events=tuple(Event(e.key, Text(e.name_zh, e.name_en), rubric_of(e.rubric, e.rubric_source), e.rubric,
@@ -183,8 +188,8 @@ def load_competition(session: Session, key: str, withdrawn: bool = False) -> Com
                             tuple(e.contestants), e.tags, e.attrs, e.accepted)
                       for e in _rows(session, db.Entry, db.Entry.competition_id == cid)
                       if withdrawn or not e.withdrawn),
-        judges=tuple(Judge(j.key, j.name, roles(j.id, "judge"), roles(j.id, "chief"), team_key.get(j.team_id, ""))
-                     for j in judges),
+        judges=tuple(Judge(j.key, j.name, roles(j.id, "judge"), roles(j.id, "chief"), team_key.get(j.team_id, ""),
+                           marker_roles(j.id)) for j in judges),
         team_rule=rule_of(row.team_rule),
         date=row.date, venue=row.venue, time_zone=row.time_zone,
     )

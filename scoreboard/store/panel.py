@@ -1,7 +1,8 @@
 """Judges of a competition from the console: creating them, their events and their conflicts.
 
 Words: a judge's *assignments* are the events they mark (role ``judge``) and the events they are
-chief judge of (role ``chief``); their *team* is the declared *conflict*: a judge never scores
+chief judge of (role ``chief``); in the events they mark they may have *roles* (the measuring
+pair, the clerk: ``rubric.markers``), the same in each; their *team* is the declared *conflict*: a judge never scores
 an entry of their own team (``intake.check_sheet`` refuses it). Judges come one at a time from the
 console's form or many from a panel file (``import_judges``). Each change is audited. Nothing
 here commits: the caller does.
@@ -15,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from scoreboard.errors import N_, UserError
 from scoreboard.panel import NEW, UNCHANGED, JudgeRow
+from scoreboard.rubric import markers
 from scoreboard.rubric.reader import KEY
 from scoreboard.store import tables as db
 from scoreboard.store.audit import audit
@@ -52,8 +54,12 @@ def create_judge(session: Session, competition: str, key: str, name: str, team: 
 
 
 def set_judge(session: Session, competition: str, key: str, events: list[str], chief_of: list[str], team: str,
-              actor: str) -> None:
-    """Replace the judge's assignments and conflict."""
+              actor: str, roles: Sequence[str] = ()) -> None:
+    """Replace the judge's assignments, their roles in the events they mark, and their conflict."""
+    unknown = [r for r in roles if r not in markers.ROLES]
+    if unknown:
+        raise UserError.one("role_unknown", N_("no role {role} (known: {known})"), "roles", role=", ".join(unknown),
+                            known=", ".join(markers.ROLES))
     comp = competition_row(session, competition)
     assert comp.id is not None
     judge = session.exec(select(db.Judge).where(db.Judge.competition_id == comp.id, db.Judge.key == key)).first()
@@ -65,10 +71,13 @@ def set_judge(session: Session, competition: str, key: str, events: list[str], c
     for row in session.exec(select(db.Assignment).where(db.Assignment.judge_id == judge.id)).all():
         session.delete(row)
     session.flush()
-    session.add_all([db.Assignment(judge_id=judge.id, event_id=event_ids[e], role=role)
+    marker_roles = " ".join(sorted(set(roles)))
+    session.add_all([db.Assignment(judge_id=judge.id, event_id=event_ids[e], role=role,
+                                   roles=marker_roles if role == "judge" else "")
                      for role, keys in (("judge", events), ("chief", chief_of)) for e in dict.fromkeys(keys) if e])
     audit(session, actor, "judge.assigned", f"judge:{key}",
-          {"competition": competition, "events": events, "chief_of": chief_of, "team": team})
+          {"competition": competition, "events": events, "chief_of": chief_of, "team": team,
+           "roles": sorted(set(roles))})
 
 
 def import_judges(session: Session, competition: str, rows: Sequence[JudgeRow], actor: str,
@@ -91,7 +100,7 @@ def import_judges(session: Session, competition: str, rows: Sequence[JudgeRow], 
             judge.name = r.name
             session.add(judge)
             updated.append(r.key)
-        set_judge(session, competition, r.key, list(r.events), list(r.chief_of), r.team, actor)
+        set_judge(session, competition, r.key, list(r.events), list(r.chief_of), r.team, actor, r.roles)
     audit(session, actor, "judges.imported", f"competition:{competition}",
           {"competition": competition, "created": created[:500], "updated": updated[:500], "skipped_rows": skipped})
     return len(created), len(updated)

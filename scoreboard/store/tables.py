@@ -154,7 +154,8 @@ class Judge(SQLModel, table=True):
 
 
 class Assignment(SQLModel, table=True):
-    """A judge marks an event (role ``judge``) or is its chief judge (role ``chief``)."""
+    """A judge marks an event (role ``judge``) or is its chief judge (role ``chief``); a judge who
+    marks it may have ``roles`` there: keys of ``rubric.markers.ROLES`` (measuring, clerk), by spaces."""
 
     __tablename__ = "assignment"
     __table_args__ = (UniqueConstraint("judge_id", "event_id", "role"),)
@@ -163,6 +164,7 @@ class Assignment(SQLModel, table=True):
     judge_id: int = Field(foreign_key="judge.id")
     event_id: int = Field(foreign_key="event.id", index=True)
     role: str = Field(default="judge", max_length=16)
+    roles: str = Field(default="", max_length=100)
 
 
 class Sheet(SQLModel, table=True):

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from scoreboard.web import (
     console_audit,
     console_auth,
+    console_clerk,
     console_competitions,
     console_downloads,
     console_entrants,
@@ -85,6 +86,8 @@ routes = [
     _organizer(C + "/downloads/{kind}", console_downloads.download, "console_download", GET),
     _organizer(E + "/edit", console_events.page, "console_event_edit", GET),
     _organizer(E + "/edit", console_events.save, "console_event_save", POST),
+    _organizer(E + "/clerk", console_clerk.page, "console_clerk", GET),
+    _organizer(E + "/clerk", console_clerk.save, "console_clerk_save", POST),
     _scoped(E, console_progress.page, "console_event", GET),
     _scoped(E + "/state", console_progress.move, "console_event_state", POST),
     _scoped(ENTRY, console_review.page, "console_entry", GET),

@@ -1,6 +1,6 @@
-"""Console: judges — create them one by one or import them from a spreadsheet (with their events
-and chief judge roles; the same preview as the roster's, ``web.uploads``), assign them to events,
-declare conflicts, print login cards, revoke.
+"""Console: judges — create them one by one or import them from a spreadsheet (with their events,
+chief judge roles and roles in the events they mark; the same preview as the roster's,
+``web.uploads``), assign them to events, declare conflicts, print login cards, revoke.
 
 Each form is one call of the judges' service (``services.judges``), which stores, audits,
 commits and announces the change; the page shows the judges again, or what was refused.
@@ -23,6 +23,7 @@ from scoreboard.exports.blanks import judges_template
 from scoreboard.exports.cards import cards_html
 from scoreboard.i18n import gettext as _
 from scoreboard.panel import JudgePlan, plan_judges
+from scoreboard.rubric import markers
 from scoreboard.services.judges import JudgeService
 from scoreboard.store import load as store_load
 from scoreboard.store import tables as db
@@ -56,6 +57,7 @@ class JudgeLine:
     events: list[str]
     chief_of: list[str]
     card: str  # "none", "issued" or "revoked"
+    roles: list[str] = field(default_factory=list)  # in the events they mark (``rubric.markers``)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class JudgesPage:
     judges: list[JudgeLine]
     events: list[Choice]
     teams: list[Choice]
+    roles: list[Choice] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notice: str = ""
     preview: Preview | None = None
@@ -81,11 +84,13 @@ def _page(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
         rows = {j.key: j for j in s.exec(select(db.Judge).where(db.Judge.competition_id == row.id)).all()}
     locale = i18n.current()
     lines = [JudgeLine(j.key, j.name, j.team, list(j.events), list(j.chief_of),
-                       "revoked" if rows[j.key].revoked else ("issued" if rows[j.key].token_hash else "none"))
+                       "revoked" if rows[j.key].revoked else ("issued" if rows[j.key].token_hash else "none"),
+                       sorted({role for _, role in j.roles}))
              for j in comp.judges]
     return JudgesPage(chrome(ctx, c, comp.name.get(locale), "judges"), lines,
                       [Choice(e.key, e.name.get(locale)) for e in comp.events],
-                      [Choice(t.key, t.name.get(locale)) for t in comp.teams], problems or [], notice, preview)
+                      [Choice(t.key, t.name.get(locale)) for t in comp.teams],
+                      [Choice(r.key, _(r.label)) for r in markers.ROLES.values()], problems or [], notice, preview)
 
 
 async def page(request: Request, ctx: Ctx) -> Response:
@@ -111,8 +116,9 @@ async def create(request: Request, ctx: Ctx) -> Response:
     key, name, team = field_text(f, "key", 64), field_text(f, "name", 100), field_text(f, "team", 64)
     events = [e for e in f.getlist("events") if isinstance(e, str)]
     chief = [e for e in f.getlist("chief_of") if isinstance(e, str)]
+    roles = [r for r in f.getlist("roles") if isinstance(r, str)]
     service: JudgeService = request.state.judging
-    return await _after(request, ctx, service.create(c, key, name, team, events, chief, ctx.actor),
+    return await _after(request, ctx, service.create(c, key, name, team, events, chief, ctx.actor, roles),
                         _("Judge %(name)s created.") % {"name": name})
 
 
@@ -120,9 +126,10 @@ async def assign(request: Request, ctx: Ctx) -> Response:
     c, judge, f = request.path_params["competition"], request.path_params["judge"], ctx.form
     events = [e for e in f.getlist("events") if isinstance(e, str)]
     chief = [e for e in f.getlist("chief_of") if isinstance(e, str)]
+    roles = [r for r in f.getlist("roles") if isinstance(r, str)]
     team = field_text(f, "team", 64)
     service: JudgeService = request.state.judging
-    return await _after(request, ctx, service.assign(c, judge, events, chief, team, ctx.actor),
+    return await _after(request, ctx, service.assign(c, judge, events, chief, team, ctx.actor, roles),
                         _("Judge %(judge)s's events and conflict saved.") % {"judge": judge})
 
 

@@ -32,6 +32,7 @@ from scoreboard import i18n
 from scoreboard.errors import Problem, UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.live.matrix import Cell, Device, Matrix, Row, devices_of, load_matrix
+from scoreboard.rubric import markers
 from scoreboard.states import moves
 from scoreboard.store import events as store_events
 from scoreboard.store.engine import session
@@ -98,6 +99,7 @@ class ProgressPage:
     notice: str = ""
     views: Views | None = None  # links to the event's public views (console_views)
     decide: Decisions | None = None  # the entries short of judges, before locking
+    clerk: bool = False  # the rubric has criteria the clerk enters (the organizer's 录分 page)
 
 
 def seen_label(last_seen: datetime | None, now: datetime) -> str:
@@ -181,7 +183,8 @@ def build(request: Request, ctx: Ctx, problems: list[str] | None = None, notice:
                         event.visibility, matrix_view(matrix, devices, read is not None, str(href)),
                         [str(m) for m in moves(matrix.state, ctx.account.is_organizer)],
                         f"{socket}?lang={i18n.current()}", problems or [], notice,
-                        event_views(request, comp, e, matrix.state, ctx.account.is_organizer), decide)
+                        event_views(request, comp, e, matrix.state, ctx.account.is_organizer), decide,
+                        ctx.account.is_organizer and any(c.markers == markers.CLERK for c in event.rubric.criteria))
 
 
 async def page(request: Request, ctx: Ctx) -> Response:

@@ -9,7 +9,8 @@
    its *grade* is the mean of its readings' bands, or for "count_out" grading the band of how many
    readings lie outside the first band (`count_bands`). A *part*'s points are the sum of its criteria's; with parts, the sheet's *base* is
    Σ part weight × part points / part maximum (the parts' maxima include every criterion, measured
-   ones too), else the sum of every criterion's points. A *deduction* is a rule the judge switched
+   ones and those other judges mark: the server sends each part's `max`), else the sum of every
+   criterion's points. A *deduction* is a rule the judge switched
    on, with its `amount` text (minutes or occurrences); "dq" disqualifies. The *subtotal* is the
    base less the deductions, never below 0 (and 0 when disqualified): the total the server gives an
    entry with only this sheet's marks, before the entry's factor (diving's difficulty), which the
@@ -92,7 +93,7 @@ export function preview(rubric, marks, deductions) {
   for (const part of rubric.parts) {
     const inPart = rubric.criteria.filter((c) => c.part === part.key);
     parts[part.key] = inPart.reduce((t, c) => (criteria[c.key] ? F.add(t, criteria[c.key]) : t), F.ZERO);
-    const most_ = inPart.reduce((t, c) => F.add(t, most(c)), F.ZERO);
+    const most_ = part.max != null ? F.parse(part.max) : inPart.reduce((t, c) => F.add(t, most(c)), F.ZERO);
     if (most_.n) base = F.add(base, F.div(F.mul(F.parse(part.weight), parts[part.key]), most_));
   }
   let taken = F.ZERO, dq = false;

@@ -31,6 +31,7 @@ from tests.e2e.servers import Served, competition_server, post_sheet
 pytestmark = pytest.mark.e2e
 PASSWORD = "records e2e password"
 M1 = [dict(s) for s in load_preset("masonry").golden[0].sheets]
+ROLES = {"theory": ("clerk",), "m1": ("measuring",)}  # the clerk enters theory, 张测量 reads the measurements
 NAMES = {"theory": "李录分", "m1": "张测量", "j1": "王建国", "j2": "赵丽", "j3": "陈刚"}
 CUP: dict[str, Any] = {
     "competition": {"key": "trades", "name": {"zh": "建筑技能大赛", "en": "Construction trades"}},
@@ -41,7 +42,8 @@ CUP: dict[str, Any] = {
                 {"key": "w2", "event": "wall", "team": "t2", "title": "空斗墙", "code": "M-002"},
                 {"key": "w3", "event": "wall", "team": "t2", "title": "花墙", "code": "M-003"},
                 {"key": "p1", "event": "paint", "team": "t1", "title": "旋子彩画"}],
-    "judges": [{"key": k, "name": n, "events": ["wall", "paint"] if k == "j1" else ["wall"]} for k, n in NAMES.items()],
+    "judges": [{"key": k, "name": n, "events": ["wall", "paint"] if k == "j1" else ["wall"],
+                "roles": {"wall": list(ROLES.get(k, ()))}} for k, n in NAMES.items()],
 }
 
 
@@ -58,7 +60,7 @@ def _sheets() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with competition_server(tmp_path_factory.mktemp("records"), CUP, ["j1"], password=PASSWORD,
+    with competition_server(tmp_path_factory.mktemp("records"), CUP, ["j1", "theory"], password=PASSWORD,
                             env={"TEST_HOOKS": "1"}, drafts=["paint"]) as served:
         for raw in _sheets():
             post_sheet(served.base, raw, "trades")
@@ -136,9 +138,12 @@ def test_a_draft_event_has_not_opened_yet_on_the_tablet(served: Served, browser:
     expect(page.locator("#event-paint .badge")).to_have_text("尚未开始评分")
     assert "评分已结束" not in page.locator("#event-paint").inner_text()
     page.screenshot(path=str(shots / "records-tablet-list.png"))
+    page.locator("#entry-w3").click()  # a plain judge: the four judgements only
+    expect(page.locator("#empties")).to_contain_text("尚未打分：F 灰缝饱满与勾缝、G 砍砖切割与砖面清洁")
+    page.screenshot(path=str(shots / "records-tablet-form.png"))
+    page.goto(served.links["theory"])  # the clerk: the theory score, on a stepper
     page.locator("#entry-w3").click()
-    expect(page.locator("#empties")).to_contain_text("尚未打分：理论知识、A 总体尺寸")
+    expect(page.locator("#empties")).to_contain_text("尚未打分：理论知识")
     expect(page.locator("#crit-theory button.minus")).to_have_attribute("aria-label", "减少理论知识的分数")
     expect(page.locator("#crit-theory button.plus")).to_have_attribute("aria-label", "增加理论知识的分数")
-    page.screenshot(path=str(shots / "records-tablet-form.png"))
     context.close()

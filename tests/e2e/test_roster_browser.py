@@ -135,7 +135,7 @@ def test_correct_a_roster_and_import_judges(server: str, browser: Browser, tmp_p
     blank = tmp_path / "judges.xlsx"
     got.value.save_as(blank)
     rows = [list(r) for r in load_workbook(blank).active.iter_rows(values_only=True)]
-    assert rows[0] == ["评委编号", "姓名", "所属单位", "评分赛项", "裁判长赛项"]
+    assert rows[0] == ["评委编号", "姓名", "所属单位", "评分赛项", "裁判长赛项", "分工"]
     rows += [["J11", "周评委", "云冈餐厅", "热菜、面点", "面点"], ["J12", "吴评委", "", "烧烤", ""]]
     page.set_input_files("#judges-import input[type=file]", str(xlsx(tmp_path / "judges-filled.xlsx", rows)))
     page.click("#judges-import button:has-text('预览')")

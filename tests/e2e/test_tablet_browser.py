@@ -28,7 +28,8 @@ CUP: dict[str, Any] = {
     "entries": [*COMPETITION["entries"],
                 {"key": "e4", "event": "hot", "team": "t2", "title": "黄花烩菜", "code": "H-104"},
                 {"key": "w1", "event": "wall", "team": "t1", "title": "清水墙"}],
-    "judges": [{"key": "j1", "name": "王建国", "events": ["hot", "wall"]}, *COMPETITION["judges"][1:]],
+    "judges": [{"key": "j1", "name": "王建国", "events": ["hot", "wall"], "roles": {"wall": ["measuring"]}},
+               *COMPETITION["judges"][1:]],
 }
 
 

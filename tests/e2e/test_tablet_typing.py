@@ -59,7 +59,7 @@ CUP: dict[str, Any] = {
     "teams": COMPETITION["teams"],
     "entries": [*({"key": f"w{i}", "event": "wall", "team": "t1", "title": f"清水墙{i}"} for i in range(1, 7)),
                 {"key": "k1", "event": "kit", "team": "t2", "title": "样品"}],
-    "judges": [{"key": "j1", "name": "王建国", "events": ["wall", "kit"]}],
+    "judges": [{"key": "j1", "name": "王建国", "events": ["wall", "kit"], "roles": {"wall": ["measuring"]}}],
 }
 
 # The masonry readings as a judge types them (canonical decimals, so "as typed" is also "as stored").
@@ -116,8 +116,6 @@ def test_every_reading_typed_by_tap_or_tab_is_stored_as_typed(server: Served, co
             page.keyboard.type(value)
     for key, values in BY_TAB.items():
         assert readings(page, key) == values
-    page.locator("#crit-theory input.value").click()
-    page.keyboard.type("87.5")
     for key, level in (("joints", 2), ("cuts", 3), ("bond", 1), ("safety", 0)):
         page.locator(f"#crit-{key} button.level").nth(level).click()
     page.locator("#ded-ppe button").click()
@@ -145,7 +143,7 @@ def test_every_reading_typed_by_tap_or_tab_is_stored_as_typed(server: Served, co
 
     [(_uid, revision, marks, deductions)] = sheets_of(server, "w1")
     assert revision == 1
-    assert marks == {"theory": "87.5", "dimensions": DIMENSIONS, **{k: v for k, v in BY_TAB.items() if k != "gauge"},
+    assert marks == {"dimensions": DIMENSIONS, **{k: v for k, v in BY_TAB.items() if k != "gauge"},
                      "gauge": [*BY_TAB["gauge"][:-1], "10.5"], "joints": "2", "cuts": "3", "bond": "1", "safety": "0"}
     assert deductions == [{"key": "ppe", "amount": "2", "reason": "未戴安全帽"}]
     print(f"\nscreenshots: {tmp_path}")
@@ -259,8 +257,6 @@ def test_a_draft_survives_a_reload_and_an_offline_reload_and_goes_when_sent(serv
         page.locator("#crit-dimensions input.value").nth(i).click()
         page.keyboard.type(value)
     page.locator("#crit-joints button.level").nth(1).click()
-    page.locator("#crit-theory input.value").click()
-    page.keyboard.type("90")  # then no blur: the draft is written as the judge types
     page.locator("#ded-ppe button").click()
     page.locator("#ded-ppe input[type=number]").fill("1")
     page.locator("#ded-ppe input.reason").fill("手套")
@@ -276,7 +272,6 @@ def test_a_draft_survives_a_reload_and_an_offline_reload_and_goes_when_sent(serv
         expect(page.locator("#crit-dimensions input.value").nth(3)).to_have_class("value bad")
         expect(page.locator("#crit-dimensions .hint")).to_have_text("读数 4: 1e5 不是数字")
         expect(page.locator("#crit-joints button.level").nth(1)).to_have_attribute("aria-pressed", "true")
-        expect(page.locator("#crit-theory input.value")).to_have_value("90")
         expect(page.locator("#ded-ppe button")).to_have_attribute("aria-pressed", "true")
         expect(page.locator("#ded-ppe input[type=number]")).to_have_value("1")
         expect(page.locator("#ded-ppe input.reason")).to_have_value("手套")
@@ -311,11 +306,11 @@ def test_a_draft_survives_a_reload_and_an_offline_reload_and_goes_when_sent(serv
     expect(page.locator("#entry-w2")).to_have_attribute("data-state", "received")
     expect(page.locator("#entry-w2 .draft")).to_have_count(0)
     [(_uid, revision, marks, deductions)] = sheets_of(server, "w2")
-    assert (revision, marks) == (1, {"theory": "90", "dimensions": ["1", "2", "3", "4", "5", "-6.5"], "joints": "1"})
+    assert (revision, marks) == (1, {"dimensions": ["1", "2", "3", "4", "5", "-6.5"], "joints": "1"})
     assert deductions == [{"key": "ppe", "amount": "1", "reason": "手套"}]
 
     page.locator("#entry-w3").click()  # a draft the judge throws away
-    page.locator("#crit-theory input.value").click()
+    page.locator("#crit-dimensions input.value").first.click()
     page.keyboard.type("66")
     expect(page.locator("#form")).to_have_attribute("data-draft", "saved")
     page.locator("button.back").click()
@@ -323,7 +318,7 @@ def test_a_draft_survives_a_reload_and_an_offline_reload_and_goes_when_sent(serv
     page.locator("#entry-w3").click()
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#draft-note button").click()
-    expect(page.locator("#crit-theory input.value")).to_have_value("")
+    expect(page.locator("#crit-dimensions input.value").first).to_have_value("")
     expect(page.locator("#draft-note")).to_have_count(0)
     page.reload()
     expect(page.locator("#entry-w3")).to_have_attribute("data-state", "todo")
@@ -404,7 +399,7 @@ def test_a_server_error_is_sent_again_a_few_times_then_shown(server: Served, con
     page = signed_in(context, server, flaky(fail, submits))
     for entry in ("w5", "w6"):
         page.locator(f"#entry-{entry}").click()
-        page.locator("#crit-theory input.value").fill("80")
+        page.locator("#crit-joints button.level").nth(2).click()
         page.locator("#review").click()
         page.locator("#send").click()
     expect(page.locator("#entry-w5 .detail")).to_have_text("服务器未能保存，正在重新发送")
@@ -422,9 +417,9 @@ def test_a_server_error_is_sent_again_a_few_times_then_shown(server: Served, con
 
     page.locator("#entry-w6").click()  # the judge sends it again
     expect(page.locator(".error-note")).to_contain_text("服务器未能保存评分表，将重新发送")
-    expect(page.locator("#crit-theory input.value")).to_have_value("80")
+    expect(page.locator("#crit-joints button.level").nth(2)).to_have_attribute("aria-pressed", "true")
     page.locator("#review").click()
     page.locator("#send").click()
     expect(page.locator("#entry-w6")).to_have_attribute("data-state", "received")
     [(_uid, revision, marks, _deds)] = sheets_of(server, "w6")
-    assert (revision, marks) == (1, {"theory": "80"})
+    assert (revision, marks) == (1, {"joints": "2"})
