@@ -99,20 +99,30 @@ class Campaign:
         self.down.discard(worker.name)
 
 
-def live_standings(worker: Worker) -> dict[str, tuple[str, str]]:
-    """Dish code → (rank, total) as the worker's public event page shows them."""
+MARKS = {"partial": "provisional", "flagged": "under review"}  # what a total that is not final says
+
+
+def live_standings(worker: Worker) -> dict[str, tuple[str, str, str]]:
+    """Dish code → (rank, total, its mark) as the worker's public event page shows them."""
     page = httpx.get(f"{worker.base}/c/camp/e/dish?lang=en", timeout=10)
-    rows = BeautifulSoup(page.text, "html.parser").select("tr[id^=entry-]")
-    return {row.select_one(".code").text: (row.select_one(".rank").text.strip(),  # type: ignore[union-attr]
-                                           row.select_one(".total").text.strip()) for row in rows}  # type: ignore[union-attr]
+    out = {}
+    for row in BeautifulSoup(page.text, "html.parser").select("tr[id^=entry-]"):
+        total = row.select_one(".total")
+        assert total is not None
+        mark = total.select_one(".mark")
+        said = mark.extract().text.strip() if mark is not None else ""
+        out[row.select_one(".code").text] = (row.select_one(".rank").text.strip(),  # type: ignore[union-attr]
+                                             total.text.strip(), said)
+    return out
 
 
-def offline_standings(made: Cluster) -> dict[str, tuple[str, str]]:
-    """Dish code → (rank, total) from ``scoreboard standings`` over an archive of the stored sheets."""
+def offline_standings(made: Cluster) -> dict[str, tuple[str, str, str]]:
+    """Dish code → (rank, total, its mark) from ``scoreboard standings`` over an archive of the stored sheets."""
     archive = made.folder / "archive.json"
     made.cli("export", "camp", "--format", "json", "--out", str(archive))
     rows = json.loads(made.cli("standings", str(archive), "--format", "json"))["standings"]
-    return {row["code"]: (f"={row['rank']}" if row["shared"] else str(row["rank"]), row["total"]) for row in rows}
+    return {row["code"]: (f"={row['rank']}" if row["shared"] else str(row["rank"]), row["total"],
+                          MARKS.get(row["state"], "")) for row in rows}
 
 
 async def test_killing_workers_at_random_loses_and_doubles_nothing(three: Cluster) -> None:
@@ -163,7 +173,7 @@ async def test_killing_workers_at_random_loses_and_doubles_nothing(three: Cluste
     assert sorted(stored) == sorted(acked), f"seed {seed}: lost or doubled"
 
     expected = offline_standings(three)
-    assert len(expected) == len(DISHES) and all(total for _rank, total in expected.values())
+    assert len(expected) == len(DISHES) and all(total for _rank, total, _mark in expected.values())
     deadline = time.monotonic() + 5
     for worker in three.workers:
         while (shown := await asyncio.to_thread(live_standings, worker)) != expected:
