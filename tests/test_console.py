@@ -335,7 +335,7 @@ async def test_a_judge_s_roles_are_set_on_the_judges_page(client: Client, engine
     r = await post(http, "/console/c/cup/judges/j1/assign", csrf, events=["hot"], roles=["measuring"])
     assert r.status_code == 200
     boxes = BeautifulSoup(r.text, "html.parser").select("#judge-j1 td.roles input")
-    assert [(b["value"], b.has_attr("checked")) for b in boxes] == [("measuring", True), ("clerk", False)]
+    assert [(b["value"], b.has_attr("checked")) for b in boxes] == [("measuring", True), ("clerk", False), ("trainee", False)]
     r = await post(http, "/console/c/cup/judges/j1/assign", csrf, events=["hot"], roles=["taster"])
     assert r.status_code == 422
     assert "taster" in BeautifulSoup(r.text, "html.parser").select_one(".problems").get_text()

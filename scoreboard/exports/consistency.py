@@ -31,9 +31,9 @@ from scoreboard import i18n
 from scoreboard.competition import Event
 from scoreboard.exports.data import ExportData, Out, Progress, judge_name, no_progress, opened
 from scoreboard.exports.render import render_html, write_pdf
-from scoreboard.rubric import aggregate
+from scoreboard.rubric import aggregate, markers
 from scoreboard.rubric.numbers import fmt, round_half_up
-from scoreboard.rubric.score import Result, points, raw_value
+from scoreboard.rubric.score import Result, points, raw_value, score_entry
 from scoreboard.rubric.sheet import Sheet, current
 
 
@@ -65,9 +65,12 @@ def _mean(values: Sequence[Fraction]) -> Fraction:
 
 
 def _deviation(event: Event, sheet: Sheet, result: Result, mates: Sequence[Sheet]) -> Fraction | None:
+    """``mates``: the sheets of the panel (a trainee's are compared, never a reference)."""
     rubric = event.rubric
     if rubric.aggregate_on == "total":
         total = result.judge_totals.get(sheet.judge)
+        if sheet.judge not in result.judge_totals:  # a trainee: their total as the panel's would be taken
+            total = score_entry(rubric, sheet.entry, [sheet]).judge_totals.get(sheet.judge)
         kept = [result.judge_totals[j] for j in result.kept_judges if j in result.judge_totals]
         return None if total is None or not kept else total - _mean(kept)
     deviation, found = Fraction(0), False
@@ -107,14 +110,19 @@ def event_report(data: ExportData, event: Event, locale: str) -> EventReport:
         by_entry.setdefault(s.entry, []).append(s)
     judges = [j.key for j in data.competition.judges if event.key in j.events or event.key in j.chief_of]
     judges += sorted({s.judge for s in sheets} - set(judges))
+    trainees = {j for j, roles in data.competition.roles_in(event.key).items() if not markers.counted(roles)}
+    panel = {entry: [s for s in mates if s.judge not in trainees] for entry, mates in by_entry.items()}
     lines = []
     for judge in judges:
         mine = [s for s in sheets if s.judge == judge]
         if not mine and judge not in {j.key for j in data.competition.judges if event.key in j.events}:
             continue  # a chief judge who does not mark
-        deviations = [d for s in mine if (d := _deviation(event, s, results[s.entry], by_entry[s.entry])) is not None]
-        outside = sum(_outside(event, s, results[s.entry], by_entry[s.entry]) for s in mine)
-        lines.append(JudgeLine(judge, judge_name(data.competition, judge), len(mine), len(deviations),
+        deviations = [d for s in mine if (d := _deviation(event, s, results[s.entry], panel[s.entry])) is not None]
+        outside = sum(_outside(event, s, results[s.entry], panel[s.entry] + [s]) for s in mine)
+        name = judge_name(data.competition, judge)
+        if judge in trainees:
+            name = i18n.gettext("%(name)s (trainee)") % {"name": name}
+        lines.append(JudgeLine(judge, name, len(mine), len(deviations),
                                _mean(deviations) if deviations else None,
                                _mean([abs(d) for d in deviations]) if deviations else None, outside))
     return EventReport(event.key, event.name.get(locale), _rule(event), tuple(lines), chart(lines))

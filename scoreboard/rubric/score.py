@@ -202,6 +202,8 @@ def score_entry(rubric: Rubric, entry: str, sheets: Sequence[Sheet], attrs: Mapp
         else:
             flags.append(Problem("sheet_unreadable", N_("judge {judge}'s sheet #{seq} cannot be read: ask for a "
                                                         "re-score"), {"judge": s.judge, "seq": str(s.seq)}))
+    if roles is not None:  # a trainee's sheets are compared with the panel's, never counted
+        readable = [s for s in readable if markers.counted(roles.get(s.judge, ()))]
     sheets = readable
 
     def counts(c: Criterion, judge: str) -> bool:

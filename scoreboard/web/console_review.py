@@ -27,7 +27,7 @@ from scoreboard.errors import Problem, UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.live.book import StandingsBook
 from scoreboard.live.matrix import entry_result
-from scoreboard.rubric import scale
+from scoreboard.rubric import markers, scale
 from scoreboard.rubric.names import named
 from scoreboard.rubric.numbers import fixed, fmt
 from scoreboard.rubric.score import Step
@@ -144,8 +144,15 @@ def review_of(engine: Engine, book: StandingsBook, c: str, e: str, key: str) -> 
                     "—" if r.criteria.get(cr.key) is None else fmt(r.criteria[cr.key] or Fraction(0), 2))
             for cr in rubric.criteria]
     names = {j.key: j.name for j in [*panel, *chiefs]}
+    trainees = {j for j, roles in comp.roles_in(e).items() if not markers.counted(roles)}
     scaled = scale.on_final_scale(rubric, r, sheets, entry.attrs)
-    differs = scale.farthest(rubric, r, sheets, scaled, [j.key for j in panel])
+    counted = [x for x in sheets if x.judge not in trainees]  # a re-score goes to a judge whose marks count
+    differs = scale.farthest(rubric, r, counted, scaled, [j.key for j in panel])
+
+    def label(j: str) -> str:  # a trainee's marks are shown beside the panel's, to compare
+        if j in trainees:
+            return _("%(name)s (%(key)s, trainee)") % {"name": names.get(j, j), "key": j}
+        return _("%(name)s (%(key)s)") % {"name": names.get(j, j), "key": j}
     state_key = "locked" if locked else str(r.state)
     words = auditview.Names(comp, locale)
 
@@ -155,7 +162,7 @@ def review_of(engine: Engine, book: StandingsBook, c: str, e: str, key: str) -> 
     return Review(
         c, e, event.name.get(locale), key, entry.code, entry.title, _(STATE_LABELS.get(state_key, state_key)), locked,
         "—" if r.shown is None else fixed(r.shown, r.decimals),
-        [_("%(name)s (%(key)s)") % {"name": names.get(j, j), "key": j} for j in judges],
+        [label(j) for j in judges],
         [fixed(scaled[j], r.decimals) if j in scaled else "—" for j in judges],
         [j in r.judge_totals and j not in r.kept_judges for j in judges], rows,
         [said(p).render(i18n.gettext) for p in r.flags], [said(x).render(i18n.gettext) for x in r.steps],
