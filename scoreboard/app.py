@@ -47,6 +47,7 @@ from scoreboard.services.entries import EntryService
 from scoreboard.services.events import EventService
 from scoreboard.services.judges import JudgeService
 from scoreboard.services.limiter import LoginLimiter
+from scoreboard.services.paper import PaperService
 from scoreboard.services.review import ReviewService
 from scoreboard.services.roster import RosterService
 from scoreboard.services.sheets import SheetService
@@ -82,6 +83,7 @@ class State(TypedDict):
     competitions: CompetitionService
     review: ReviewService
     clerk: ClerkService
+    paper: PaperService
     console: console.Console
     console_feed: ConsoleFeed  # the console's live pages (web.console_live)
     devices: DeviceService  # this worker's judges' devices, in the database for every worker
@@ -210,6 +212,7 @@ def create_app(settings: Settings, engine: Engine | None = None, jobs: Sequence[
                       entries=EntryService(db, announce, book), roster=RosterService(db, announce),
                       competitions=CompetitionService(db, announce),
                       review=ReviewService(db, announce, sheets), clerk=ClerkService(db, sheets),
+                      paper=PaperService(db, sheets),
                       judging=JudgeService(db, announce),
                       accounts=AccountService(db), devices=devices, session_key=key,
                       console=console.Console(LoginLimiter(db), read_devices), console_feed=feed)

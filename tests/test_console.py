@@ -61,11 +61,12 @@ WHO = {
     "console_team_delete": ORGANIZER, "console_judges_preview": ORGANIZER, "console_judges_confirm": ORGANIZER,
     "console_judges_template": ORGANIZER,
     "console_teams": ORGANIZER, "console_teams_save": ORGANIZER, "console_accept": ORGANIZER,
-    "console_clerk": ORGANIZER, "console_clerk_save": ORGANIZER,
+    "console_clerk": ORGANIZER, "console_clerk_save": ORGANIZER, "console_paper": ORGANIZER,
+    "console_paper_enter": ORGANIZER, "console_paper_resolve": ORGANIZER,
 }
 UNGUARDED = {"console_login", "console_logout"}
 PARAMS = {"competition": "cup", "event": "hot", "entry": "e1", "judge": "j1", "kind": "csv", "contestant": "p1",
-          "team": "t1"}
+          "team": "t1", "paper": "1"}
 GUARDED = [r for r in console.routes if isinstance(r, Route) and r.name not in UNGUARDED]
 ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PARAMS), WHO.get(r.name, ""))
           for r in GUARDED]
@@ -73,7 +74,7 @@ ROUTES = [("POST" if "POST" in (r.methods or ()) else "GET", r.path.format(**PAR
 
 def test_every_route_has_an_audience() -> None:
     assert sorted(r.name for r in GUARDED) == sorted(WHO)
-    assert len(ROUTES) == len(WHO) == 47
+    assert len(ROUTES) == len(WHO) == 50
 
 
 @pytest.fixture
@@ -335,7 +336,8 @@ async def test_a_judge_s_roles_are_set_on_the_judges_page(client: Client, engine
     r = await post(http, "/console/c/cup/judges/j1/assign", csrf, events=["hot"], roles=["measuring"])
     assert r.status_code == 200
     boxes = BeautifulSoup(r.text, "html.parser").select("#judge-j1 td.roles input")
-    assert [(b["value"], b.has_attr("checked")) for b in boxes] == [("measuring", True), ("clerk", False), ("trainee", False)]
+    assert [(b["value"], b.has_attr("checked")) for b in boxes] == [("measuring", True), ("clerk", False),
+                                                                    ("trainee", False)]
     r = await post(http, "/console/c/cup/judges/j1/assign", csrf, events=["hot"], roles=["taster"])
     assert r.status_code == 422
     assert "taster" in BeautifulSoup(r.text, "html.parser").select_one(".problems").get_text()

@@ -104,7 +104,7 @@ def count(engine: Engine, table: type[SQLModel]) -> int:
 def test_migrated_schema_matches_the_metadata(engine: Engine) -> None:
     with engine.connect() as c:
         assert compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), SQLModel.metadata) == []
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0011"
     migrate(engine)  # a second run changes nothing
     assert count(engine, db.Competition) == 0
 

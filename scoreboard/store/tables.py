@@ -185,6 +185,27 @@ class Sheet(SQLModel, table=True):
     received_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
 
 
+class PaperSheet(SQLModel, table=True):
+    """A judge's paper sheet typed in the console twice, by two clerks, before it counts: the
+    first entry, the second (blind to the first), and what became of them — ``waiting`` for the
+    second, ``differs`` (waiting for someone to resolve it), ``stored`` (agreed or resolved: the
+    judge's sheet with ``seq``)."""
+
+    __tablename__ = "paper_sheet"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    judge_id: int = Field(foreign_key="judge.id")
+    state: str = Field(default="waiting", max_length=16)
+    first_by: str = Field(max_length=100)
+    first: dict[str, Any] = _json(dict)  # the marks as typed: criterion → text (readings: a list)
+    first_at: datetime = Field(default_factory=now, sa_type=DateTime(timezone=True))
+    second_by: str = Field(default="", max_length=100)
+    second: dict[str, Any] | None = _json()
+    second_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    seq: int | None = None  # the sheet stored from it
+
+
 class AuditLog(SQLModel, table=True):
     """Who did what, when and why; ``subject`` names what changed (``entry:E1``, ``event:hot``)."""
 

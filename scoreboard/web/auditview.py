@@ -58,6 +58,9 @@ ACTIONS = {
     "competition.created": N_("Competition created"),
     "competition.team_rule": N_("Team standings set"),
     "account.created": N_("Console account created"),
+    "paper.entered": N_("Paper sheet typed"),
+    "paper.agreed": N_("Paper sheet typed twice alike: counted"),
+    "paper.resolved": N_("Paper sheet's two entries resolved"),
 }
 ROLES = {"organizer": N_("organizer"), "chief": N_("chief judge"), "judge": N_("judge")}
 MACHINES = {"cli": N_("command line"), "demo": N_("demo"), "test": N_("test")}
@@ -342,6 +345,24 @@ def _accepted(entry: str, d: Detail, names: Names) -> str:
                                                                  "panel": _text(d.get("panel", "?"), 8)}
 
 
+def _paper(entry: str, d: Detail, names: Names) -> str:
+    parts = [_("%(judge)s's paper sheet.") % {"judge": names.judge(d.get("judge"))}]
+    if "entry_no" in d:
+        parts.append(_("Entry %(n)s of 2.") % {"n": _text(d.get("entry_no"), 4)})
+    if d.get("agrees") is False:
+        parts.append(_("It differs from the first entry."))
+    if "first_by" in d:
+        parts.append(_("Typed by %(first)s, then by %(second)s.") % {
+            "first": who(str(d.get("first_by")), names)[0], "second": who(str(d.get("second_by")), names)[0]})
+    if d.get("choice") in ("first", "second"):
+        parts.append(_("The first entry was taken.") if d.get("choice") == "first" else
+                     _("The second entry was taken."))
+    marks = _marks(entry, d.get("marks"), names)
+    if marks:
+        parts.append(_("Marks: %(marks)s.") % {"marks": marks})
+    return _sentences(parts)
+
+
 def _codes(entry: str, d: Detail, names: Names) -> str:
     return _("%(n)s blind codes.") % {"n": _text(d.get("codes", 0), 12)}
 
@@ -383,6 +404,7 @@ PHRASES: dict[str, Callable[[str, Detail, Names], str]] = {
     "entry.edited": _edited, "contestant.edited": _edited, "entry.deleted": _gone, "contestant.deleted": _gone,
     "team.deleted": _gone, "team.edited": _renamed, "judges.imported": _judges_imported,
     "competition.team_rule": _team_rule, "entry.accepted": _accepted, "entry.unaccepted": _accepted,
+    "paper.entered": _paper, "paper.agreed": _paper, "paper.resolved": _paper,
 }
 QUIET = {"competition", "event", "entry_keys", "updated_keys"}  # in every record, or too long to read: never listed
 

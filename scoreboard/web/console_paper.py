@@ -1,0 +1,195 @@
+"""Console: paper sheets entered twice (纸质评分表双人录入) for an event judged on paper — the form a
+clerk types a judge's sheet into, the sheets waiting for their second entry (which one, never
+what the first clerk typed), and the sheets whose two entries differ, side by side, each with the
+choice of the entry the paper shows. Each action is one call of ``services.paper.PaperService``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from scoreboard import i18n
+from scoreboard.errors import UserError
+from scoreboard.i18n import gettext as _
+from scoreboard.rubric import markers
+from scoreboard.rubric.model import Criterion
+from scoreboard.services.paper import Desk, Marks, PaperService, typed_marks
+from scoreboard.store.sheets import exact
+from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
+from scoreboard.web.templating import render
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Box:
+    """One criterion of the form: a number box, a level or yes/no to pick, or a measurement's readings."""
+
+    key: str
+    name: str
+    kind: str
+    hint: str
+    options: list[Option] = field(default_factory=list)  # a level's or a yes/no's choices
+    readings: int = 0  # a measurement's boxes
+
+
+@dataclass(frozen=True)
+class Waiting:
+    id: int
+    entry: str
+    judge: str
+    entry_label: str
+    judge_label: str
+    first_by: str
+
+
+@dataclass(frozen=True)
+class Difference:
+    criterion: str
+    first: str
+    second: str
+    differs: bool
+
+
+@dataclass(frozen=True)
+class Differing:
+    id: int
+    entry_label: str
+    judge_label: str
+    first_by: str
+    second_by: str
+    rows: list[Difference]
+
+
+@dataclass(frozen=True)
+class PaperPage:
+    chrome: Chrome
+    competition: str
+    event: str
+    event_name: str
+    entries: list[Option]
+    judges: list[Option]
+    boxes: list[Box]
+    waiting: list[Waiting]
+    differing: list[Differing]
+    chosen_entry: str = ""
+    chosen_judge: str = ""
+    problems: list[str] = field(default_factory=list)
+    notice: str = ""
+
+
+def _box(c: Criterion) -> Box:
+    locale = i18n.current()
+    if c.kind == "judgement":
+        return Box(c.key, c.name.get(locale), c.kind, "", [Option(str(n), f"{n} · {level.get(locale)}")
+                                                            for n, level in enumerate(c.levels)])
+    if c.kind == "check":
+        return Box(c.key, c.name.get(locale), c.kind, "", [Option("yes", _("yes")), Option("no", _("no"))])
+    if c.kind == "measurement" and c.measure is not None:
+        return Box(c.key, c.name.get(locale), c.kind, c.measure.unit, readings=c.measure.points)
+    hint = f"{exact(c.min)}–{exact(c.max)}" + (f" · {exact(c.step)}" if c.step else "")
+    return Box(c.key, c.name.get(locale), c.kind, hint)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return " / ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _view(request: Request, ctx: Ctx, desk: Desk, problems: list[str] | None = None, notice: str = "",
+          entry: str = "", judge: str = "") -> PaperPage:
+    c = request.path_params["competition"]
+    comp = request.state.book.book(c).competition
+    locale = i18n.current()
+    blind = desk.event.blind
+    entries = {e.key: " ".join(x for x in (e.code or e.key, "" if blind else e.title) if x) for e in desk.entries}
+    judges = {j.key: j.name for j in desk.judges}
+    names = {j.key: j.name for j in comp.judges}
+    criteria = [x for x in desk.event.rubric.criteria if x.markers != markers.CLERK]
+
+    def who(actor: str) -> str:
+        return actor.partition(":")[2] or actor
+
+    waiting = [Waiting(p.id, p.entry, p.judge, entries.get(p.entry, p.entry), names.get(p.judge, p.judge),
+                       who(p.first_by)) for p in desk.open if p.state == "waiting"]
+    differing = [Differing(p.id, entries.get(p.entry, p.entry), names.get(p.judge, p.judge), who(p.first_by),
+                           who(p.second_by), [Difference(x.name.get(locale), _shown(p.first.get(x.key)),
+                                                         _shown((p.second or {}).get(x.key)),
+                                                         p.first.get(x.key) != (p.second or {}).get(x.key))
+                                              for x in criteria if x.key in p.first or x.key in (p.second or {})])
+                 for p in desk.open if p.state == "differs"]
+    return PaperPage(chrome(ctx, c, comp.name.get(locale), "progress"), c, desk.event.key,
+                     desk.event.name.get(locale), [Option(k, v) for k, v in entries.items()],
+                     [Option(k, v) for k, v in judges.items()], [_box(x) for x in criteria], waiting, differing,
+                     entry, judge, problems or [], notice)
+
+
+def _desk(request: Request) -> Desk:
+    service: PaperService = request.state.paper
+    try:
+        return service.read(request.path_params["competition"], request.path_params["event"])
+    except KeyError:
+        raise HTTPException(404, _("No such event.")) from None
+
+
+async def page(request: Request, ctx: Ctx) -> Response:
+    desk = await run_in_threadpool(_desk, request)
+    entry, judge = request.query_params.get("entry", "")[:64], request.query_params.get("judge", "")[:64]
+    return render(request, "console/paper.html", await run_in_threadpool(_view, request, ctx, desk, None, "",
+                                                                          entry, judge))
+
+
+def _marks(form: FormData, desk: Desk) -> Marks:
+    boxes = {x.key: field_text(form, f"c:{x.key}", 32) for x in desk.event.rubric.criteria}
+    readings = {x.key: [field_text(form, f"m:{x.key}:{i}", 32) for i in range(x.measure.points)]
+                for x in desk.event.rubric.criteria if x.kind == "measurement" and x.measure is not None}
+    return typed_marks(boxes, desk.event, readings)
+
+
+async def _answer(request: Request, ctx: Ctx, problems: list[str], notice: str, status: int = 200,
+                  entry: str = "", judge: str = "") -> Response:
+    desk = await run_in_threadpool(_desk, request)
+    view = await run_in_threadpool(_view, request, ctx, desk, problems, notice, entry, judge)
+    return render(request, "console/paper.html", view, status_code=status)
+
+
+async def enter(request: Request, ctx: Ctx) -> Response:
+    c, e = request.path_params["competition"], request.path_params["event"]
+    desk = await run_in_threadpool(_desk, request)
+    entry, judge = field_text(ctx.form, "entry", 64), field_text(ctx.form, "judge", 64)
+    service: PaperService = request.state.paper
+    try:
+        outcome = await service.enter(c, e, entry, judge, _marks(ctx.form, desk), ctx.actor)
+    except UserError as err:
+        return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "", 422, entry, judge)
+    notice = {"waiting": _("Kept. It counts once another clerk has typed the same sheet again."),
+              "agreed": _("Both entries agree: the sheet counts now."),
+              "differs": _("The two entries differ: look at the paper sheet and take the right one below.")}[outcome]
+    return await _answer(request, ctx, [], notice)
+
+
+async def resolve(request: Request, ctx: Ctx) -> Response:
+    c, e = request.path_params["competition"], request.path_params["event"]
+    raw = request.path_params["paper"]
+    service: PaperService = request.state.paper
+    try:
+        await service.resolve(c, e, int(raw) if raw.isdigit() else -1, field_text(ctx.form, "choice", 16),
+                              ctx.actor)
+    except UserError as err:
+        return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "", 422)
+    return await _answer(request, ctx, [], _("Resolved: the sheet counts now."))
