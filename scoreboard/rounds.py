@@ -8,7 +8,8 @@ practical), each entry's total rounded to the rubric's decimals first, as publis
 contestant's points there; their *total* is points plus what is carried. The best ``qualify`` of
 the round's standing *qualify* for the next round; contestants tied at the cut all qualify (the
 stated rule: a tie is never broken by a draw). The next round's *start list* is who qualified,
-the lowest placed first (they start first, as in diving).
+the lowest placed first (they start first, as in diving): a qualifier with no entry in the next
+round yet is in its standing all the same, unranked, in start-list order.
 
 A contestant's total is *complete* when every entry of theirs in the round is complete; a
 contestant with no scored entry has no total and no rank yet.
@@ -17,7 +18,7 @@ contestant with no scored entry has no total and no rank yet.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -79,9 +80,12 @@ def contestant_totals(entries: Iterable[Entry], results: Mapping[str, Result],
     return out
 
 
-def rank_contestants(totals: Iterable[ContestantTotal], qualify: int = 0) -> list[ContestantStanding]:
-    """Best total first; equal totals share a rank; the unranked (no total) follow by key. With
-    ``qualify``, the contestants ranked ``qualify`` or better qualify — all those tied at the cut."""
+def rank_contestants(totals: Iterable[ContestantTotal], qualify: int = 0,
+                     order: Sequence[str] = ()) -> list[ContestantStanding]:
+    """Best total first; equal totals share a rank; the unranked (no total) follow in ``order``
+    (a start list), then by key. With ``qualify``, the contestants ranked ``qualify`` or better
+    qualify — all those tied at the cut."""
+    totals = list(totals)
     ranked = sorted((t for t in totals if t.total is not None), key=lambda t: (-(t.total or 0), t.contestant))
     out: list[ContestantStanding] = []
     position = 1
@@ -90,8 +94,9 @@ def rank_contestants(totals: Iterable[ContestantTotal], qualify: int = 0) -> lis
         out.extend(ContestantStanding(t, position, len(members) > 1, qualify > 0 and position <= qualify)
                    for t in members)
         position += len(members)
+    start = {c: n for n, c in enumerate(order)}
     out += [ContestantStanding(t, None, False, False) for t in sorted(
-        (t for t in totals if t.total is None), key=lambda t: t.contestant)]
+        (t for t in totals if t.total is None), key=lambda t: (start.get(t.contestant, len(start)), t.contestant))]
     return out
 
 
@@ -124,8 +129,15 @@ def round_standings(competition: Competition, event: Event,
     """``event``'s contestant standing, its earlier rounds' points carried in; ``results`` by
     event key, then entry key (the events of the chain only are read)."""
     totals: list[ContestantTotal] = []
+    starting: list[str] = []  # the start list: who qualified from the round before
     for ev in round_chain(competition, event):
         carried = carried_points(totals, ev.round.carry if ev.round is not None else Fraction(0))
+        if totals:
+            before = competition.event(ev.round.after) if ev.round is not None else None
+            starting = start_list(rank_contestants(totals, before.round.qualify if before and before.round else 0))
         totals = contestant_totals(competition.entries_of(ev.key), results.get(ev.key, {}), carried)
+        present = {t.contestant for t in totals}  # a qualifier with no entry yet is on the start list all the same
+        totals += [ContestantTotal(c, (), None, carried.get(c, Fraction(0)), False) for c in starting
+                   if c not in present]
     qualify = event.round.qualify if event.round is not None else 0
-    return rank_contestants(totals, qualify)
+    return rank_contestants(totals, qualify, starting)

@@ -140,3 +140,15 @@ def test_rounds_are_stored_as_the_file_says(engine: Engine) -> None:
         again = load_competition(s, "cup")
     assert [(e.key, e.totals, e.round) for e in again.events] == [(e.key, e.totals, e.round) for e in comp.events]
     assert again.events[1].round == Round(Text("决赛", "决赛"), "pre", Fraction(50), 0)
+
+
+def test_before_a_round_is_scored_its_standing_is_the_start_list() -> None:
+    """Nothing of the final scored yet: it lists who qualified, the lowest placed first (a, 2nd,
+    then b, 1st), each with what they carry (half of 60 and of 100); c did not qualify. A qualifier
+    without an entry in the final yet is on it all the same."""
+    data = {**ROUNDS, "entries": [x for x in ROUNDS["entries"] if x["key"] != "fin-a"]}
+    comp = parse_competition(data, "rounds")
+    results = {"pre": {"pre-a": result("pre-a", 60), "pre-b": result("pre-b", 100), "pre-c": result("pre-c", 40)}}
+    final = round_standings(comp, comp.events[1], results)
+    assert [(s.total.contestant, s.rank, s.total.carried, s.total.total) for s in final] == [
+        ("a", None, 30, None), ("b", None, 50, None)]
