@@ -73,7 +73,8 @@ async def test_entries_that_differ_wait_for_the_paper_to_decide(state: dict[str,
     assert await paper.enter("cup", "hot", "e2", "j2", {**EIGHTY, "taste": "26"}, "organizer:li") == "differs"
     assert stored(db, "e2") == []
     [open_] = (await _desk(state)).open
-    assert (open_.state, open_.first["taste"], (open_.second or {})["taste"]) == ("differs", "28", "26")
+    assert (open_.state, open_.first["marks"]["taste"], (open_.second or {})["marks"]["taste"]) == (
+        "differs", "28", "26")
     with pytest.raises(UserError, match="resolve"):  # a third entry waits for the decision
         await paper.enter("cup", "hot", "e2", "j2", EIGHTY, "organizer:zhao")
     await paper.resolve("cup", "hot", open_.id, "second", "organizer:zhao")
@@ -98,3 +99,20 @@ async def test_a_sheet_a_tablet_could_not_send_is_refused(state: dict[str, Any],
         await state["paper"].enter("cup", "hot", entry, judge, marks, "organizer:wang")
     assert code in {p.code for p in caught.value.problems}
     assert (await _desk(state)).open == ()
+
+
+async def test_deductions_on_paper_must_agree_by_rule_and_amount(state: dict[str, Any], db: Engine) -> None:
+    """3 minutes over time on both entries (the reasons typed differently): they agree, the first
+    reason is kept. 3 minutes against 2: they differ, and nothing counts."""
+    paper = state["paper"]
+    late = [{"key": "overtime", "minutes": 3, "reason": "超时3分钟"}]
+    await paper.enter("cup", "hot", "e1", "j3", EIGHTY, "organizer:wang", late)
+    assert await paper.enter("cup", "hot", "e1", "j3", EIGHTY, "organizer:li",
+                             [{"key": "overtime", "minutes": 3, "reason": "超时 3 分钟"}]) == "agreed"
+    with session(db) as s:
+        [stored_sheet] = [x for x in sheets_of_entry(s, "cup", "e1") if x.judge == "j3"]
+    assert [(d.key, d.amount, d.reason) for d in stored_sheet.deductions] == [("overtime", 3, "超时3分钟")]
+    await paper.enter("cup", "hot", "e2", "j3", EIGHTY, "organizer:wang", late)
+    assert await paper.enter("cup", "hot", "e2", "j3", EIGHTY, "organizer:li",
+                             [{"key": "overtime", "minutes": 2, "reason": "超时"}]) == "differs"
+    assert [x for x in stored(db, "e2") if x[0] == "j3"] == []

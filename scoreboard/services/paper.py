@@ -6,7 +6,8 @@ at the paper and takes one of the two.
 Words: a *paper sheet* (``store.tables.PaperSheet``) is one judge's sheet of one entry while it is
 being entered: ``waiting`` for its second entry, ``differs`` (the two entries disagree), or
 ``stored``. The *second entry* must come from another console account than the first. Two
-entries *agree* when their marks read the same (8.5 and 8.50 agree). An agreed or resolved paper
+entries *agree* when their marks read the same (8.5 and 8.50 agree) and they take the same
+deductions by the same amounts (the first entry's reasons are kept). An agreed or resolved paper
 sheet becomes the judge's next revision and goes down the road every sheet takes
 (``services.sheets``: checked, stored with its audit record — ``paper.agreed`` or
 ``paper.resolved``, naming both clerks — and announced). Every entry is checked as a tablet's
@@ -28,6 +29,7 @@ from scoreboard.competition import Entry, Event, Judge
 from scoreboard.errors import N_, UserError
 from scoreboard.intake import check_sheet
 from scoreboard.rubric import markers
+from scoreboard.rubric.model import DeductionKind
 from scoreboard.rubric.sheet import Sheet
 from scoreboard.services.sheets import SheetService
 from scoreboard.store import tables as db
@@ -38,6 +40,7 @@ from scoreboard.store.tables import now
 
 OPEN = ("waiting", "differs")
 Marks = dict[str, Any]  # criterion → the text typed (a reading list for a measurement, a level, yes/no)
+Typed = dict[str, Any]  # one entry of a paper sheet: {"marks": Marks, "deductions": [{key, minutes|count, reason}]}
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,9 @@ class Paper:
     judge: str
     state: str
     first_by: str
-    first: Marks
+    first: Typed
     second_by: str
-    second: Marks | None
+    second: Typed | None
 
 
 @dataclass(frozen=True)
@@ -90,31 +93,33 @@ class PaperService:
                       if any(j.key == judge for j in comp.judges))
         return Desk(ev, entries, judges, open_)
 
-    def _checked(self, competition: str, event: str, entry: str, judge: str, marks: Marks) -> Sheet:
-        """The typed marks read as a tablet's sheet of ``judge`` is, or a ``UserError``."""
+    def _checked(self, competition: str, event: str, entry: str, judge: str, typed: Typed) -> Sheet:
+        """The typed sheet read as a tablet's sheet of ``judge`` is, or a ``UserError``."""
         desk = self.read(competition, event)
         if entry not in {e.key for e in desk.entries}:
             raise UserError.one("entry_unknown", N_("no entry {key}"), key=entry)
         if judge not in {j.key for j in desk.judges}:
             raise UserError.one("judge_unknown", N_("no judge {key}"), key=judge)
-        if not marks:
+        if not typed.get("marks") and not typed.get("deductions"):
             raise UserError.one("paper_empty", N_("Type the marks of the paper sheet first."))
-        raw = {"id": "paper-check", "entry": entry, "judge": judge, "revision": 1, "marks": marks}
+        raw = {"id": "paper-check", "entry": entry, "judge": judge, "revision": 1, **typed}
         _event, _entry, sheet = check_sheet(self.sheets.lookup(competition), raw, judge)
         return sheet
 
-    async def enter(self, competition: str, event: str, entry: str, judge: str, marks: Marks, actor: str) -> str:
+    async def enter(self, competition: str, event: str, entry: str, judge: str, marks: Marks, actor: str,
+                    deductions: list[dict[str, Any]] | None = None) -> str:
         """One clerk's entry of a paper sheet: the first (``waiting``), or the second, which stores
         the sheet if both agree (``stored``) or keeps both to resolve (``differs``). A ``UserError``
         for marks a tablet's sheet could not have, a second entry by the first clerk, or a sheet
         that waits to be resolved; nothing is kept then."""
-        typed = await run_in_threadpool(self._checked, competition, event, entry, judge, marks)
-        outcome, stored = await run_in_threadpool(self._enter, competition, entry, judge, marks, typed, actor)
+        given: Typed = {"marks": marks, "deductions": list(deductions or [])}
+        sheet = await run_in_threadpool(self._checked, competition, event, entry, judge, given)
+        outcome, stored = await run_in_threadpool(self._enter, competition, entry, judge, given, sheet, actor)
         if stored is not None:
-            await self._store(competition, stored, marks, actor, "paper.agreed")
+            await self._store(competition, stored, stored.first, actor, "paper.agreed")
         return outcome
 
-    def _enter(self, competition: str, entry: str, judge: str, marks: Marks, typed: Sheet,
+    def _enter(self, competition: str, entry: str, judge: str, given: Typed, typed: Sheet,
                actor: str) -> tuple[str, db.PaperSheet | None]:
         lookup = self.sheets.lookup(competition)
         with session(self.engine, write=True) as s:
@@ -124,11 +129,11 @@ class PaperService:
                                                        col(db.PaperSheet.state).in_(OPEN))).first()
             subject = f"entry:{entry}"
             if paper is None:
-                paper = db.PaperSheet(entry_id=entry_id, judge_id=judge_id, first_by=actor, first=marks)
+                paper = db.PaperSheet(entry_id=entry_id, judge_id=judge_id, first_by=actor, first=given)
                 s.add(paper)
                 s.flush()
                 audit(s, actor, "paper.entered", subject, {"competition": competition, "judge": judge,
-                                                           "paper": paper.id, "marks": marks, "entry_no": 1})
+                                                           "paper": paper.id, **given, "entry_no": 1})
                 s.commit()
                 return "waiting", None
             if paper.state == "differs":
@@ -136,12 +141,12 @@ class PaperService:
             if paper.first_by == actor:
                 raise UserError.one("paper_same_clerk", N_("The second entry must be typed by another clerk."))
             first = check_sheet(lookup, {"id": "paper-check", "entry": entry, "judge": judge, "revision": 1,
-                                         "marks": paper.first}, judge)[2]
-            paper.second_by, paper.second, paper.second_at = actor, marks, now()
-            agreed = first.marks == typed.marks
+                                         **paper.first}, judge)[2]
+            paper.second_by, paper.second, paper.second_at = actor, given, now()
+            agreed = first.marks == typed.marks and _taken(first) == _taken(typed)
             paper.state = "stored" if agreed else "differs"
             audit(s, actor, "paper.entered", subject, {"competition": competition, "judge": judge,
-                                                       "paper": paper.id, "marks": marks, "entry_no": 2,
+                                                       "paper": paper.id, **given, "entry_no": 2,
                                                        "agrees": agreed})
             s.add(paper)
             s.commit()
@@ -172,15 +177,15 @@ class PaperService:
             s.refresh(row)
             return row
 
-    async def _store(self, competition: str, paper: db.PaperSheet, marks: Marks, actor: str, action: str,
+    async def _store(self, competition: str, paper: db.PaperSheet, typed: Typed, actor: str, action: str,
                      choice: str = "") -> None:
-        """The paper sheet's ``marks`` as the judge's next revision, down the road every sheet takes."""
+        """The ``typed`` sheet as the judge's next revision, down the road every sheet takes."""
         entry, judge, revision = await run_in_threadpool(self._place, paper)
         raw = {"id": f"paper-{paper.id}-{secrets.token_hex(4)}", "entry": entry, "judge": judge,
-               "revision": revision, "marks": marks}
+               "revision": revision, "marks": typed.get("marks", {}), "deductions": typed.get("deductions", [])}
         note = Note(actor, action, {"competition": competition, "judge": judge, "paper": paper.id,
                                     "first_by": paper.first_by, "second_by": paper.second_by,
-                                    **({"choice": choice} if choice else {}), "marks": marks})
+                                    **({"choice": choice} if choice else {}), **typed})
         try:
             receipt = await self.sheets.submit(competition, judge, raw, note)
         except Exception:  # refused (the event closed meanwhile): the entries wait as they were
@@ -217,6 +222,11 @@ class PaperService:
                 s.commit()
 
 
+def _taken(sheet: Sheet) -> list[tuple[str, Any]]:
+    """The deductions a sheet takes, by rule and amount (their reasons aside)."""
+    return sorted((d.key, d.amount) for d in sheet.deductions)
+
+
 def _ids(s: Any, competition: str, entry: str, judge: str) -> tuple[int, int]:
     comp = select(db.Competition.id).where(db.Competition.key == competition).scalar_subquery()
     entry_id = s.exec(select(db.Entry.id).where(db.Entry.competition_id == comp, db.Entry.key == entry)).first()
@@ -224,6 +234,22 @@ def _ids(s: Any, competition: str, entry: str, judge: str) -> tuple[int, int]:
     if entry_id is None or judge_id is None:
         raise UserError.one("entry_unknown", N_("no entry {key}"), key=entry)
     return entry_id, judge_id
+
+
+def typed_deductions(form: Mapping[str, str], event: Event) -> list[dict[str, Any]]:
+    """The deductions a paper sheet's form takes: each one ticked, with its minutes or occurrences
+    and its reason."""
+    out: list[dict[str, Any]] = []
+    for rule in event.rubric.deductions:
+        if form.get(f"d:{rule.key}") != "on":
+            continue
+        item: dict[str, Any] = {"key": rule.key, "reason": form.get(f"d:{rule.key}:reason", "").strip()}
+        amount = form.get(f"d:{rule.key}:amount", "").strip()
+        if rule.kind in (DeductionKind.PER_MINUTE, DeductionKind.PER_OCCURRENCE):
+            item["minutes" if rule.kind is DeductionKind.PER_MINUTE else "count"] = (
+                int(amount) if amount.isdigit() else amount)
+        out.append(item)
+    return out
 
 
 def typed_marks(form: Mapping[str, str], event: Event, readings: Mapping[str, list[str]]) -> Marks:

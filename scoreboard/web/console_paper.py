@@ -19,7 +19,7 @@ from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric import markers
 from scoreboard.rubric.model import Criterion
-from scoreboard.services.paper import Desk, Marks, PaperService, typed_marks
+from scoreboard.services.paper import Desk, Marks, PaperService, Typed, typed_deductions, typed_marks
 from scoreboard.store.sheets import exact
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
 from scoreboard.web.templating import render
@@ -41,6 +41,15 @@ class Box:
     hint: str
     options: list[Option] = field(default_factory=list)  # a level's or a yes/no's choices
     readings: int = 0  # a measurement's boxes
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """A deduction the paper may take: ticked, with its minutes or occurrences (``unit``) and a reason."""
+
+    key: str
+    name: str
+    unit: str  # "" for a deduction of a fixed amount
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ class PaperPage:
     entries: list[Option]
     judges: list[Option]
     boxes: list[Box]
+    deductions: list[Deduction]
     waiting: list[Waiting]
     differing: list[Differing]
     chosen_entry: str = ""
@@ -125,17 +135,36 @@ def _view(request: Request, ctx: Ctx, desk: Desk, problems: list[str] | None = N
     def who(actor: str) -> str:
         return actor.partition(":")[2] or actor
 
+    rules = desk.event.rubric.deductions
+
+    def taken(typed: Typed | None, key: str) -> str:
+        found = next((d for d in (typed or {}).get("deductions", []) if d.get("key") == key), None)
+        if found is None:
+            return "—"
+        amount = found.get("minutes", found.get("count", ""))
+        return " ".join(str(x) for x in (amount, found.get("reason", "")) if x != "") or _("yes")
+
+    def rows(first: Typed, second: Typed | None) -> list[Difference]:
+        a, b = first.get("marks", {}), (second or {}).get("marks", {})
+        out = [Difference(x.name.get(locale), _shown(a.get(x.key)), _shown(b.get(x.key)), a.get(x.key) != b.get(x.key))
+               for x in criteria if x.key in a or x.key in b]
+        for r in rules:
+            one, two = taken(first, r.key), taken(second, r.key)
+            if one != "—" or two != "—":
+                out.append(Difference(_("Deduction: %(name)s") % {"name": r.name.get(locale)}, one, two, one != two))
+        return out
+
     waiting = [Waiting(p.id, p.entry, p.judge, entries.get(p.entry, p.entry), names.get(p.judge, p.judge),
                        who(p.first_by)) for p in desk.open if p.state == "waiting"]
     differing = [Differing(p.id, entries.get(p.entry, p.entry), names.get(p.judge, p.judge), who(p.first_by),
-                           who(p.second_by), [Difference(x.name.get(locale), _shown(p.first.get(x.key)),
-                                                         _shown((p.second or {}).get(x.key)),
-                                                         p.first.get(x.key) != (p.second or {}).get(x.key))
-                                              for x in criteria if x.key in p.first or x.key in (p.second or {})])
+                           who(p.second_by), rows(p.first, p.second))
                  for p in desk.open if p.state == "differs"]
+    units = {"per_minute": _("minutes"), "per_occurrence": _("times")}
+    deductions = [Deduction(r.key, r.name.get(locale), units.get(str(r.kind), "")) for r in rules]
     return PaperPage(chrome(ctx, c, comp.name.get(locale), "progress"), c, desk.event.key,
                      desk.event.name.get(locale), [Option(k, v) for k, v in entries.items()],
-                     [Option(k, v) for k, v in judges.items()], [_box(x) for x in criteria], waiting, differing,
+                     [Option(k, v) for k, v in judges.items()], [_box(x) for x in criteria], deductions, waiting,
+                     differing,
                      entry, judge, problems or [], notice)
 
 
@@ -161,6 +190,14 @@ def _marks(form: FormData, desk: Desk) -> Marks:
     return typed_marks(boxes, desk.event, readings)
 
 
+def _deductions(form: FormData, desk: Desk) -> list[dict[str, object]]:
+    fields = {}
+    for r in desk.event.rubric.deductions:
+        for name, limit in ((f"d:{r.key}", 8), (f"d:{r.key}:amount", 16), (f"d:{r.key}:reason", 500)):
+            fields[name] = field_text(form, name, limit)
+    return typed_deductions(fields, desk.event)
+
+
 async def _answer(request: Request, ctx: Ctx, problems: list[str], notice: str, status: int = 200,
                   entry: str = "", judge: str = "") -> Response:
     desk = await run_in_threadpool(_desk, request)
@@ -174,7 +211,8 @@ async def enter(request: Request, ctx: Ctx) -> Response:
     entry, judge = field_text(ctx.form, "entry", 64), field_text(ctx.form, "judge", 64)
     service: PaperService = request.state.paper
     try:
-        outcome = await service.enter(c, e, entry, judge, _marks(ctx.form, desk), ctx.actor)
+        outcome = await service.enter(c, e, entry, judge, _marks(ctx.form, desk), ctx.actor,
+                                      _deductions(ctx.form, desk))
     except UserError as err:
         return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "", 422, entry, judge)
     notice = {"waiting": _("Kept. It counts once another clerk has typed the same sheet again."),

@@ -49,13 +49,19 @@ def clerk(browser: Browser, served: Served, user: str, password: str) -> Page:
     return page
 
 
-def type_sheet(page: Page, entry: str, judge: str, marks: dict[str, str]) -> None:
+def type_sheet(page: Page, entry: str, judge: str, marks: dict[str, str], overtime: str = "") -> None:
     page.select_option("#paper-entry", entry)
     page.select_option("#paper-judge", judge)
     page.locator("#paper-taste input").click()  # the first box, then Tab from box to box
     for key in ("taste", "texture", "technique", "appearance", "hygiene", "innovation"):
         page.keyboard.type(marks[key])
         page.keyboard.press("Tab")
+    if overtime:  # the paper takes the overtime deduction: tick it, then its minutes and reason
+        page.locator("#paper-d-overtime input[type=checkbox]").check()
+        page.locator("#paper-d-overtime input[name='d:overtime:amount']").click()
+        page.keyboard.type(overtime)
+        page.keyboard.press("Tab")
+        page.keyboard.type(f"超时{overtime}分钟")
     page.locator("#paper-save").click()
 
 
@@ -67,7 +73,7 @@ def test_two_clerks_type_a_paper_sheet_alike_or_not(served: Served, browser: Bro
     shots = Path(os.environ.get("PAPER_SHOTS") or tmp_path)
     wang, li = clerk(browser, served, "admin", PASSWORD), clerk(browser, served, "li", SECOND)
 
-    type_sheet(wang, "e1", "j1", EIGHTY)
+    type_sheet(wang, "e1", "j1", EIGHTY, overtime="3")
     expect(wang.locator("p.done")).to_contain_text("另一位录分员再次录入")
     assert marks_of(served.db, "j1", "e1") == []
     li.reload()
@@ -77,9 +83,11 @@ def test_two_clerks_type_a_paper_sheet_alike_or_not(served: Served, browser: Bro
     expect(li.locator("#paper-entry")).to_have_value("e1")
     expect(li.locator("#paper-judge")).to_have_value("j1")
     li.screenshot(path=str(shots / "paper-second-entry-1440.png"))
-    type_sheet(li, "e1", "j1", EIGHTY)
+    type_sheet(li, "e1", "j1", EIGHTY, overtime="3")
     expect(li.locator("p.done")).to_contain_text("两次录入一致")
     assert marks_of(served.db, "j1", "e1") == [EIGHTY]
+    [(_uid, _e, _rev, _m, deductions)] = [x for x in stored_sheets(served.db, "j1") if x[1] == "e1"]
+    assert json.loads(deductions) == [{"key": "overtime", "amount": "3", "reason": "超时3分钟"}]
 
     type_sheet(wang, "e2", "j2", EIGHTY)
     type_sheet(wang, "e2", "j2", EIGHTY)  # the same clerk again is not a second entry
