@@ -70,3 +70,16 @@ def test_a_page_shows_what_it_is_told(seen: tuple[bool, bool, bool], notice: str
     assert (page.scored, page.entries, page.show_names, page.progress) == (scored, 3, names, progress)
     assert page.state_label == "scoring"  # the real state, for every audience
     assert (card.scored, card.percent, card.leader, card.progress) == (scored, 100 * scored // 3, leader, progress)
+
+
+def test_an_award_is_provisional_until_the_event_is_locked() -> None:
+    """e1 (88.83) and e2 (80.00) are complete and have their awards; while the event is open their
+    places may still change, so their chips say so; once it is locked, they stand."""
+    comp = competition()
+    hot = comp.event("hot")
+    assert hot is not None
+    seen = Shown(scores=T, names=T, progress=T, reveals=F, snapshot=F, teams=T)
+    for state, provisional in (("open", True), ("closed", True), ("locked", False), ("published", False)):
+        page = pages.event_page(comp, hot, state, seen, standings(), "")
+        chips = [a for r in page.rows for a in r.awards]
+        assert chips and all(a.provisional is provisional for a in chips), state

@@ -30,7 +30,7 @@ from scoreboard.errors import UserError
 from scoreboard.live.book import Live, Moved, StandingsBook
 from scoreboard.live.hub import Topic
 from scoreboard.standings import Standing
-from scoreboard.states import Audience, Shown, shown_of
+from scoreboard.states import FIXED, Audience, Shown, shown_of
 from scoreboard.web import boardview, pages
 from scoreboard.web.roundview import RoundTable, round_table
 
@@ -185,7 +185,8 @@ class BoardRenderer:
         known = pages.directory(live.competition)
         with self.book.reading():
             standings = [live.ranking.row(k) for k in keys]
-        return {s.entry.key: (pages.row(live.event, known, s, seen.names, 0), s) for s in standings}
+        final = live.state in FIXED
+        return {s.entry.key: (pages.row(live.event, known, s, seen.names, 0, final), s) for s in standings}
 
     def _head(self, live: Live, seen: Shown, topic: Topic, scored: int, entries: int) -> tuple[Any, str]:
         rounds = self._rounds(topic.competition, live.event, topic.audience, seen)

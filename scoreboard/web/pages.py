@@ -25,7 +25,7 @@ from scoreboard.live.book import Summary
 from scoreboard.rubric.aggregate import METHODS
 from scoreboard.rubric.numbers import fixed
 from scoreboard.standings import MARKS, Standing, TeamStanding, mark_of, sort_key
-from scoreboard.states import Shown
+from scoreboard.states import FIXED, Shown
 from scoreboard.web.roundview import RoundTable
 
 STATE_LABELS = {
@@ -46,6 +46,7 @@ PEOPLE_SHOWN = 6  # a team board row names this many members, then says how many
 class AwardView:
     key: str
     name: str
+    provisional: bool = False  # the event is not locked yet: a place not yet final, so neither is its award
 
 
 @dataclass(frozen=True)
@@ -208,14 +209,15 @@ def tie_id(event: Event, standing: Standing) -> str | None:
     return hashlib.blake2b(repr(key).encode(), digest_size=4).hexdigest()
 
 
-def row(event: Event, known: Directory, s: Standing, names: bool, n: int) -> Row:
-    """One standing's row; ``n``: its place in the list (the id of a blind row without a code)."""
+def row(event: Event, known: Directory, s: Standing, names: bool, n: int, final: bool = True) -> Row:
+    """One standing's row; ``n``: its place in the list (the id of a blind row without a code);
+    ``final``: the event is locked or published (else its awards are provisional)."""
     return Row(dom=dom_id(event, s.entry.code, s.entry.key, n), rank=rank_text(s.rank, s.shared),
                code=s.entry.code, title=s.entry.title if names else "",
                team=known.teams.get(s.entry.team, "") if names else "",
                total="—" if s.result.shown is None else (_("DQ") if s.result.disqualified else
                                                          fixed(s.result.shown, s.result.decimals)),
-               awards=[AwardView(t.key, t.name.get(i18n.current())) for _r, t in s.awards],
+               awards=[AwardView(t.key, t.name.get(i18n.current()), not final) for _r, t in s.awards],
                state=str(s.result.state), state_label=_(STATE_LABELS.get(str(s.result.state), str(s.result.state))),
                tie=tie_id(event, s), people=known.people_of(s.entry) if names else "",
                mark=_(m) if (m := mark_of(s.result)) else "")
@@ -225,15 +227,17 @@ def rank_text(rank: int | None, shared: bool) -> str:
     return "" if rank is None else (f"{rank}=" if shared else str(rank))
 
 
-def _rows(competition: Competition, event: Event, standings: list[Standing], names: bool) -> list[Row]:
+def _rows(competition: Competition, event: Event, standings: list[Standing], names: bool,
+          final: bool = True) -> list[Row]:
     known = directory(competition)
-    return [row(event, known, s, names, n) for n, s in enumerate(standings, 1)]
+    return [row(event, known, s, names, n, final) for n, s in enumerate(standings, 1)]
 
 
 def event_page(competition: Competition, event: Event, state: str, seen: Shown, standings: list[Standing],
                url: str, rounds: RoundTable | None = None) -> EventPage:
     """``seen``: what the page's audience may see of the event in ``state``."""
-    rows = _rows(competition, event, standings, seen.names) if seen.progress and seen.scores else []
+    final = state in FIXED
+    rows = _rows(competition, event, standings, seen.names, final) if seen.progress and seen.scores else []
     scored = sum(1 for s in standings if s.result.state != "pending")
     return event_frame(competition, event, state, seen, scored, len(standings), url, rows, rounds)
 
