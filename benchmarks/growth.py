@@ -177,7 +177,8 @@ def stop(proc: Any) -> None:
 
 
 async def console_feed(mode: str, base: str, http: httpx.AsyncClient, stop: asyncio.Event) -> tuple[int, int]:
-    """The console's progress page kept open: (bytes on the wire, fetches or frames)."""
+    """The console's progress page kept open: (bytes on the wire, fetches or frames); over a
+    socket, the updates after its first, whole frame."""
     if mode == "poll":
         wire = fetches = 0
         while not stop.is_set():
@@ -193,9 +194,14 @@ async def console_feed(mode: str, base: str, http: httpx.AsyncClient, stop: asyn
                            max_size=None, max_queue=None) as ws:
             assert isinstance(ws, Counted)
             task = asyncio.create_task(listen(ws))
+            for _ in range(1200):  # the first frame is the whole matrix: the updates are counted after it
+                if ws.frames:
+                    break
+                await asyncio.sleep(0.05)
+            first_wire, first_frames = ws.wire, ws.frames
             await stop.wait()
             task.cancel()
-            return ws.wire, ws.frames
+            return ws.wire - first_wire, ws.frames - first_frames
     await stop.wait()
     return 0, 0
 
