@@ -202,7 +202,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "amount": ("1", "2", "-1", "1.5"), "locked": ("1", "0"), "accept": ("1", "0", "x"), "skip_bad": ("1", "0"),
     "title": ("黄花鱼", ""), "code": ("", "W-9", "H-101", "a b"), "contestants": ("张三、李四", "、", ""),
     "attr:time_used": ("140", "", "1e400000"),
-    "entry": ("e1", "e3", "nope", ""), "c:taste": ("28", "36", "1e400000", "八", ""), "c:texture": ("16", "-1"),
+    "entry": ("e1", "e3", "nope", ""), "c:taste": ("28", "36", "1e400000", "八", "²", ""), "c:texture": ("16", "-1"),
+    "d:overtime": ("on", ""), "d:overtime:amount": ("3", "²", "٣", "9" * 40, ""),
     "choice": ("first", "second", "third", ""),
     "filename": ("roster.csv",), "name": ("新评委", ""),
     "table": ("[]", '[["event","entry","title","team"],["hot","e9","新菜","t1"]]', '{"a":1}', "[[1e400000]]",
@@ -231,7 +232,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/console/c/{c}/e/{e}/entry/{x}/deduction": ("rule", "amount", "reason"),
     "/console/c/{c}/e/{e}/entry/{x}/lock": ("locked", "reason"),
     "/console/c/{c}/e/{e}/entry/{x}/accept": ("accept", "reason"),
-    "/console/c/{c}/e/{e}/paper": ("entry", "judge", "c:taste", "c:texture"),
+    "/console/c/{c}/e/{e}/paper": ("entry", "judge", "c:taste", "c:texture", "d:overtime", "d:overtime:amount"),
     "/console/c/{c}/e/{e}/paper/{x}": ("choice",),
 }
 PRESETS = Path(scoreboard.rubric.presets.__file__).parent

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from scoreboard.app import create_app
 from scoreboard.errors import UserError
+from scoreboard.services.paper import whole
 from scoreboard.settings import Settings
 from scoreboard.store.audit import audit_log
 from scoreboard.store.engine import make_engine, migrate, session
@@ -116,3 +117,9 @@ async def test_deductions_on_paper_must_agree_by_rule_and_amount(state: dict[str
     assert await paper.enter("cup", "hot", "e2", "j3", EIGHTY, "organizer:li",
                              [{"key": "overtime", "minutes": 2, "reason": "超时"}]) == "differs"
     assert [x for x in stored(db, "e2") if x[0] == "j3"] == []
+
+
+def test_what_a_form_types_becomes_a_number_only_when_it_is_one() -> None:
+    """A superscript two or forty nines stay text, for the sheet's checks to refuse; they never
+    break the reading of the form."""
+    assert [whole(t) for t in ("3", "03", "²", "٣", "9" * 40, "-1", "")] == [3, 3, "²", "٣", "9" * 40, "-1", ""]

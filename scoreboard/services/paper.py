@@ -72,15 +72,20 @@ class PaperService:
         self.engine = engine
         self.sheets = sheets
 
-    def read(self, competition: str, event: str) -> Desk:
-        """``KeyError`` for an unknown event."""
+    def _panel(self, competition: str, event: str) -> tuple[Event, tuple[Entry, ...], tuple[Judge, ...]]:
+        """The event, its entries and the judges whose sheets may be typed from paper (not the
+        clerk): read from the book, nothing from the store. ``KeyError`` for an unknown event."""
         comp = self.sheets.book.book(competition).competition
         ev = comp.event(event)
         if ev is None:
             raise KeyError(event)
         roles = comp.roles_in(event)
         judges = tuple(j for j in comp.judges if event in j.events and markers.CLERK not in roles.get(j.key, ()))
-        entries = tuple(comp.entries_of(event))
+        return ev, tuple(comp.entries_of(event)), judges
+
+    def read(self, competition: str, event: str) -> Desk:
+        """``KeyError`` for an unknown event."""
+        ev, entries, judges = self._panel(competition, event)
         with session(self.engine) as s:
             rows = s.exec(select(db.PaperSheet, db.Entry.key, db.Judge.key)
                           .join(db.Entry, col(db.PaperSheet.entry_id) == db.Entry.id)
@@ -89,16 +94,15 @@ class PaperService:
                                  col(db.Entry.key).in_([e.key for e in entries]))
                           .order_by(col(db.PaperSheet.id))).all()
         open_ = tuple(Paper(p.id or 0, entry, judge, p.state, p.first_by, dict(p.first), p.second_by,
-                            None if p.second is None else dict(p.second)) for p, entry, judge in rows
-                      if any(j.key == judge for j in comp.judges))
+                            None if p.second is None else dict(p.second)) for p, entry, judge in rows)
         return Desk(ev, entries, judges, open_)
 
     def _checked(self, competition: str, event: str, entry: str, judge: str, typed: Typed) -> Sheet:
         """The typed sheet read as a tablet's sheet of ``judge`` is, or a ``UserError``."""
-        desk = self.read(competition, event)
-        if entry not in {e.key for e in desk.entries}:
+        _ev, entries, judges = self._panel(competition, event)
+        if entry not in {e.key for e in entries}:
             raise UserError.one("entry_unknown", N_("no entry {key}"), key=entry)
-        if judge not in {j.key for j in desk.judges}:
+        if judge not in {j.key for j in judges}:
             raise UserError.one("judge_unknown", N_("no judge {key}"), key=judge)
         if not typed.get("marks") and not typed.get("deductions"):
             raise UserError.one("paper_empty", N_("Type the marks of the paper sheet first."))
@@ -236,6 +240,12 @@ def _ids(s: Any, competition: str, entry: str, judge: str) -> tuple[int, int]:
     return entry_id, judge_id
 
 
+def whole(text: str) -> int | str:
+    """A short run of ASCII digits as a number; anything else as typed, for the sheet's own checks
+    to refuse with a reason (``int`` would choke on ``²``, or on 5,000 digits)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else text
+
+
 def typed_deductions(form: Mapping[str, str], event: Event) -> list[dict[str, Any]]:
     """The deductions a paper sheet's form takes: each one ticked, with its minutes or occurrences
     and its reason."""
@@ -246,8 +256,7 @@ def typed_deductions(form: Mapping[str, str], event: Event) -> list[dict[str, An
         item: dict[str, Any] = {"key": rule.key, "reason": form.get(f"d:{rule.key}:reason", "").strip()}
         amount = form.get(f"d:{rule.key}:amount", "").strip()
         if rule.kind in (DeductionKind.PER_MINUTE, DeductionKind.PER_OCCURRENCE):
-            item["minutes" if rule.kind is DeductionKind.PER_MINUTE else "count"] = (
-                int(amount) if amount.isdigit() else amount)
+            item["minutes" if rule.kind is DeductionKind.PER_MINUTE else "count"] = whole(amount)
         out.append(item)
     return out
 
@@ -266,7 +275,7 @@ def typed_marks(form: Mapping[str, str], event: Event, readings: Mapping[str, li
         if not text:
             continue
         if c.kind == "judgement":
-            out[c.key] = int(text) if text.isdigit() else text
+            out[c.key] = whole(text)
         elif c.kind == "check":
             out[c.key] = text == "yes" if text in ("yes", "no") else text
         else:

@@ -19,7 +19,7 @@ from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric import markers
 from scoreboard.rubric.model import Criterion
-from scoreboard.services.paper import Desk, Marks, PaperService, Typed, typed_deductions, typed_marks
+from scoreboard.services.paper import Desk, Marks, PaperService, Typed, typed_deductions, typed_marks, whole
 from scoreboard.store.sheets import exact
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
 from scoreboard.web.templating import render
@@ -226,7 +226,8 @@ async def resolve(request: Request, ctx: Ctx) -> Response:
     raw = request.path_params["paper"]
     service: PaperService = request.state.paper
     try:
-        await service.resolve(c, e, int(raw) if raw.isdigit() else -1, field_text(ctx.form, "choice", 16),
+        number = whole(raw)
+        await service.resolve(c, e, number if isinstance(number, int) else -1, field_text(ctx.form, "choice", 16),
                               ctx.actor)
     except UserError as err:
         return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "", 422)
