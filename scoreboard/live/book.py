@@ -59,6 +59,16 @@ class Book:
     def people(self) -> dict[str, Contestant]:
         return {c.key: c for c in self.competition.contestants}
 
+    @functools.cached_property
+    def carried_by(self) -> dict[str, tuple[str, ...]]:
+        """Event key → the later rounds that carry it (a sheet of it may move their totals)."""
+        out: dict[str, list[str]] = {}
+        for later in self.competition.events:
+            if later.round is not None:
+                for step in round_chain(self.competition, later)[:-1]:
+                    out.setdefault(step.key, []).append(later.key)
+        return {k: tuple(v) for k, v in out.items()}
+
 
 @dataclass(frozen=True)
 class Moved:
@@ -235,10 +245,8 @@ class StandingsBook:
         rescored, moved = touched.setdefault((competition, entry.event), (set(), set()))
         rescored.add(key)
         moved |= rows
-        for later in book.competition.events:  # the rounds that carry this one: their totals may move
-            if later.round is not None and later.key != entry.event and any(
-                    step.key == entry.event for step in round_chain(book.competition, later)):
-                touched.setdefault((competition, later.key), (set(), set()))
+        for later in book.carried_by.get(entry.event, ()):  # the rounds that carry it: their totals may move
+            touched.setdefault((competition, later), (set(), set()))
 
     def live(self, competition: str, event: str, audience: str) -> Live:
         """The event as ``audience`` sees it on a board; ``KeyError`` for an unknown event."""
