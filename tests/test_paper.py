@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from scoreboard import i18n
 from scoreboard.app import create_app
 from scoreboard.errors import UserError
+from scoreboard.rubric.names import said
 from scoreboard.services.paper import whole
 from scoreboard.settings import Settings
 from scoreboard.store.audit import audit_log
@@ -123,3 +125,11 @@ def test_what_a_form_types_becomes_a_number_only_when_it_is_one() -> None:
     """A superscript two or forty nines stay text, for the sheet's checks to refuse; they never
     break the reading of the form."""
     assert [whole(t) for t in ("3", "03", "²", "٣", "9" * 40, "-1", "")] == [3, 3, "²", "٣", "9" * 40, "-1", ""]
+
+
+async def test_a_refusal_names_the_criterion_as_the_page_shows_it(state: dict[str, Any]) -> None:
+    with pytest.raises(UserError) as caught:
+        await state["paper"].enter("cup", "hot", "e1", "j1", {**EIGHTY, "taste": "36"}, "organizer:wang")
+    hot = (await _desk(state)).event
+    assert said(caught.value.problems, hot.rubric, "zh_CN", i18n.translations("zh_CN").gettext) == [
+        "口味：36 超出范围 0–35"]

@@ -9,7 +9,7 @@ by name. ``named`` swaps them in; a key the rubric does not know stays as it is.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from scoreboard.errors import Problem
@@ -40,3 +40,9 @@ def named(item: T, rubric: Rubric, locale: str, judges: Mapping[str, str] | None
     if judges and isinstance(params.get("judge"), str):
         params["judge"] = judges.get(str(params["judge"]), params["judge"])
     return dataclasses.replace(item, params=params)  # type: ignore[arg-type]
+
+
+def said(problems: Iterable[Problem], rubric: Rubric, locale: str, gettext: Callable[[str], str]) -> list[str]:
+    """A refusal's problems as a person reads them: translated, with the rubric's names (a typed
+    sheet refused on a console page says 口味, not ``taste``)."""
+    return [named(p, rubric, locale, word=gettext).render(gettext) for p in problems]

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from scoreboard import i18n
 from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
+from scoreboard.rubric.names import said
 from scoreboard.services.clerk import ClerkService, ClerkSheet
 from scoreboard.store.sheets import exact
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
@@ -100,7 +101,7 @@ async def save(request: Request, ctx: Ctx) -> Response:
     try:
         saved = await service.record(c, e, values, ctx.actor, field_text(ctx.form, "reason"))
     except UserError as err:
-        shown = [p.render(i18n.gettext) for p in err.problems]
+        shown = said(err.problems, table.event.rubric, i18n.current(), i18n.gettext)
         return render(request, "console/clerk.html",
                       await run_in_threadpool(_view, request, ctx, table, typed, shown), status_code=422)
     table = await run_in_threadpool(_table, request)

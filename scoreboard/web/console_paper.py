@@ -19,6 +19,7 @@ from scoreboard.errors import UserError
 from scoreboard.i18n import gettext as _
 from scoreboard.rubric import markers
 from scoreboard.rubric.model import Criterion
+from scoreboard.rubric.names import said
 from scoreboard.services.paper import Desk, Marks, PaperService, Typed, typed_deductions, typed_marks, whole
 from scoreboard.store.sheets import exact
 from scoreboard.web.console_auth import Chrome, Ctx, chrome, field_text
@@ -214,7 +215,8 @@ async def enter(request: Request, ctx: Ctx) -> Response:
         outcome = await service.enter(c, e, entry, judge, _marks(ctx.form, desk), ctx.actor,
                                       _deductions(ctx.form, desk))
     except UserError as err:
-        return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "", 422, entry, judge)
+        shown = said(err.problems, desk.event.rubric, i18n.current(), i18n.gettext)
+        return await _answer(request, ctx, shown, "", 422, entry, judge)
     notice = {"waiting": _("Kept. It counts once another clerk has typed the same sheet again."),
               "agreed": _("Both entries agree: the sheet counts now."),
               "differs": _("The two entries differ: look at the paper sheet and take the right one below.")}[outcome]
@@ -230,5 +232,7 @@ async def resolve(request: Request, ctx: Ctx) -> Response:
         await service.resolve(c, e, number if isinstance(number, int) else -1, field_text(ctx.form, "choice", 16),
                               ctx.actor)
     except UserError as err:
-        return await _answer(request, ctx, [p.render(i18n.gettext) for p in err.problems], "", 422)
+        desk = await run_in_threadpool(_desk, request)
+        return await _answer(request, ctx, said(err.problems, desk.event.rubric, i18n.current(), i18n.gettext),
+                             "", 422)
     return await _answer(request, ctx, [], _("Resolved: the sheet counts now."))
