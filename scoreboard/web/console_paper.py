@@ -97,6 +97,7 @@ class PaperPage:
     chosen_judge: str = ""
     problems: list[str] = field(default_factory=list)
     notice: str = ""
+    typed: dict[str, str] = field(default_factory=dict)  # a refused entry's boxes as typed, to fix, not retype
 
 
 def _box(c: Criterion) -> Box:
@@ -123,7 +124,7 @@ def _shown(value: object) -> str:
 
 
 def _view(request: Request, ctx: Ctx, desk: Desk, problems: list[str] | None = None, notice: str = "",
-          entry: str = "", judge: str = "") -> PaperPage:
+          entry: str = "", judge: str = "", typed: dict[str, str] | None = None) -> PaperPage:
     c = request.path_params["competition"]
     comp = request.state.book.book(c).competition
     locale = i18n.current()
@@ -166,7 +167,7 @@ def _view(request: Request, ctx: Ctx, desk: Desk, problems: list[str] | None = N
                      desk.event.name.get(locale), [Option(k, v) for k, v in entries.items()],
                      [Option(k, v) for k, v in judges.items()], [_box(x) for x in criteria], deductions, waiting,
                      differing,
-                     entry, judge, problems or [], notice)
+                     entry, judge, problems or [], notice, typed or {})
 
 
 def _desk(request: Request) -> Desk:
@@ -200,9 +201,9 @@ def _deductions(form: FormData, desk: Desk) -> list[dict[str, object]]:
 
 
 async def _answer(request: Request, ctx: Ctx, problems: list[str], notice: str, status: int = 200,
-                  entry: str = "", judge: str = "") -> Response:
+                  entry: str = "", judge: str = "", typed: dict[str, str] | None = None) -> Response:
     desk = await run_in_threadpool(_desk, request)
-    view = await run_in_threadpool(_view, request, ctx, desk, problems, notice, entry, judge)
+    view = await run_in_threadpool(_view, request, ctx, desk, problems, notice, entry, judge, typed)
     return render(request, "console/paper.html", view, status_code=status)
 
 
@@ -216,7 +217,8 @@ async def enter(request: Request, ctx: Ctx) -> Response:
                                       _deductions(ctx.form, desk))
     except UserError as err:
         shown = said(err.problems, desk.event.rubric, i18n.current(), i18n.gettext)
-        return await _answer(request, ctx, shown, "", 422, entry, judge)
+        typed = {k: field_text(ctx.form, k) for k in ctx.form if k.startswith(("c:", "m:", "d:"))}
+        return await _answer(request, ctx, shown, "", 422, entry, judge, typed)
     notice = {"waiting": _("Kept. It counts once another clerk has typed the same sheet again."),
               "agreed": _("Both entries agree: the sheet counts now."),
               "differs": _("The two entries differ: look at the paper sheet and take the right one below.")}[outcome]

@@ -54,13 +54,16 @@ def type_sheet(page: Page, entry: str, judge: str, marks: dict[str, str], overti
     page.select_option("#paper-judge", judge)
     page.locator("#paper-taste input").click()  # the first box, then Tab from box to box
     for key in ("taste", "texture", "technique", "appearance", "hygiene", "innovation"):
+        page.keyboard.press("Control+A")  # a refused entry's boxes keep what was typed: type over it
         page.keyboard.type(marks[key])
         page.keyboard.press("Tab")
     if overtime:  # the paper takes the overtime deduction: tick it, then its minutes and reason
         page.locator("#paper-d-overtime input[type=checkbox]").check()
         page.locator("#paper-d-overtime input[name='d:overtime:amount']").click()
+        page.keyboard.press("Control+A")
         page.keyboard.type(overtime)
         page.keyboard.press("Tab")
+        page.keyboard.press("Control+A")
         page.keyboard.type(f"超时{overtime}分钟")
     page.locator("#paper-save").click()
 
@@ -104,6 +107,18 @@ def test_two_clerks_type_a_paper_sheet_alike_or_not(served: Served, browser: Bro
     differs.get_by_role("button", name="纸质评分表与第一次录入相符").click()
     expect(li.locator("p.done")).to_contain_text("已处理")
     assert marks_of(served.db, "j2", "e2") == [EIGHTY]
+
+    # a typing mistake is refused in the criterion's name, and the boxes keep what was typed: fix one, not all
+    type_sheet(wang, "e3", "j3", {**EIGHTY, "taste": "36"}, overtime="2")
+    expect(wang.locator(".problems")).to_contain_text("口味：36 超出范围")
+    expect(wang.locator("#paper-texture input")).to_have_value("16")
+    expect(wang.locator("#paper-d-overtime input[type=checkbox]")).to_be_checked()
+    expect(wang.locator("#paper-d-overtime input[name='d:overtime:amount']")).to_have_value("2")
+    wang.locator("#paper-taste input").click()
+    wang.keyboard.press("Control+A")
+    wang.keyboard.type("28")
+    wang.locator("#paper-save").click()
+    expect(wang.locator("p.done")).to_contain_text("另一位录分员再次录入")
 
     li.goto(served.base + "/console/c/cup/audit")
     expect(li.locator("body")).to_contain_text("纸质评分表两次录入一致：已生效")
